@@ -1,0 +1,93 @@
+/** The seven App Mesh resource kinds. */
+export const KINDS = [
+  'Mesh',
+  'VirtualNode',
+  'VirtualService',
+  'VirtualRouter',
+  'Route',
+  'VirtualGateway',
+  'GatewayRoute',
+] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** 1-based line and column in a source file (path relative to the loaded root). */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** A file as a source hands it to the spec stage: no I/O past this point. */
+export interface SourceFile {
+  path: string;
+  content: string;
+}
+
+export type SpecFormat = 'native' | 'cli-json' | 'k8s-crd';
+
+/** Field path inside a resource's spec, e.g. ['listeners', 0, 'portMapping', 'port']. */
+export type FieldPath = ReadonlyArray<string | number>;
+
+/**
+ * One App Mesh resource after loading, in the App Mesh API shape (camelCase, as api-fields.md),
+ * whatever format it was written in.
+ */
+export interface SpecResource<S = unknown> {
+  kind: Kind;
+  /** Mesh name; for a Mesh, its own name. */
+  mesh: string;
+  name: string;
+  /** Route only: the virtual router it belongs to. */
+  virtualRouter?: string;
+  /** GatewayRoute only: the virtual gateway it belongs to. */
+  virtualGateway?: string;
+  spec: S;
+  format: SpecFormat;
+  /** Where the resource starts. */
+  position: SourcePosition;
+  /** Best known position of a field under `spec` (falls back to the nearest ancestor, then the resource). */
+  positionOf(path: FieldPath): SourcePosition;
+  /** Kubernetes-only data kept for the eks discovery plugin (CRD format). */
+  k8s?: {
+    namespace?: string;
+    podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
+    namespaceSelector?: { matchLabels?: Record<string, string> };
+  };
+}
+
+export type Severity = 'error' | 'warning';
+
+/** One finding, always positioned. Printed as `file:line:col: Kind mesh/name: field.path: message`. */
+export interface Diagnostic {
+  severity: Severity;
+  file: string;
+  line: number;
+  col: number;
+  kind?: Kind;
+  mesh?: string;
+  name?: string;
+  /** Dotted field path from the spec root, e.g. `spec.listeners[0].portMapping.port`; '' when about the file. */
+  path: string;
+  message: string;
+}
+
+export interface SkippedDocument {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface LoadResult {
+  resources: SpecResource[];
+  diagnostics: Diagnostic[];
+  skipped: SkippedDocument[];
+}
+
+/** Stable id used by graph, CLI and status: `Kind/mesh/name` (Route/GatewayRoute: `Kind/mesh/parent/name`). */
+export function resourceId(
+  r: Pick<SpecResource, 'kind' | 'mesh' | 'name' | 'virtualRouter' | 'virtualGateway'>,
+): string {
+  const parent =
+    r.kind === 'Route' ? r.virtualRouter : r.kind === 'GatewayRoute' ? r.virtualGateway : undefined;
+  return parent ? `${r.kind}/${r.mesh}/${parent}/${r.name}` : `${r.kind}/${r.mesh}/${r.name}`;
+}

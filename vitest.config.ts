@@ -7,6 +7,7 @@ export default defineConfig({
       'plugins/*/test/**/*.test.ts',
       'examples/*/test/**/*.test.ts',
       'test/**/*.test.ts',
+      'tools/*/test/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,1 +1,15 @@
-export {};
+export { type BootstrapOptions, envoyBootstrap, grpcBootstrap } from './bootstrap.ts';
+export { Channel, latestWins } from './channels.ts';
+export { createDaemonContainer, proxyResolver } from './container.ts';
+export { loadCoreStages, loadXdsFactory } from './core-stages.ts';
+export { type Daemon, startDaemon } from './daemon.ts';
+export { parseHostPort } from './http.ts';
+export type * from './messages.ts';
+export { createMetrics, type DaemonMetrics } from './metrics.ts';
+export { type DaemonOptions, DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN } from './options.ts';
+export { BUILTIN_PLUGINS, containerModulesOf, importPluginModules } from './plugins.ts';
+export type { Runner } from './runner.ts';
+export { sameHostConfig } from './same-host.ts';
+export type * from './stages.ts';
+export type { ConvergedEvent, ProxyStatus, StatusDocument, StatusStore } from './status.ts';
+export { TOKENS } from './tokens.ts';

@@ -20,6 +20,8 @@ export interface EndpointSet {
   stale?: boolean;
   /** Which plugin produced them (e.g. `static`, `ecs`). */
   source: string;
+  /** True (with `endpoints: []`) when the node no longer has a discovery target: drop the set. */
+  removed?: boolean;
 }
 
 export function endpointKey(mesh: string, virtualNode: string): string {

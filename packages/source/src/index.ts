@@ -1,1 +1,19 @@
-export {};
+export { createSource } from './create-source.ts';
+export { DirectorySource } from './directory/directory-source.ts';
+export { hashFiles } from './directory/read-directory.ts';
+export { redact, SourceError, type SourceErrorCode } from './errors.ts';
+export { readSpecFilesAtCommit } from './git/read-tree.ts';
+export { LocalGitSource } from './local/local-git-source.ts';
+export { RemoteGitSource } from './remote/remote-git-source.ts';
+export { isSpecFile, SPEC_EXTENSIONS } from './spec-files.ts';
+export type {
+  ErrorListener,
+  Revision,
+  RevisionListener,
+  Source,
+  SourceAuth,
+  SourceFile,
+  SourceOptions,
+} from './types.ts';
+export { verifyWebhook, type WebhookVerdict } from './webhook/verify-signature.ts';
+export { createWebhookHandler, type WebhookHandlerOptions } from './webhook/webhook-handler.ts';

@@ -1,1 +1,15 @@
-export {};
+export { canonicalJson } from './canonical-json.ts';
+export { anyFromJson, ProtoJsonError } from './proto-json.ts';
+export { CONFIG_KEYS, envoyRoot, PUSH_ORDER, TypeUrl } from './protos.ts';
+export { type ResolveProxy, XdsServer, type XdsServerOptions } from './server.ts';
+export type {
+  AckEvent,
+  ConnectEvent,
+  NackEvent,
+  NackRecord,
+  ProxyConfig,
+  ProxyStatus,
+  RejectEvent,
+  XdsLogger,
+  XdsNode,
+} from './types.ts';

@@ -1,1 +1,13 @@
-export {};
+import { discoveryPluginModule } from '@plexus/plugin-api';
+import { createEcsPlugin } from './plugin.ts';
+
+export * from './config.ts';
+export * from './fetch.ts';
+export * from './plugin.ts';
+export * from './tasks.ts';
+
+/** ContainerModule binding the ECS plugin under `DiscoveryPluginToken`. */
+export const ecsDiscoveryModule = discoveryPluginModule(() =>
+  createEcsPlugin({ name: 'ecs', key: 'ecs', launchTypes: 'ec2' }),
+);
+export default ecsDiscoveryModule;

@@ -1,1 +1,22 @@
-export {};
+import { createEcsPlugin } from '@plexus/discovery-ecs';
+import { type DiscoveryPlugin, discoveryPluginModule } from '@plexus/plugin-api';
+
+export {
+  type EcsConfig as FargateConfig,
+  validateEcsConfig as validateFargateConfig,
+} from '@plexus/discovery-ecs';
+
+/**
+ * `spec.serviceDiscovery.fargate: { cluster, service | family, containerName?, containerPort? }` — the same
+ * shape as `ecs`, for tasks with launch type FARGATE (or a FARGATE/FARGATE_SPOT capacity provider): the ENI's
+ * private IP, the container port, zone from the task's availabilityZone (else the ENI subnet's zone).
+ */
+export function createFargatePlugin(): DiscoveryPlugin {
+  return createEcsPlugin({ name: 'fargate', key: 'fargate', launchTypes: 'fargate' });
+}
+
+export const fargateDiscoveryPlugin: DiscoveryPlugin = createFargatePlugin();
+
+/** ContainerModule binding the Fargate plugin under `DiscoveryPluginToken`. */
+export const fargateDiscoveryModule = discoveryPluginModule(createFargatePlugin);
+export default fargateDiscoveryModule;

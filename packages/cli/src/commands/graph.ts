@@ -1,10 +1,52 @@
+import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
 import type { Command } from '../main.ts';
+import { parseArgs, UsageError } from '../parse-args.ts';
+import { PathNotFoundError, readSourcePaths } from '../read-paths.ts';
+import { buildResourceGraph, graphToDot, graphToJson, graphToMermaid } from '../resource-graph.ts';
+
+const USAGE = `usage: plexus graph [--format json|dot|mermaid] PATH...
+
+Prints the resources found under PATH and the references between them.
+  json (default): {"nodes":[{"kind","mesh","name","file","line"}],"edges":[{"from","to","type"}]}
+                  ids are Kind/mesh/name (Route and GatewayRoute: Kind/mesh/parent/name);
+                  edge types: backend, provider, route, target
+  dot:            Graphviz digraph
+  mermaid:        Mermaid flowchart
+
+The graph is printed for whatever loaded; errors go to stderr.
+exit status: 0 valid, 1 invalid (as plexus validate), 2 usage`;
+
+const RENDER = { json: graphToJson, dot: graphToDot, mermaid: graphToMermaid } as const;
 
 export const command: Command = {
-  summary: 'not built yet',
-  usage: 'plexus graph',
-  async run() {
-    console.error('plexus graph: not built yet');
-    return 1;
+  summary: 'print the resources and their references (json, dot or mermaid)',
+  usage: USAGE,
+  async run(argv) {
+    let format: keyof typeof RENDER;
+    let paths: string[];
+    try {
+      const args = parseArgs(argv, { options: { '--format': ['json', 'dot', 'mermaid'] } });
+      if (args.positionals.length === 0) throw new UsageError('PATH is required');
+      format = (args.options.get('--format') ?? 'json') as keyof typeof RENDER;
+      paths = args.positionals;
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      console.error(`plexus graph: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    let files: ReturnType<typeof readSourcePaths>;
+    try {
+      files = readSourcePaths(paths);
+    } catch (err) {
+      if (!(err instanceof PathNotFoundError)) throw err;
+      console.error(`plexus graph: ${err.message}`);
+      return 2;
+    }
+    const result = loadAndValidate(files);
+    for (const d of result.diagnostics) {
+      if (d.severity === 'error') console.error(formatDiagnostic(d));
+    }
+    console.log(RENDER[format](buildResourceGraph(result.resources)));
+    return result.ok ? 0 : 1;
   },
 };

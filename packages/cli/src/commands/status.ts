@@ -1,10 +1,91 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_HTTP_LISTEN, type StatusDocument } from '@plexus/daemon';
 import type { Command } from '../main.ts';
 
+const usage = `usage: plexus status [--server URL] [--format table|json]
+
+Shows what the daemon serves (default server http://${DEFAULT_HTTP_LISTEN}): the applied and attempted
+revision, the last error, and per proxy its node, revision and, per xDS type, SYNCED (ACKed the current
+revision), STALE (behind or disconnected), NACKED (rejected; the message is shown) or - (never sent).`;
+
+const TYPES: Array<[string, string]> = [
+  ['LDS', 'type.googleapis.com/envoy.config.listener.v3.Listener'],
+  ['RDS', 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration'],
+  ['CDS', 'type.googleapis.com/envoy.config.cluster.v3.Cluster'],
+  ['EDS', 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment'],
+  ['SDS', 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret'],
+];
+
+function cell(p: StatusDocument['proxies'][number], typeUrl: string, applied: string | null): string {
+  if (p.nacked[typeUrl]) return 'NACKED';
+  if (p.acked[typeUrl] === undefined) return '-';
+  return p.connected && p.revision === applied ? 'SYNCED' : 'STALE';
+}
+
+/** The status table, like `istioctl proxy-status`. */
+export function formatStatus(doc: StatusDocument): string {
+  const { applied, attempted, error } = doc.revision;
+  const lines = [`REVISION applied ${applied ?? '(none)'}, attempted ${attempted ?? '(none)'}`];
+  if (error) {
+    const where = error.file ? `${error.file}:${error.line ?? 0}:${error.col ?? 0}: ` : '';
+    lines.push(
+      `ERROR    ${error.revision}: ${where}${error.field ? `${error.field}: ` : ''}${error.message}`,
+    );
+    for (const e of error.errors.slice(1)) lines.push(`         ${e}`);
+  }
+  lines.push('');
+  const rows = [['NODE', 'CONNECTED', 'REVISION', ...TYPES.map(([t]) => t)]];
+  for (const p of doc.proxies) {
+    rows.push([
+      p.node,
+      p.connected ? 'yes' : 'no',
+      p.revision ?? '-',
+      ...TYPES.map(([, url]) => cell(p, url, applied)),
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows)
+    lines.push(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
+  const nacks = doc.proxies.flatMap((p) =>
+    Object.entries(p.nacked).map(
+      ([url, n]) => `  ${p.node} ${url.split('.').at(-1)} ${n.version}: ${n.message}`,
+    ),
+  );
+  if (nacks.length) lines.push('', 'NACKS', ...nacks);
+  return `${lines.join('\n')}\n`;
+}
+
 export const command: Command = {
-  summary: 'not built yet',
-  usage: 'plexus status',
-  async run() {
-    console.error('plexus status: not built yet');
-    return 1;
+  summary: 'show the applied revision and each proxy’s sync state (like istioctl proxy-status)',
+  usage,
+  async run(argv) {
+    let values: { server?: string; format?: string };
+    try {
+      ({ values } = parseArgs({
+        args: argv,
+        options: { server: { type: 'string' }, format: { type: 'string' } },
+        strict: true,
+      }));
+    } catch (err) {
+      console.error(`plexus status: ${(err as Error).message}\n${usage}`);
+      return 2;
+    }
+    const server = (values.server ?? `http://${DEFAULT_HTTP_LISTEN}`).replace(/\/$/, '');
+    let doc: StatusDocument;
+    try {
+      const res = await fetch(`${server}/api/v1/status`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      doc = (await res.json()) as StatusDocument;
+    } catch (err) {
+      console.error(`plexus status: cannot read ${server}/api/v1/status: ${(err as Error).message}`);
+      return 1;
+    }
+    console.log(values.format === 'json' ? JSON.stringify(doc, null, 2) : formatStatus(doc).trimEnd());
+    return 0;
   },
 };

@@ -1,10 +1,89 @@
+import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
+import { countByKind, summaryLine } from '../load-summary.ts';
 import type { Command } from '../main.ts';
+import { parseArgs, UsageError } from '../parse-args.ts';
+import { registerPluginDiscoveryKeys } from '../plugin-keys.ts';
+import { PathNotFoundError, readSourcePaths } from '../read-paths.ts';
+
+const USAGE = `usage: plexus validate [--partial] [--format text|json] [--plugin PKG[,PKG]] PATH...
+
+Loads and validates App Mesh specs (native plexus/v1 YAML, App Mesh CLI input JSON, appmesh.k8s.aws/v1beta2
+CRDs) from files and directories (walked recursively for .yaml/.yml/.json, skipping node_modules and .git).
+
+  --partial          references to resources outside the input are warnings, not errors
+  --format FORMAT    text (default): one line per finding, file:line:col: Kind mesh/name: field.path: message,
+                     then a summary; json: {ok, counts, resources, skipped, diagnostics}
+  --plugin PKGS      discovery plugin packages (comma-separated) whose serviceDiscovery keys to accept, beside
+                     the built-in ones (static, dns, awsCloudMap, ecs, fargate, ec2, eks)
+
+exit status: 0 valid, 1 invalid, 2 usage`;
 
 export const command: Command = {
-  summary: 'not built yet',
-  usage: 'plexus validate',
-  async run() {
-    console.error('plexus validate: not built yet');
-    return 1;
+  summary: 'load and validate specs; every error with file:line:col and field path',
+  usage: USAGE,
+  async run(argv) {
+    let partial: boolean;
+    let format: string;
+    let paths: string[];
+    let plugins: string | undefined;
+    try {
+      const args = parseArgs(argv, {
+        flags: ['--partial'],
+        options: { '--format': ['text', 'json'], '--plugin': [] },
+      });
+      plugins = args.options.get('--plugin');
+      if (args.positionals.length === 0) throw new UsageError('at least one PATH is required');
+      partial = args.flags.has('--partial');
+      format = args.options.get('--format') ?? 'text';
+      paths = args.positionals;
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      console.error(`plexus validate: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    let files: ReturnType<typeof readSourcePaths>;
+    try {
+      files = readSourcePaths(paths);
+    } catch (err) {
+      if (!(err instanceof PathNotFoundError)) throw err;
+      console.error(`plexus validate: ${err.message}`);
+      return 2;
+    }
+    let unregister: () => void;
+    try {
+      unregister = await registerPluginDiscoveryKeys(plugins);
+    } catch (err) {
+      console.error(`plexus validate: ${(err as Error).message}`);
+      return 2;
+    }
+    const result = loadAndValidate(files, { partial });
+    unregister();
+    if (format === 'json') {
+      const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+      const out = {
+        ok: result.ok,
+        counts: countByKind(result),
+        errors,
+        warnings: result.diagnostics.length - errors,
+        resources: result.resources.map((r) => ({
+          kind: r.kind,
+          mesh: r.mesh,
+          name: r.name,
+          ...(r.virtualRouter !== undefined ? { virtualRouter: r.virtualRouter } : {}),
+          ...(r.virtualGateway !== undefined ? { virtualGateway: r.virtualGateway } : {}),
+          format: r.format,
+          file: r.position.file,
+          line: r.position.line,
+        })),
+        skipped: result.skipped,
+        diagnostics: result.diagnostics,
+      };
+      console.log(JSON.stringify(out, null, 2));
+    } else {
+      const lines = result.diagnostics.map(formatDiagnostic);
+      lines.push(`${result.ok ? 'valid' : 'invalid'}: ${summaryLine(result)}`);
+      console.log(lines.join('\n'));
+    }
+    return result.ok ? 0 : 1;
   },
 };

@@ -1,11 +1,70 @@
 import type { Diagnostic, SpecResource } from '../model/resource.ts';
+import type { ResourceRule, RuleContext } from './context.ts';
+import { duplicateDiagnostics, meshDefinedRule, nameRule, parentRule } from './identity-rules.ts';
+import { listenerPortsRule, listenerProtocolRule, serviceDiscoveryRequiredRule } from './listener-rules.ts';
+import {
+  backendRule,
+  gatewayRouteTargetRule,
+  routeTargetRule,
+  serviceProviderRule,
+} from './reference-rules.ts';
+import { indexResources } from './resource-index.ts';
+import { routeMatchRule, routeProtocolRule, routeWeightRule } from './route-rules.ts';
+import { schemaRule } from './schema-rule.ts';
+import { qualifiedServiceNameRule, routerWithoutRoutesRule } from './warning-rules.ts';
+
+export { formatFieldPath } from './diagnostic.ts';
+export { formatDiagnostic } from './format.ts';
 
 export interface ValidateOptions {
   /** References to resources outside the input become warnings instead of errors. */
   partial?: boolean;
 }
 
+/** Applied to each resource in order; each rule is defensive, so a spec that failed the schema is still safe. */
+const RULES: readonly ResourceRule[] = [
+  nameRule,
+  meshDefinedRule,
+  parentRule,
+  schemaRule,
+  listenerPortsRule,
+  listenerProtocolRule,
+  serviceDiscoveryRequiredRule,
+  serviceProviderRule,
+  backendRule,
+  routeTargetRule,
+  routeWeightRule,
+  routeProtocolRule,
+  routeMatchRule,
+  gatewayRouteTargetRule,
+  qualifiedServiceNameRule,
+  routerWithoutRoutesRule,
+];
+
 /** Validates a whole input at once (schema, references, semantics); returns every finding, positioned. */
-export function validateResources(_resources: SpecResource[], _opts: ValidateOptions = {}): Diagnostic[] {
-  return [];
+export function validateResources(resources: SpecResource[], opts: ValidateOptions = {}): Diagnostic[] {
+  const ctx: RuleContext = { index: indexResources(resources), partial: opts.partial ?? false, out: [] };
+  duplicateDiagnostics(ctx);
+  for (const resource of resources) {
+    for (const rule of RULES) {
+      try {
+        rule(resource, ctx);
+      } catch (err) {
+        // A rule bug must not hide the other findings nor crash the daemon.
+        const { file, line, col } = resource.position;
+        ctx.out.push({
+          severity: 'error',
+          file,
+          line,
+          col,
+          kind: resource.kind,
+          mesh: resource.mesh,
+          name: resource.name,
+          path: '',
+          message: `internal validation error: ${(err as Error).message}`,
+        });
+      }
+    }
+  }
+  return ctx.out;
 }

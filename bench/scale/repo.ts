@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type GeneratedMesh, generateMesh, type MeshShape } from '../gen/mesh.ts';
+
+/** A generated mesh committed to a real git repository (git CLI) in a temp dir. */
+export interface MeshRepo {
+  dir: string;
+  mesh: GeneratedMesh;
+  /** Node name → the virtual services it names as backends. */
+  backends: Map<string, string[]>;
+  /** Rewrites a file through `edit` and commits it; returns the time just before `git commit` ran. */
+  commitEdit(path: string, edit: (content: string) => string, message: string): number;
+  remove(): void;
+}
+
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@plexus.invalid',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@plexus.invalid',
+};
+
+export function createMeshRepo(shape: MeshShape): MeshRepo {
+  const mesh = generateMesh(shape, 'yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'plexus-scale-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: GIT_ENV, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  const backends = new Map<string, string[]>();
+  for (const f of mesh.files) {
+    const p = join(dir, f.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, f.content);
+    const node = f.path.match(/^nodes\/(.+)\.yaml$/)?.[1];
+    if (node)
+      backends.set(
+        node,
+        [...f.content.matchAll(/virtualServiceName: (\S+)/g)].map((m) => m[1]),
+      );
+  }
+  git('add', '-A');
+  git('commit', '-q', '-m', 'generated mesh');
+  return {
+    dir,
+    mesh,
+    backends,
+    commitEdit(path, edit, message) {
+      const p = join(dir, path);
+      const before = readFileSync(p, 'utf8');
+      const after = edit(before);
+      if (after === before) throw new Error(`commitEdit: ${path} unchanged`);
+      writeFileSync(p, after);
+      git('add', path);
+      const t0 = Date.now();
+      git('commit', '-q', '-m', message);
+      return t0;
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Changes the weights of the first route of a service file (80/20 → 70/30 or back). */
+export function flipFirstRouteWeights(content: string): string {
+  if (content.includes('weight: 70'))
+    return content.replace('weight: 70', 'weight: 80').replace('weight: 30', 'weight: 20');
+  return content.replace('weight: 80', 'weight: 70').replace('weight: 20', 'weight: 30');
+}

@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { SourceFile } from '@plexus/spec';
+
+const SPEC_EXTENSIONS = ['.yaml', '.yml', '.json'];
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
+
+export class PathNotFoundError extends Error {}
+
+/**
+ * Where a relative path on the command line is relative to. Inside an npm workspace, `npx plexus` runs with
+ * the workspace package as its cwd; npm keeps the user's directory in INIT_CWD.
+ */
+export function userDirectory(): string {
+  return process.env.INIT_CWD || process.cwd();
+}
+
+/**
+ * Reads spec files from files and directories. A file named explicitly is always read; a directory is
+ * walked recursively for .yaml/.yml/.json files, skipping node_modules and .git. Paths keep the form given.
+ */
+export function readSourcePaths(paths: string[]): SourceFile[] {
+  const base = userDirectory();
+  const files: SourceFile[] = [];
+  for (const path of paths) {
+    const abs = resolve(base, path);
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(abs);
+    } catch {
+      throw new PathNotFoundError(`no such file or directory: ${path}`);
+    }
+    if (stat.isDirectory()) walk(abs, path, files);
+    else files.push({ path, content: readFileSync(abs, 'utf8') });
+  }
+  return files;
+}
+
+function walk(abs: string, shown: string, out: SourceFile[]): void {
+  const entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    const childAbs = join(abs, entry.name);
+    const childShown = join(shown, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbs, childShown, out);
+    } else if (entry.isFile() && SPEC_EXTENSIONS.some((ext) => entry.name.endsWith(ext))) {
+      out.push({ path: childShown, content: readFileSync(childAbs, 'utf8') });
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import {
+  CORPUS,
+  CORPUS_DIR,
+  EXPECTED_FAILURES,
+  needsNames,
+  readCorpusFile,
+  wrapWithNames,
+} from '../../spec/test/corpus/corpus-files.ts';
+import { runMain } from './capture.ts';
+
+const wrapped = mkdtempSync(join(tmpdir(), 'plexus-corpus-'));
+afterAll(() => rmSync(wrapped, { recursive: true, force: true }));
+
+test.each(CORPUS.map((e) => [e.file, e] as const))('plexus validate --partial %s', async (_file, entry) => {
+  let path = join(CORPUS_DIR, entry.file);
+  const file = readCorpusFile(entry);
+  if (entry.format === 'cli-json' && needsNames(file.content)) {
+    // the walkthrough passed the names on the command line; give them in the file
+    path = join(wrapped, entry.file);
+    writeFileSync(path, wrapWithNames(file).content);
+  }
+  const expected = EXPECTED_FAILURES.get(entry.file);
+  const { code, stdout } = await runMain(['validate', '--partial', path]);
+  if (expected) {
+    expect(code).toBe(1);
+    if (expected.line !== undefined) expect(stdout).toContain(`${path}:${expected.line}:`);
+  } else {
+    expect(stdout).toMatch(/^valid: /m);
+    expect(code).toBe(0);
+  }
+});

@@ -1,0 +1,119 @@
+import { DiscoveryPluginToken, registerDiscoveryPluginKeys } from '@plexus/plugin-api';
+import { Container, type ContainerModule } from 'inversify';
+import type { Logger } from 'pino';
+import { createDiscovery } from './discovery.ts';
+import { type Channels, createChannels } from './messages.ts';
+import { createMetrics, type DaemonMetrics } from './metrics.ts';
+import type { DaemonOptions } from './options.ts';
+import { ProxyRevisions } from './proxy-revisions.ts';
+import type { Runner } from './runner.ts';
+import { createDiscoveryRunner } from './runners/discovery-runner.ts';
+import { createGraphRunner } from './runners/graph-runner.ts';
+import { createSourceRunner } from './runners/source-runner.ts';
+import { createSpecRunner } from './runners/spec-runner.ts';
+import { createTranslateRunner } from './runners/translate-runner.ts';
+import { createXdsRunner } from './runners/xds-runner.ts';
+import type { CoreStages, CreateXdsServer, Discovery, Source, XdsServer } from './stages.ts';
+import { StatusStore } from './status.ts';
+import { TOKENS } from './tokens.ts';
+
+export interface CompositionInputs {
+  options: DaemonOptions;
+  logger: Logger;
+  stages: CoreStages;
+  createXds: CreateXdsServer;
+  pluginModules: ContainerModule[];
+}
+
+/** xDS node → proxy key, from `node.id` or else `node.cluster` (DESIGN.md "Node identity"). */
+export function proxyResolver(stages: CoreStages) {
+  return (node: { id?: string; cluster?: string }): string | { error: string } => {
+    for (const id of [node.id, node.cluster]) {
+      const ref = id ? stages.parseProxyId(id) : null;
+      if (ref) return stages.proxyKey(ref);
+    }
+    return {
+      error: `node id '${node.id ?? ''}' (cluster '${node.cluster ?? ''}') names no proxy: expected mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or an App Mesh ARN`,
+    };
+  };
+}
+
+/** The composition root: every service of the daemon, bound by token, singletons. */
+export function createDaemonContainer(inputs: CompositionInputs): Container {
+  const { options, logger, stages } = inputs;
+  const c = new Container({ defaultScope: 'Singleton' });
+  c.load(...inputs.pluginModules);
+  c.bind(TOKENS.Options).toConstantValue(options);
+  c.bind(TOKENS.Logger).toConstantValue(logger);
+  c.bind(TOKENS.Stages).toConstantValue(stages);
+  c.bind(TOKENS.Metrics).toDynamicValue(() => createMetrics());
+  c.bind(TOKENS.Channels).toDynamicValue(() => createChannels());
+  c.bind(TOKENS.ProxyRevisions).toDynamicValue(() => new ProxyRevisions());
+  c.bind(TOKENS.Source).toDynamicValue(
+    () =>
+      options.overrides?.source ??
+      stages.createSource({
+        repo: options.repo,
+        branch: options.branch,
+        path: options.path,
+        pollIntervalMs: options.pollIntervalMs,
+      }),
+  );
+  c.bind(TOKENS.Xds).toDynamicValue(() =>
+    inputs.createXds({ resolveProxy: proxyResolver(stages), logger: logger.child({ stage: 'xds' }) }),
+  );
+  c.bind(TOKENS.Discovery).toDynamicValue((ctx) => {
+    if (options.overrides?.discovery) return options.overrides.discovery;
+    const plugins =
+      options.overrides?.discoveryPlugins ??
+      (c.isBound(DiscoveryPluginToken) ? ctx.getAll(DiscoveryPluginToken) : []);
+    return createDiscovery(plugins, options.discoverySettings ?? {}, logger);
+  });
+  c.bind(TOKENS.Status).toDynamicValue(
+    (ctx) =>
+      new StatusStore(
+        ctx.get<Channels>(TOKENS.Channels),
+        ctx.get<XdsServer>(TOKENS.Xds),
+        ctx.get<Discovery>(TOKENS.Discovery),
+        ctx.get<DaemonMetrics>(TOKENS.Metrics),
+        ctx.get<ProxyRevisions>(TOKENS.ProxyRevisions),
+        logger,
+      ),
+  );
+  c.bind(TOKENS.Runners).toDynamicValue((ctx): Runner[] => {
+    const channels = ctx.get<Channels>(TOKENS.Channels);
+    const log = (stage: string) => logger.child({ stage });
+    return [
+      createSourceRunner(ctx.get<Source>(TOKENS.Source), channels, log('source')),
+      createSpecRunner(stages, channels, log('spec')),
+      createGraphRunner(stages, channels, log('graph')),
+      createDiscoveryRunner(ctx.get<Discovery>(TOKENS.Discovery), channels, log('discovery')),
+      createTranslateRunner(
+        stages,
+        channels,
+        log('translate'),
+        options.translateOptions,
+        options.configTransform,
+      ),
+      createXdsRunner(
+        ctx.get<XdsServer>(TOKENS.Xds),
+        channels,
+        ctx.get<DaemonMetrics>(TOKENS.Metrics),
+        ctx.get<ProxyRevisions>(TOKENS.ProxyRevisions),
+        log('xds'),
+      ),
+    ];
+  });
+  return c;
+}
+
+/** Lets the spec validator check plugin-owned `serviceDiscovery` keys; returns the undo (or a no-op). */
+export function registerPluginKeys(container: Container, logger: Logger): () => void {
+  const plugins = container.isBound(DiscoveryPluginToken) ? container.getAll(DiscoveryPluginToken) : [];
+  try {
+    return registerDiscoveryPluginKeys(plugins);
+  } catch (err) {
+    logger.warn({ err }, 'plugin discovery keys already registered in this process');
+    return () => {};
+  }
+}

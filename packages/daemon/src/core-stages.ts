@@ -1,0 +1,44 @@
+/**
+ * Binds the daemon's stage interfaces to the real packages. Imported lazily and checked export by export, so a
+ * missing stage fails with a message that names it rather than a TypeError deep in a runner.
+ */
+import type { CoreStages, CreateXdsServer } from './stages.ts';
+
+type Module = Record<string, unknown>;
+
+function need<F>(mod: Module, pkg: string, name: string): F {
+  const f = mod[name];
+  if (typeof f !== 'function') throw new Error(`${pkg} does not export ${name}()`);
+  return f as F;
+}
+
+export async function loadCoreStages(): Promise<CoreStages> {
+  const [spec, graph, translate, source] = (await Promise.all([
+    import('@plexus/spec'),
+    import('@plexus/graph'),
+    import('@plexus/translate'),
+    import('@plexus/source'),
+  ])) as unknown as Module[];
+  const webhook = source.createWebhookHandler;
+  return {
+    createSource: need(source, '@plexus/source', 'createSource'),
+    createWebhookHandler:
+      typeof webhook === 'function' ? (webhook as CoreStages['createWebhookHandler']) : undefined,
+    loadAndValidate: need(spec, '@plexus/spec', 'loadAndValidate'),
+    formatDiagnostic: need(spec, '@plexus/spec', 'formatDiagnostic'),
+    buildGraph: need(graph, '@plexus/graph', 'buildGraph'),
+    proxyIds: need(graph, '@plexus/graph', 'proxyIds'),
+    parseProxyId: need(graph, '@plexus/graph', 'parseProxyId'),
+    proxyKey: need(graph, '@plexus/graph', 'proxyKey'),
+    affectedProxies: need(graph, '@plexus/graph', 'affectedProxies'),
+    translateProxy: need(translate, '@plexus/translate', 'translateProxy'),
+  };
+}
+
+export async function loadXdsFactory(): Promise<CreateXdsServer> {
+  const xds = (await import('@plexus/xds')) as unknown as Module;
+  const XdsServer = xds.XdsServer;
+  if (typeof XdsServer !== 'function') throw new Error('@plexus/xds does not export XdsServer');
+  const Ctor = XdsServer as new (options: Parameters<CreateXdsServer>[0]) => ReturnType<CreateXdsServer>;
+  return (options) => new Ctor(options);
+}

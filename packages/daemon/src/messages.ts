@@ -1,0 +1,72 @@
+/** What flows through the daemon's channels, in pipeline order. */
+import type { EndpointSet } from '@plexus/plugin-api';
+import type { SpecResource } from '@plexus/spec';
+import { Channel } from './channels.ts';
+import type { ProxyConfig, SourceRevision } from './stages.ts';
+
+/** A revision that loaded and validated. */
+export interface ValidRevision {
+  revision: string;
+  seenAt: number;
+  resources: SpecResource[];
+}
+
+/** A valid revision with its desired-state graph. */
+export interface GraphSnapshot extends ValidRevision {
+  graph: unknown;
+  proxies: Map<string, unknown>;
+}
+
+/** The graph plus the endpoints discovery currently reports; `cause` says which of the two changed. */
+export interface DiscoveredSnapshot {
+  graph: GraphSnapshot;
+  endpoints: Map<string, EndpointSet>;
+  cause: 'revision' | 'endpoints';
+}
+
+/** Every proxy's computed config for one snapshot (computed in full before any is pushed). */
+export interface ConfigSnapshot {
+  revision: string;
+  seenAt: number;
+  cause: 'revision' | 'endpoints';
+  configs: Map<string, ProxyConfig>;
+}
+
+export interface RevisionError {
+  revision: string;
+  stage: 'load' | 'graph' | 'discovery' | 'translate' | 'apply';
+  /** First error's position and field, for one-line display. */
+  file?: string;
+  line?: number;
+  col?: number;
+  field?: string;
+  message: string;
+  /** Every error as `file:line:col: Kind mesh/name: field.path: message`. */
+  errors: string[];
+  at: string;
+}
+
+/** The end of one revision's trip through the pipeline. */
+export type RevisionOutcome =
+  | { revision: string; seenAt: number; ok: true; pushed: string[]; endpointPushes: string[] }
+  | { revision: string; seenAt: number; ok: false; error: RevisionError };
+
+export interface Channels {
+  revisions: Channel<SourceRevision>;
+  valid: Channel<ValidRevision>;
+  graphs: Channel<GraphSnapshot>;
+  discovered: Channel<DiscoveredSnapshot>;
+  configs: Channel<ConfigSnapshot>;
+  outcomes: Channel<RevisionOutcome>;
+}
+
+export function createChannels(): Channels {
+  return {
+    revisions: new Channel('revisions'),
+    valid: new Channel('valid'),
+    graphs: new Channel('graphs'),
+    discovered: new Channel('discovered'),
+    configs: new Channel('configs'),
+    outcomes: new Channel('outcomes'),
+  };
+}

@@ -1,0 +1,119 @@
+import type { Logger } from 'pino';
+import { latestWins } from '../channels.ts';
+import type { Channels, ConfigSnapshot } from '../messages.ts';
+import type { DaemonMetrics } from '../metrics.ts';
+import type { ProxyRevisions } from '../proxy-revisions.ts';
+import { errorFromException } from '../revision-error.ts';
+import type { Runner } from '../runner.ts';
+import type { ProxyConfig, XdsServer } from '../stages.ts';
+
+interface Pushed {
+  /** Listeners, routes, clusters and secrets, serialised for comparison. */
+  shape: string;
+  endpoints: string;
+  config: ProxyConfig;
+  revision: string;
+}
+
+function fingerprint(config: ProxyConfig, revision: string): Pushed {
+  const { endpoints, ...rest } = config;
+  return { shape: JSON.stringify(rest), endpoints: JSON.stringify(endpoints), config, revision };
+}
+
+/**
+ * Pushes computed configs to the xDS server: a proxy whose listeners/routes/clusters/secrets changed gets a full
+ * config, one whose endpoints alone changed gets endpoints only, an unchanged one gets nothing.
+ */
+export function createXdsRunner(
+  xds: XdsServer,
+  channels: Channels,
+  metrics: DaemonMetrics,
+  revisions: ProxyRevisions,
+  log: Logger,
+): Runner {
+  const pushed = new Map<string, Pushed>();
+  const job = latestWins<ConfigSnapshot>(
+    async (snap) => {
+      const full: string[] = [];
+      const endpointOnly: string[] = [];
+      const next = new Map<string, Pushed>();
+      const done: string[] = [];
+      try {
+        for (const [key, config] of snap.configs) {
+          const now = fingerprint(config, snap.revision);
+          const prev = pushed.get(key);
+          if (!prev || prev.shape !== now.shape) {
+            xds.setProxyConfig(key, config, { revision: snap.revision });
+            full.push(key);
+          } else if (prev.endpoints !== now.endpoints) {
+            xds.updateEndpoints(key, config.endpoints, { revision: snap.revision });
+            endpointOnly.push(key);
+          } else {
+            now.revision = prev.revision;
+          }
+          done.push(key);
+          next.set(key, now);
+        }
+      } catch (err) {
+        // The xDS server refused a resource: put back what this snapshot already replaced, so proxies never
+        // see half a revision.
+        for (const key of done.reverse()) {
+          const prev = pushed.get(key);
+          if (prev) xds.setProxyConfig(key, prev.config, { revision: prev.revision });
+          else xds.removeProxyConfig(key);
+        }
+        log.error(
+          { revision: snap.revision, err },
+          'pushing config failed; rolled back to the last good one',
+        );
+        if (snap.cause === 'revision') {
+          channels.outcomes.publish({
+            revision: snap.revision,
+            seenAt: snap.seenAt,
+            ok: false,
+            error: errorFromException(snap.revision, 'apply', err),
+          });
+        }
+        return;
+      }
+      for (const key of pushed.keys()) {
+        if (next.has(key)) continue;
+        xds.removeProxyConfig(key);
+        revisions.forget(key);
+      }
+      pushed.clear();
+      for (const [key, p] of next) {
+        pushed.set(key, p);
+        revisions.record(key, p.revision, snap.revision);
+      }
+      metrics.pushes.inc({ kind: 'config' }, full.length);
+      metrics.pushes.inc({ kind: 'endpoints' }, endpointOnly.length);
+      log.info(
+        { revision: snap.revision, cause: snap.cause, pushed: full, endpointPushes: endpointOnly },
+        snap.cause === 'revision' ? 'revision applied' : 'endpoints updated',
+      );
+      if (snap.cause === 'revision') {
+        channels.outcomes.publish({
+          revision: snap.revision,
+          seenAt: snap.seenAt,
+          ok: true,
+          pushed: full,
+          endpointPushes: endpointOnly,
+        });
+      }
+    },
+    (err) => log.error({ err }, 'xds runner failed'),
+  );
+  let unsubscribe = () => {};
+  return {
+    name: 'xds',
+    start() {
+      unsubscribe = channels.configs.subscribe(job.push);
+    },
+    idle: job.idle,
+    async stop() {
+      unsubscribe();
+      await job.idle();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/** Composition-root tokens: one Symbol per service the daemon wires (no decorators, explicit factories). */
+export const TOKENS = {
+  Options: Symbol.for('plexus.daemon.Options'),
+  Logger: Symbol.for('plexus.daemon.Logger'),
+  Metrics: Symbol.for('plexus.daemon.Metrics'),
+  Channels: Symbol.for('plexus.daemon.Channels'),
+  Stages: Symbol.for('plexus.daemon.Stages'),
+  Source: Symbol.for('plexus.daemon.Source'),
+  Xds: Symbol.for('plexus.daemon.Xds'),
+  Discovery: Symbol.for('plexus.daemon.Discovery'),
+  ProxyRevisions: Symbol.for('plexus.daemon.ProxyRevisions'),
+  Status: Symbol.for('plexus.daemon.Status'),
+  /** Runners in pipeline order: source, spec, graph, discovery, translate, xds. */
+  Runners: Symbol.for('plexus.daemon.Runners'),
+} as const;

@@ -1,0 +1,249 @@
+import { resourceId, type SpecResource } from '@plexus/spec';
+import { type GatewayEntry, key, type MeshGraph, type ProxyView, type ReachableService } from './model.ts';
+import { byPriority } from './order.ts';
+import { type ProxyRef, proxyKey } from './proxy-id.ts';
+import type {
+  GatewayRouteShape,
+  MeshShape,
+  RouteShape,
+  VirtualGatewayShape,
+  VirtualNodeShape,
+  VirtualRouterShape,
+  VirtualServiceShape,
+} from './shapes.ts';
+import { hashText, stableStringify } from './stable-hash.ts';
+
+/** Specs are immutable once loaded: a resource object kept across revisions is hashed once. */
+const hashCache = new WeakMap<SpecResource, string>();
+function contentHash(r: SpecResource): string {
+  let h = hashCache.get(r);
+  if (h === undefined) {
+    h = hashText(stableStringify({ spec: r.spec, k8s: r.k8s }));
+    hashCache.set(r, h);
+  }
+  return h;
+}
+
+/** Resolves every reference between App Mesh resources and computes each proxy's view and input hash. */
+export function buildGraph(resources: SpecResource[]): MeshGraph {
+  const g: MeshGraph = {
+    meshes: new Map(),
+    virtualNodes: new Map(),
+    services: new Map(),
+    routers: new Map(),
+    gateways: new Map(),
+    proxies: new Map(),
+    unresolved: [],
+  };
+  const routes: SpecResource<RouteShape>[] = [];
+  const gatewayRoutes: SpecResource<GatewayRouteShape>[] = [];
+  const byId = new Map<string, SpecResource>();
+  for (const r of resources) {
+    byId.set(resourceId(r), r);
+    switch (r.kind) {
+      case 'Mesh': {
+        const m = r as SpecResource<MeshShape>;
+        g.meshes.set(r.name, {
+          name: r.name,
+          resource: m,
+          egressFilter: m.spec?.egressFilter?.type === 'ALLOW_ALL' ? 'ALLOW_ALL' : 'DROP_ALL',
+        });
+        break;
+      }
+      case 'VirtualNode':
+        g.virtualNodes.set(key(r.mesh, r.name), r as SpecResource<VirtualNodeShape>);
+        break;
+      case 'VirtualService': {
+        const s = r as SpecResource<VirtualServiceShape>;
+        const p = s.spec?.provider;
+        const provider = p?.virtualNode
+          ? { kind: 'virtualNode' as const, name: p.virtualNode.virtualNodeName }
+          : p?.virtualRouter
+            ? { kind: 'virtualRouter' as const, name: p.virtualRouter.virtualRouterName }
+            : undefined;
+        g.services.set(key(r.mesh, r.name), { mesh: r.mesh, name: r.name, resource: s, provider });
+        break;
+      }
+      case 'VirtualRouter':
+        g.routers.set(key(r.mesh, r.name), {
+          mesh: r.mesh,
+          name: r.name,
+          resource: r as SpecResource<VirtualRouterShape>,
+          routes: [],
+        });
+        break;
+      case 'Route':
+        routes.push(r as SpecResource<RouteShape>);
+        break;
+      case 'VirtualGateway':
+        g.gateways.set(key(r.mesh, r.name), {
+          mesh: r.mesh,
+          name: r.name,
+          resource: r as SpecResource<VirtualGatewayShape>,
+          gatewayRoutes: [],
+        });
+        break;
+      case 'GatewayRoute':
+        gatewayRoutes.push(r as SpecResource<GatewayRouteShape>);
+        break;
+    }
+  }
+  for (const r of routes) {
+    const router = g.routers.get(key(r.mesh, r.virtualRouter ?? ''));
+    if (router) router.routes.push(r);
+    else g.unresolved.push(`${resourceId(r)} -> VirtualRouter/${r.mesh}/${r.virtualRouter}`);
+  }
+  for (const r of gatewayRoutes) {
+    const gw = g.gateways.get(key(r.mesh, r.virtualGateway ?? ''));
+    if (gw) gw.gatewayRoutes.push(r);
+    else g.unresolved.push(`${resourceId(r)} -> VirtualGateway/${r.mesh}/${r.virtualGateway}`);
+  }
+  for (const router of g.routers.values()) router.routes.sort(byPriority);
+  for (const gw of g.gateways.values()) gw.gatewayRoutes.sort(byPriority);
+  for (const s of g.services.values()) {
+    if (!s.provider) continue;
+    const ok =
+      s.provider.kind === 'virtualNode'
+        ? g.virtualNodes.has(key(s.mesh, s.provider.name))
+        : g.routers.has(key(s.mesh, s.provider.name));
+    if (!ok) {
+      const kind = s.provider.kind === 'virtualNode' ? 'VirtualNode' : 'VirtualRouter';
+      g.unresolved.push(`VirtualService/${s.mesh}/${s.name} -> ${kind}/${s.mesh}/${s.provider.name}`);
+      s.provider = undefined;
+    }
+  }
+
+  const resourceHash = new Map<string, string>();
+  const hashOf = (id: string): string => {
+    let h = resourceHash.get(id);
+    if (h === undefined) {
+      const r = byId.get(id);
+      h = r ? contentHash(r) : 'missing';
+      resourceHash.set(id, h);
+    }
+    return h;
+  };
+
+  for (const node of g.virtualNodes.values()) {
+    const ref: ProxyRef = { kind: 'virtualNode', mesh: node.mesh, name: node.name };
+    g.proxies.set(proxyKey(ref), nodeView(g, ref, node, hashOf));
+  }
+  for (const gw of g.gateways.values()) {
+    const ref: ProxyRef = { kind: 'virtualGateway', mesh: gw.mesh, name: gw.name };
+    g.proxies.set(proxyKey(ref), gatewayView(g, ref, gw, hashOf));
+  }
+  return g;
+}
+
+function nodeView(
+  g: MeshGraph,
+  ref: ProxyRef,
+  node: SpecResource<VirtualNodeShape>,
+  hashOf: (id: string) => string,
+): ProxyView {
+  const services: ReachableService[] = [];
+  const seen = new Set<string>();
+  const defaults = node.spec?.backendDefaults?.clientPolicy;
+  for (const b of node.spec?.backends ?? []) {
+    const vs = b.virtualService;
+    if (!vs || seen.has(vs.virtualServiceName)) continue;
+    seen.add(vs.virtualServiceName);
+    if (!g.services.has(key(ref.mesh, vs.virtualServiceName))) {
+      g.unresolved.push(
+        `VirtualNode/${ref.mesh}/${ref.name} -> VirtualService/${ref.mesh}/${vs.virtualServiceName}`,
+      );
+      continue;
+    }
+    services.push({
+      name: vs.virtualServiceName,
+      clientPolicy: vs.clientPolicy ?? defaults,
+      implicit: false,
+    });
+  }
+  if (g.meshes.get(ref.mesh)?.egressFilter === 'ALLOW_ALL') {
+    for (const s of g.services.values()) {
+      if (s.mesh !== ref.mesh || seen.has(s.name)) continue;
+      seen.add(s.name);
+      services.push({ name: s.name, clientPolicy: defaults, implicit: true });
+    }
+  }
+  services.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return closeView(g, ref, `VirtualNode/${ref.mesh}/${ref.name}`, services, [], hashOf);
+}
+
+function gatewayView(
+  g: MeshGraph,
+  ref: ProxyRef,
+  gw: GatewayEntry,
+  hashOf: (id: string) => string,
+): ProxyView {
+  const names = new Set<string>();
+  const extra: string[] = [];
+  for (const r of gw.gatewayRoutes) {
+    extra.push(resourceId(r));
+    const spec = r.spec;
+    const target = (spec?.httpRoute ?? spec?.http2Route ?? spec?.grpcRoute)?.action?.target;
+    const name = target?.virtualService?.virtualServiceName;
+    if (!name) continue;
+    if (!g.services.has(key(ref.mesh, name))) {
+      g.unresolved.push(`${resourceId(r)} -> VirtualService/${ref.mesh}/${name}`);
+      continue;
+    }
+    names.add(name);
+  }
+  const defaults = gw.resource.spec?.backendDefaults?.clientPolicy;
+  const services = [...names].sort().map((name) => ({ name, clientPolicy: defaults, implicit: false }));
+  return closeView(g, ref, `VirtualGateway/${ref.mesh}/${ref.name}`, services, extra, hashOf);
+}
+
+/** Adds each service's provider chain to the closure and hashes it. */
+function closeView(
+  g: MeshGraph,
+  ref: ProxyRef,
+  selfId: string,
+  services: ReachableService[],
+  extra: string[],
+  hashOf: (id: string) => string,
+): ProxyView {
+  const inputs = new Set<string>([`Mesh/${ref.mesh}/${ref.mesh}`, selfId, ...extra]);
+  const upstream = new Set<string>();
+  for (const s of services) {
+    inputs.add(`VirtualService/${ref.mesh}/${s.name}`);
+    for (const n of upstreamOf(g, ref.mesh, s.name, inputs)) upstream.add(n);
+  }
+  for (const n of upstream) inputs.add(`VirtualNode/${ref.mesh}/${n}`);
+  const sorted = [...inputs].sort();
+  // The services and their client policies follow from the inputs (own spec, mesh, services), so the closure
+  // of input hashes is the whole story.
+  const closure = sorted.map((id) => `${id}=${hashOf(id)}`).join('\n');
+  return {
+    ref,
+    id: proxyKey(ref),
+    services,
+    upstreamNodes: [...upstream].sort(),
+    inputs: sorted,
+    hash: hashText(closure),
+  };
+}
+
+/** Virtual nodes behind a virtual service; adds routers and routes it passes to `inputs`. */
+export function upstreamOf(g: MeshGraph, mesh: string, service: string, inputs?: Set<string>): string[] {
+  const p = g.services.get(key(mesh, service))?.provider;
+  if (!p) return [];
+  if (p.kind === 'virtualNode') return [p.name];
+  const router = g.routers.get(key(mesh, p.name));
+  if (!router) return [];
+  inputs?.add(`VirtualRouter/${mesh}/${router.name}`);
+  const nodes = new Set<string>();
+  for (const r of router.routes) {
+    inputs?.add(resourceId(r));
+    const s = r.spec;
+    const targets =
+      (s?.httpRoute ?? s?.http2Route ?? s?.grpcRoute ?? s?.tcpRoute)?.action?.weightedTargets ?? [];
+    for (const t of targets) {
+      if (g.virtualNodes.has(key(mesh, t.virtualNode))) nodes.add(t.virtualNode);
+      else g.unresolved.push(`${resourceId(r)} -> VirtualNode/${mesh}/${t.virtualNode}`);
+    }
+  }
+  return [...nodes];
+}

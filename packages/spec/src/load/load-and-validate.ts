@@ -1,0 +1,24 @@
+import type { Diagnostic, LoadResult, SourceFile } from '../model/resource.ts';
+import { validateResources } from '../validate/index.ts';
+import { loadFiles } from './load-files.ts';
+
+export interface LoadAndValidateResult extends LoadResult {
+  /** No error-severity diagnostic. */
+  ok: boolean;
+}
+
+/** loadFiles + validateResources; diagnostics sorted by file, line, column. */
+export function loadAndValidate(
+  files: SourceFile[],
+  opts: { partial?: boolean } = {},
+): LoadAndValidateResult {
+  const loaded = loadFiles(files, opts);
+  const diagnostics = [...loaded.diagnostics, ...validateResources(loaded.resources, opts)];
+  diagnostics.sort(compareDiagnostics);
+  return { ...loaded, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.col - b.col;
+}

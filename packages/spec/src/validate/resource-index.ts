@@ -1,0 +1,43 @@
+import type { Kind, SpecResource } from '../model/resource.ts';
+
+/** Resources indexed once by kind, mesh, parent and name, so every rule is a map lookup. */
+export interface ResourceIndex {
+  meshes: Set<string>;
+  get(kind: Kind, mesh: string, name: string, parent?: string): SpecResource | undefined;
+  /** Number of routes per `mesh/router`. */
+  routeCount(mesh: string, router: string): number;
+  /** Resources whose (kind, mesh, parent, name) was already taken, with the first holder. */
+  duplicates: Array<{ resource: SpecResource; first: SpecResource }>;
+}
+
+function key(kind: Kind, mesh: string, name: string, parent = ''): string {
+  return `${kind}\u0000${mesh}\u0000${parent}\u0000${name}`;
+}
+
+function parentOf(r: SpecResource): string | undefined {
+  return r.kind === 'Route' ? r.virtualRouter : r.kind === 'GatewayRoute' ? r.virtualGateway : undefined;
+}
+
+export function indexResources(resources: readonly SpecResource[]): ResourceIndex {
+  const byKey = new Map<string, SpecResource>();
+  const routeCounts = new Map<string, number>();
+  const meshes = new Set<string>();
+  const duplicates: ResourceIndex['duplicates'] = [];
+  for (const r of resources) {
+    const k = key(r.kind, r.mesh, r.name, parentOf(r));
+    const first = byKey.get(k);
+    if (first) duplicates.push({ resource: r, first });
+    else byKey.set(k, r);
+    if (r.kind === 'Mesh') meshes.add(r.name);
+    if (r.kind === 'Route' && r.virtualRouter !== undefined) {
+      const rk = `${r.mesh}\u0000${r.virtualRouter}`;
+      routeCounts.set(rk, (routeCounts.get(rk) ?? 0) + 1);
+    }
+  }
+  return {
+    meshes,
+    duplicates,
+    get: (kind, mesh, name, parent) => byKey.get(key(kind, mesh, name, parent)),
+    routeCount: (mesh, router) => routeCounts.get(`${mesh}\u0000${router}`) ?? 0,
+  };
+}

@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, sharedDir } from '@plexus/testkit';
+import { describe, expect, it } from 'vitest';
+import { caseNames } from './helpers/cases.ts';
+
+const apiFields = readFileSync(join(sharedDir, 'appmesh/api-fields.md'), 'utf8')
+  .split('\n')
+  .map((l) => /^- \[[ x]\] `([^`]+)`/.exec(l)?.[1])
+  .filter((f): f is string => f !== undefined);
+
+const rows = readFileSync(join(repoRoot, 'docs/feature-coverage.md'), 'utf8')
+  .split('\n')
+  .map((l) => /^\| `([^`]+)` \| ([^|]+) \| ([^|]*) \| (.*) \|$/.exec(l))
+  .filter((m): m is RegExpExecArray => m !== null)
+  .map((m) => ({ field: m[1]!, status: m[2]!.trim(), golden: m[3]!.trim(), notes: m[4]!.trim() }));
+
+describe('docs/feature-coverage.md', () => {
+  it('lists each of the 262 api-fields.md leaf fields exactly once', () => {
+    expect(apiFields.length).toBe(262);
+    expect(rows.map((r) => r.field)).toEqual(apiFields);
+  });
+
+  it('gives every field a known status; translated ones name an existing golden case, the rest a reason', () => {
+    const cases = new Set(caseNames());
+    for (const r of rows) {
+      expect(['translated', 'validated only', 'refused'], r.field).toContain(r.status);
+      if (r.status === 'translated') {
+        expect(cases.has(r.golden), `${r.field}: golden case '${r.golden}'`).toBe(true);
+        expect(existsSync(join(import.meta.dirname, 'golden', r.golden, 'out'))).toBe(true);
+      } else {
+        expect(r.notes.length, `${r.field} needs a reason`).toBeGreaterThan(10);
+      }
+    }
+  });
+
+  it('names every golden case at least once', () => {
+    const named = new Set(rows.map((r) => r.golden));
+    for (const c of caseNames()) if (c !== 'defaults-switched') expect(named.has(c), c).toBe(true);
+  });
+});

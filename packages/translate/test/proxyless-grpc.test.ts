@@ -1,0 +1,166 @@
+import * as grpc from '@grpc/grpc-js';
+import * as grpcXds from '@grpc/grpc-js-xds';
+import { buildGraph, parseProxyId, proxyKey } from '@plexus/graph';
+import { loadAndValidate } from '@plexus/spec';
+import { freePort } from '@plexus/testkit';
+import { translateProxy } from '@plexus/translate';
+import { XdsServer } from '@plexus/xds';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The proxyless contract end to end: a real @grpc/grpc-js-xds client whose node is mesh/m/virtualNode/client
+ * dials xds:///echo.m.local:<port>, gets the translated config from the Plexus xDS server and reaches the real
+ * gRPC servers standing for the virtual nodes red and blue, through the router's gRPC routes.
+ */
+const identity = (b: Buffer) => b;
+const ECHO = {
+  Say: {
+    path: '/test.Echo/Say',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+} as const;
+
+function specs(port: number, redAddress: string, blueAddress: string): string {
+  return `
+apiVersion: plexus/v1
+kind: Mesh
+metadata: { name: m }
+spec: {}
+---
+apiVersion: plexus/v1
+kind: VirtualNode
+metadata: { name: client, mesh: m }
+spec:
+  backends: [{ virtualService: { virtualServiceName: echo.m.local } }]
+---
+apiVersion: plexus/v1
+kind: VirtualNode
+metadata: { name: red, mesh: m }
+spec:
+  listeners: [{ portMapping: { port: ${port}, protocol: grpc } }]
+  serviceDiscovery: { static: { endpoints: [{ address: ${redAddress}, zone: z1 }] } }
+---
+apiVersion: plexus/v1
+kind: VirtualNode
+metadata: { name: blue, mesh: m }
+spec:
+  listeners: [{ portMapping: { port: ${port}, protocol: grpc } }]
+  serviceDiscovery: { static: { endpoints: [{ address: ${blueAddress} }] } }
+---
+apiVersion: plexus/v1
+kind: VirtualRouter
+metadata: { name: echo, mesh: m }
+spec:
+  listeners: [{ portMapping: { port: ${port}, protocol: grpc } }]
+---
+apiVersion: plexus/v1
+kind: Route
+metadata: { name: blue, mesh: m, virtualRouter: echo }
+spec:
+  priority: 1
+  grpcRoute:
+    match:
+      serviceName: test.Echo
+      metadata: [{ name: x-color, match: { exact: blue } }]
+    action: { weightedTargets: [{ virtualNode: blue, weight: 1 }] }
+---
+apiVersion: plexus/v1
+kind: Route
+metadata: { name: red, mesh: m, virtualRouter: echo }
+spec:
+  priority: 2
+  grpcRoute:
+    match: { serviceName: test.Echo, methodName: Say }
+    action: { weightedTargets: [{ virtualNode: red, weight: 1 }] }
+---
+apiVersion: plexus/v1
+kind: VirtualService
+metadata: { name: echo.m.local, mesh: m }
+spec: { provider: { virtualRouter: { virtualRouterName: echo } } }
+`;
+}
+
+type SayFn = (
+  req: Buffer,
+  md: grpc.Metadata,
+  opts: grpc.CallOptions,
+  cb: (err: Error | null, reply?: Buffer) => void,
+) => void;
+
+describe('proxyless gRPC through translated config', () => {
+  const servers: grpc.Server[] = [];
+  let xds: XdsServer | undefined;
+  let client: grpc.Client | undefined;
+  let port = 0;
+
+  beforeAll(async () => {
+    // Both apps listen on the same port on different loopback addresses, as two pods would.
+    port = await freePort('127.0.0.2');
+    for (const [name, host] of [
+      ['red', '127.0.0.2'],
+      ['blue', '127.0.0.3'],
+    ] as const) {
+      const s = new grpc.Server();
+      s.addService(ECHO, {
+        Say: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) =>
+          cb(null, Buffer.from(name)),
+      });
+      await new Promise<void>((resolve, reject) =>
+        s.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (e) =>
+          e ? reject(e) : resolve(),
+        ),
+      );
+      servers.push(s);
+    }
+    const loaded = loadAndValidate([{ path: 'mesh.yaml', content: specs(port, '127.0.0.2', '127.0.0.3') }]);
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const graph = buildGraph(loaded.resources);
+    const ref = { kind: 'virtualNode' as const, mesh: 'm', name: 'client' };
+    xds = new XdsServer({
+      resolveProxy: (node) => {
+        const p = parseProxyId(node.id);
+        return p ? proxyKey(p) : { error: `unknown node ${node.id}`, code: 'NOT_FOUND' };
+      },
+    });
+    xds.setProxyConfig(
+      proxyKey(ref),
+      translateProxy(graph, ref, () => undefined),
+    );
+    const xdsPort = await xds.listen('127.0.0.1:0');
+    process.env.GRPC_XDS_BOOTSTRAP_CONFIG = JSON.stringify({
+      xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }] }],
+      node: { id: 'mesh/m/virtualNode/client', locality: {} },
+    });
+    grpcXds.register();
+    const Echo = grpc.makeGenericClientConstructor(ECHO, 'Echo');
+    client = new Echo(`xds:///echo.m.local:${port}`, grpc.credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    client?.close();
+    for (const s of servers) s.forceShutdown();
+    await xds?.shutdown(1000);
+  });
+
+  const say = (metadata?: Record<string, string>) =>
+    new Promise<string>((resolve, reject) => {
+      const md = new grpc.Metadata();
+      for (const [k, v] of Object.entries(metadata ?? {})) md.set(k, v);
+      (client as unknown as { Say: SayFn }).Say(
+        Buffer.alloc(0),
+        md,
+        { deadline: Date.now() + 15_000 },
+        (err: Error | null, reply?: Buffer) => (err ? reject(err) : resolve(reply!.toString())),
+      );
+    });
+
+  it('routes by the router`s gRPC routes, metadata match first', async () => {
+    expect(await say()).toBe('red');
+    expect(await say({ 'x-color': 'blue' })).toBe('blue');
+  });
+});

@@ -1,0 +1,154 @@
+import { buildGraph } from '@plexus/graph';
+import type { Kind, SpecResource } from '@plexus/spec';
+import {
+  createProxyTranslator,
+  translateProxy,
+  UnsupportedFeatureError,
+  withoutApiListeners,
+} from '@plexus/translate';
+import { describe, expect, it } from 'vitest';
+
+function res(kind: Kind, name: string, spec: unknown): SpecResource {
+  const position = { file: 'mesh.yaml', line: 3, col: 5 };
+  return { kind, mesh: 'm', name, spec, format: 'native', position, positionOf: () => position };
+}
+
+const base = [
+  res('Mesh', 'm', {}),
+  res('VirtualNode', 'client', { backends: [{ virtualService: { virtualServiceName: 'svc' } }] }),
+  res('VirtualNode', 'server', {
+    listeners: [{ portMapping: { port: 50051, protocol: 'grpc' } }],
+    serviceDiscovery: { static: { endpoints: [{ address: '10.0.0.1', zone: 'a' }] } },
+  }),
+  res('VirtualService', 'svc', { provider: { virtualNode: { virtualNodeName: 'server' } } }),
+];
+const client = { kind: 'virtualNode' as const, mesh: 'm', name: 'client' };
+
+describe('translateProxy', () => {
+  it('emits proxyless api_listeners for name and name:port, router filter last', () => {
+    const cfg = translateProxy(buildGraph(base), client, () => undefined);
+    const api = cfg.listeners.filter((l) => l.api_listener);
+    expect(api.map((l) => l.name)).toEqual(['svc', 'svc:50051']);
+    const hcm = (api[1]!.api_listener as { api_listener: { http_filters: { name: string }[]; rds: unknown } })
+      .api_listener;
+    expect(hcm.http_filters.at(-1)!.name).toBe('envoy.filters.http.router');
+    expect(hcm.rds).toEqual({
+      route_config_name: 'rds_egress_http_50051',
+      config_source: { ads: {}, resource_api_version: 'V3' },
+    });
+    const rc = cfg.routes.find((r) => r.name === 'rds_egress_http_50051')!;
+    expect((rc.virtual_hosts as { domains: string[] }[])[0]!.domains).toEqual(['svc', 'svc:50051']);
+  });
+
+  it('gives every locality a load_balancing_weight and takes endpoints from the lookup first', () => {
+    const cfg = translateProxy(buildGraph(base), client, (mesh, node) =>
+      node === 'server'
+        ? {
+            mesh,
+            virtualNode: node,
+            source: 'test',
+            endpoints: [
+              { address: '10.9.9.9', port: 50051, zone: 'b', health: 'healthy' },
+              { address: '10.9.9.8', port: 50051, health: 'draining' },
+            ],
+          }
+        : undefined,
+    );
+    const cla = cfg.endpoints.find((e) => e.cluster_name === 'cds_egress_m_server_grpc_50051')!;
+    const localities = cla.endpoints as {
+      locality: object;
+      load_balancing_weight: number;
+      lb_endpoints: unknown[];
+    }[];
+    expect(localities.map((l) => [l.locality, l.load_balancing_weight, l.lb_endpoints.length])).toEqual([
+      [{}, 1, 1],
+      [{ zone: 'b' }, 1, 1],
+    ]);
+  });
+
+  it('switches the App Mesh defaults and proxyless off', () => {
+    const graph = buildGraph(base);
+    const on = JSON.stringify(translateProxy(graph, client, () => undefined));
+    expect(on).toContain('"timeout":"15s"');
+    const off = translateProxy(graph, client, () => undefined, {
+      appMeshDefaults: { requestTimeout: false, idleTimeout: false },
+      proxyless: false,
+    });
+    expect(JSON.stringify(off)).not.toContain('"timeout":"15s"');
+    expect(JSON.stringify(off)).not.toContain('300s');
+    expect(off.listeners.some((l) => l.api_listener)).toBe(false);
+  });
+
+  it('refuses ACM certificates with a positioned reason', () => {
+    const graph = buildGraph([
+      ...base,
+      res('VirtualNode', 'acm', {
+        listeners: [
+          {
+            portMapping: { port: 443, protocol: 'http' },
+            tls: { mode: 'STRICT', certificate: { acm: { certificateArn: 'arn:aws:acm:x' } } },
+          },
+        ],
+      }),
+    ]);
+    const run = () => translateProxy(graph, { kind: 'virtualNode', mesh: 'm', name: 'acm' }, () => undefined);
+    expect(run).toThrow(UnsupportedFeatureError);
+    expect(run).toThrow(
+      'mesh.yaml:3:5: VirtualNode m/acm: spec.listeners[0].tls.certificate.acm: ACM certificates',
+    );
+  });
+
+  it('refuses ACM trust in a client policy', () => {
+    const graph = buildGraph([
+      ...base.filter((r) => r.name !== 'client'),
+      res('VirtualNode', 'client', {
+        backendDefaults: {
+          clientPolicy: { tls: { validation: { trust: { acm: { certificateAuthorityArns: ['arn:ca'] } } } } },
+        },
+        backends: [{ virtualService: { virtualServiceName: 'svc' } }],
+      }),
+    ]);
+    expect(() => translateProxy(graph, client, () => undefined)).toThrow(
+      'spec.backendDefaults.clientPolicy.tls.validation.trust.acm: ACM Private CA trust',
+    );
+  });
+
+  it('throws for an unknown proxy', () => {
+    expect(() =>
+      translateProxy(buildGraph(base), { kind: 'virtualNode', mesh: 'm', name: 'x' }, () => undefined),
+    ).toThrow('unknown proxy mesh/m/virtualNode/x');
+  });
+});
+
+describe('withoutApiListeners', () => {
+  it('keeps the sidecar listeners only', () => {
+    const cfg = translateProxy(buildGraph(base), client, () => undefined);
+    expect(withoutApiListeners(cfg).listeners.map((l) => l.name)).toEqual(['lds_egress_0.0.0.0_15001']);
+    expect(cfg.listeners.length).toBe(3);
+  });
+});
+
+describe('createProxyTranslator', () => {
+  it('reuses a proxy`s config while its inputs and upstream endpoints are unchanged', () => {
+    const t = createProxyTranslator();
+    const g1 = buildGraph(base);
+    const first = t.translate(g1, client, () => undefined);
+    expect(t.translate(buildGraph(base), client, () => undefined)).toBe(first);
+    expect(t.stats).toEqual({ hits: 1, misses: 1 });
+    const moved = t.translate(g1, client, (mesh, node) => ({
+      mesh,
+      virtualNode: node,
+      source: 'test',
+      endpoints: [{ address: '10.0.0.9', port: 50051, health: 'healthy' }],
+    }));
+    expect(moved).not.toBe(first);
+    expect(JSON.stringify(moved.endpoints)).toContain('10.0.0.9');
+    const changed = buildGraph(
+      base.map((r) =>
+        r.name === 'svc' ? { ...r, spec: { provider: { virtualNode: { virtualNodeName: 'client' } } } } : r,
+      ),
+    );
+    expect(t.translate(changed, client, () => undefined)).not.toBe(first);
+    expect(t.stats).toEqual({ hits: 1, misses: 3 });
+  });
+});

@@ -1,0 +1,172 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { TypeUrl } from './protos.ts';
+import type { ResourceEntry } from './resource-cache.ts';
+import { AdsStream, typeEntries } from './stream-base.ts';
+import type { ProxySnapshot } from './types.ts';
+import { versionOf } from './versions.ts';
+import { encodeDeltaResponse } from './wire.ts';
+
+export interface DeltaRequest {
+  type_url: string;
+  resource_names_subscribe: string[];
+  resource_names_unsubscribe: string[];
+  initial_resource_versions: Record<string, string>;
+  response_nonce: string;
+  error_detail?: { code?: number; message?: string } | null;
+}
+
+/** "" marks a subscribed name we told the client does not exist. */
+const ABSENT = '';
+const MAX_OUTSTANDING = 16;
+
+interface DeltaTypeState {
+  wildcard: boolean;
+  names: Set<string>;
+  /** What the client has: name → resource version (from our sends or initial_resource_versions). */
+  clientHas: Map<string, string>;
+  /** Last entry sent per name (for CSDS). */
+  sentEntries: Map<string, ResourceEntry>;
+  /** nonce → system version and names of responses not yet ACKed/NACKed. */
+  outstanding: Map<string, { version: string; names: string[] }>;
+  /** Names in the last NACKed response not since replaced by an ACKed one. */
+  rejected: Set<string>;
+  needInitial: boolean;
+}
+
+/** Incremental ADS: only what changed, deletions in removed_resources. */
+export class DeltaStream extends AdsStream<DeltaRequest> {
+  private readonly types = new Map<string, DeltaTypeState>();
+
+  requestedTypes(): string[] {
+    return [...this.types.keys()];
+  }
+
+  onRequest(req: DeltaRequest): void {
+    const typeUrl = req.type_url;
+    if (!typeUrl) {
+      this.fail(GrpcStatus.INVALID_ARGUMENT, 'DeltaDiscoveryRequest.type_url is empty');
+      return;
+    }
+    let st = this.types.get(typeUrl);
+    const first = !st;
+    const subscribe = req.resource_names_subscribe ?? [];
+    if (!st) {
+      st = {
+        wildcard: subscribe.length === 0,
+        names: new Set(),
+        clientHas: new Map(Object.entries(req.initial_resource_versions ?? {})),
+        sentEntries: new Map(),
+        outstanding: new Map(),
+        rejected: new Set(),
+        needInitial: true,
+      };
+      this.types.set(typeUrl, st);
+    }
+    // subscription changes apply whatever the nonce says (obligation 21)
+    for (const n of subscribe) {
+      if (n === '*') st.wildcard = true;
+      else {
+        st.names.add(n);
+        if (!first) st.clientHas.delete(n); // a re-subscribe gets the resource again (obligation 23)
+      }
+    }
+    for (const n of req.resource_names_unsubscribe ?? []) {
+      if (n === '*') st.wildcard = false;
+      else {
+        // names the client never had: nothing to do (obligation 25)
+        st.names.delete(n);
+        if (!st.wildcard) st.clientHas.delete(n);
+      }
+    }
+    const nonce = req.response_nonce;
+    const answered = nonce ? st.outstanding.get(nonce) : undefined;
+    if (answered !== undefined) {
+      st.outstanding.delete(nonce);
+      if (req.error_detail) {
+        st.rejected = new Set(answered.names);
+        this.recordNack(typeUrl, answered.version, req.error_detail.message ?? '');
+      } else {
+        for (const n of answered.names) st.rejected.delete(n);
+        this.recordAck(typeUrl, answered.version, st.rejected.size === 0);
+      }
+    }
+    this.scheduleFlush();
+  }
+
+  protected inFlight(typeUrl: string): boolean {
+    return (this.types.get(typeUrl)?.outstanding.size ?? 0) > 0;
+  }
+
+  settled(typeUrl: string): boolean {
+    const st = this.types.get(typeUrl);
+    if (!st) return true;
+    const snap = this.ctx.snapshot(this.proxyKey);
+    if (!snap || st.outstanding.size > 0 || st.needInitial) return false;
+    const d = this.diff(snap, typeUrl, st, false);
+    return d.send.length === 0 && d.removed.length === 0;
+  }
+
+  sentEntries(typeUrl: string): Iterable<ResourceEntry> {
+    return this.types.get(typeUrl)?.sentEntries.values() ?? [];
+  }
+
+  private diff(
+    snap: ProxySnapshot,
+    typeUrl: string,
+    st: DeltaTypeState,
+    keepStale: boolean,
+  ): { send: ResourceEntry[]; removed: string[] } {
+    const all = typeEntries(snap, typeUrl);
+    const send: ResourceEntry[] = [];
+    const removed: string[] = [];
+    const consider = (n: string, e: ResourceEntry | undefined) => {
+      const has = st.clientHas.get(n);
+      if (e) {
+        if (has !== e.version) send.push(e);
+      } else if (has === undefined ? st.names.has(n) : has !== ABSENT && !keepStale) {
+        removed.push(n); // deleted, or subscribed and not there (obligation 22)
+      }
+    };
+    if (st.wildcard) for (const [n, e] of all) consider(n, e);
+    for (const n of st.names) if (!st.wildcard || !all.has(n)) consider(n, all.get(n));
+    if (st.wildcard) {
+      for (const n of st.clientHas.keys()) if (!all.has(n) && !st.names.has(n)) consider(n, undefined);
+    }
+    return { send, removed };
+  }
+
+  protected flushNow(snap: ProxySnapshot): void {
+    for (const typeUrl of this.orderedTypes()) {
+      if (!this.canWrite()) return;
+      if (this.heldBack(typeUrl)) continue;
+      const st = this.types.get(typeUrl)!;
+      const keepStale = typeUrl === TypeUrl.Cluster && !this.listenersAndRoutesSettled();
+      const { send, removed } = this.diff(snap, typeUrl, st, keepStale);
+      if (send.length === 0 && removed.length === 0 && !st.needInitial) continue;
+      for (const e of send) {
+        st.clientHas.set(e.name, e.version);
+        st.sentEntries.set(e.name, e);
+      }
+      for (const n of removed) {
+        if (st.names.has(n)) st.clientHas.set(n, ABSENT);
+        else st.clientHas.delete(n);
+        st.sentEntries.delete(n);
+      }
+      const systemVersion = versionOf(st.sentEntries.values());
+      const nonce = this.nextNonce();
+      this.write(
+        encodeDeltaResponse(
+          systemVersion,
+          typeUrl,
+          nonce,
+          send.map((e) => e.deltaBytes()),
+          removed,
+        ),
+      );
+      st.outstanding.set(nonce, { version: systemVersion, names: [...send.map((e) => e.name), ...removed] });
+      if (st.outstanding.size > MAX_OUTSTANDING) st.outstanding.delete(st.outstanding.keys().next().value!);
+      st.needInitial = false;
+      this.recordSent(typeUrl, systemVersion);
+    }
+  }
+}

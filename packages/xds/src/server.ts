@@ -1,0 +1,323 @@
+import { EventEmitter } from 'node:events';
+import {
+  status as GrpcStatus,
+  Server,
+  ServerCredentials,
+  type ServerDuplexStream,
+  type ServerUnaryCall,
+  type sendUnaryData,
+} from '@grpc/grpc-js';
+import type protobuf from 'protobufjs';
+import { buildClientStatus } from './csds.ts';
+import { DeltaStream } from './delta-stream.ts';
+import { CONFIG_KEYS, type ConfigKey, envoyRoot, TypeUrl } from './protos.ts';
+import { ResourceCache, type ResourceEntry } from './resource-cache.ts';
+import { SotwStream } from './sotw-stream.ts';
+import type { AdsStream, StreamContext } from './stream-base.ts';
+import type { ProxyConfig, ProxySnapshot, ProxyStatus, RejectEvent, XdsLogger, XdsNode } from './types.ts';
+
+export type ResolveProxy = (
+  node: XdsNode,
+) => string | { error: string; code?: 'NOT_FOUND' | 'INVALID_ARGUMENT' | 'PERMISSION_DENIED' };
+
+export interface XdsServerOptions {
+  /** Maps a client's node to the key its config is stored under, or says why it has none (obligation 4). */
+  resolveProxy: ResolveProxy;
+  logger?: XdsLogger;
+  /** HTTP/2 keepalive for long-lived streams (defaults 30 s ping, 10 s timeout). */
+  keepalive?: { timeMs?: number; timeoutMs?: number };
+  /** Responses per stream handed to the transport and not yet flushed (default 2, obligation 15). */
+  maxQueuedPerStream?: number;
+}
+
+const SERVICE_ADS = '/envoy.service.discovery.v3.AggregatedDiscoveryService/';
+const SERVICE_CSDS = '/envoy.service.status.v3.ClientStatusDiscoveryService/';
+const identity = (b: Buffer) => b;
+const noopLogger: XdsLogger = { debug() {}, info() {}, warn() {} };
+
+function structToJson(s: unknown): Record<string, unknown> | undefined {
+  const fields = (s as { fields?: Record<string, unknown> } | null)?.fields;
+  if (!fields) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = valueToJson(v);
+  return out;
+}
+
+function valueToJson(v: unknown): unknown {
+  const x = v as Record<string, unknown>;
+  if ('string_value' in x) return x.string_value;
+  if ('number_value' in x) return x.number_value;
+  if ('bool_value' in x) return x.bool_value;
+  if ('struct_value' in x) return structToJson(x.struct_value);
+  if ('list_value' in x) return ((x.list_value as { values?: unknown[] }).values ?? []).map(valueToJson);
+  return null;
+}
+
+/**
+ * The Plexus xDS server: ADS (SotW and delta) and CSDS on one gRPC server, fed per proxy by
+ * setProxyConfig. Events: 'connect', 'disconnect', 'ack', 'nack', 'reject' (see types.ts).
+ */
+export class XdsServer extends EventEmitter {
+  private readonly server: Server;
+  private readonly root: protobuf.Root;
+  private readonly cache = new ResourceCache();
+  private readonly snapshots = new Map<string, ProxySnapshot>();
+  private readonly streamsByKey = new Map<string, Set<AdsStream<unknown>>>();
+  private readonly streams = new Map<AdsStream<unknown>, unknown>();
+  private readonly ctx: StreamContext;
+  private readonly log: XdsLogger;
+  private readonly rejected: Record<string, number> = {};
+  private stopping = false;
+
+  constructor(private readonly options: XdsServerOptions) {
+    super();
+    this.root = envoyRoot();
+    this.log = options.logger ?? noopLogger;
+    this.ctx = {
+      snapshot: (k) => this.snapshots.get(k),
+      events: this,
+      maxQueued: Math.max(1, options.maxQueuedPerStream ?? 2),
+    };
+    this.server = new Server({
+      'grpc.keepalive_time_ms': options.keepalive?.timeMs ?? 30_000,
+      'grpc.keepalive_timeout_ms': options.keepalive?.timeoutMs ?? 10_000,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.max_send_message_length': -1,
+      'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    });
+    this.addServices();
+  }
+
+  private addServices(): void {
+    const t = (n: string) => this.root.lookupType(n);
+    const DiscoveryRequest = t('envoy.service.discovery.v3.DiscoveryRequest');
+    const DeltaDiscoveryRequest = t('envoy.service.discovery.v3.DeltaDiscoveryRequest');
+    const ClientStatusRequest = t('envoy.service.status.v3.ClientStatusRequest');
+    const bidi = (path: string, req: protobuf.Type) => ({
+      path,
+      requestStream: true,
+      responseStream: true,
+      requestSerialize: identity,
+      requestDeserialize: (b: Buffer) => req.decode(b),
+      responseSerialize: identity,
+      responseDeserialize: identity,
+    });
+    this.server.addService(
+      {
+        StreamAggregatedResources: bidi(`${SERVICE_ADS}StreamAggregatedResources`, DiscoveryRequest),
+        DeltaAggregatedResources: bidi(`${SERVICE_ADS}DeltaAggregatedResources`, DeltaDiscoveryRequest),
+      },
+      {
+        StreamAggregatedResources: (call: ServerDuplexStream<unknown, Buffer>) =>
+          this.handleAds(call, 'sotw'),
+        DeltaAggregatedResources: (call: ServerDuplexStream<unknown, Buffer>) =>
+          this.handleAds(call, 'delta'),
+      },
+    );
+    const csdsStatus = (req: unknown) => buildClientStatus(this.root, this.streamEntries(), req as object);
+    this.server.addService(
+      {
+        StreamClientStatus: bidi(`${SERVICE_CSDS}StreamClientStatus`, ClientStatusRequest),
+        FetchClientStatus: {
+          ...bidi(`${SERVICE_CSDS}FetchClientStatus`, ClientStatusRequest),
+          requestStream: false,
+          responseStream: false,
+        },
+      },
+      {
+        StreamClientStatus: (call: ServerDuplexStream<unknown, Buffer>) => {
+          call.on('data', (req) => call.write(csdsStatus(req)));
+          call.on('end', () => call.end());
+          call.on('error', () => {});
+        },
+        FetchClientStatus: (call: ServerUnaryCall<unknown, Buffer>, cb: sendUnaryData<Buffer>) => {
+          cb(null, csdsStatus(call.request));
+        },
+      },
+    );
+  }
+
+  private *streamEntries() {
+    for (const [stream, rawNode] of this.streams) yield { stream, rawNode };
+  }
+
+  private handleAds(call: ServerDuplexStream<unknown, Buffer>, variant: 'sotw' | 'delta'): void {
+    let stream: AdsStream<unknown> | undefined;
+    let ended = false;
+    const close = () => {
+      if (ended) return;
+      ended = true;
+      if (!stream) return;
+      stream.connected = false;
+      this.streams.delete(stream);
+      this.streamsByKey.get(stream.proxyKey)?.delete(stream);
+      this.emit('disconnect', {
+        streamId: stream.id,
+        proxyKey: stream.proxyKey,
+        node: stream.node,
+        at: Date.now(),
+      });
+    };
+    const reject = (code: GrpcStatus, reason: string, node?: XdsNode) => {
+      this.rejected[reason.split(':')[0]] = (this.rejected[reason.split(':')[0]] ?? 0) + 1;
+      const ev: RejectEvent = { node, code, reason, at: Date.now() };
+      this.emit('reject', ev);
+      this.log.warn({ node: node?.id, reason }, 'xDS stream rejected');
+      ended = true;
+      call.emit('error', { code, details: reason });
+    };
+    call.on('data', (req: Record<string, unknown>) => {
+      if (ended) return;
+      if (!stream) {
+        if (this.stopping) return reject(GrpcStatus.UNAVAILABLE, 'server shutting down');
+        const raw = req.node as Record<string, unknown> | null | undefined;
+        if (!raw?.id && !raw?.cluster) {
+          return reject(GrpcStatus.INVALID_ARGUMENT, 'missing node: the first request must carry node.id');
+        }
+        const node: XdsNode = {
+          id: String(raw.id ?? ''),
+          cluster: String(raw.cluster ?? ''),
+          metadata: structToJson(raw.metadata),
+          userAgentName: raw.user_agent_name ? String(raw.user_agent_name) : undefined,
+          userAgentVersion: raw.user_agent_version ? String(raw.user_agent_version) : undefined,
+          clientFeatures: (raw.client_features as string[] | undefined) ?? [],
+        };
+        let key: ReturnType<ResolveProxy>;
+        try {
+          key = this.options.resolveProxy(node);
+        } catch (e) {
+          key = { error: (e as Error).message, code: 'INVALID_ARGUMENT' };
+        }
+        if (typeof key !== 'string') {
+          const code = GrpcStatus[key.code ?? 'NOT_FOUND'];
+          return reject(
+            code,
+            `unknown node: node.id "${node.id}" cluster "${node.cluster}": ${key.error}`,
+            node,
+          );
+        }
+        stream =
+          variant === 'sotw'
+            ? (new SotwStream('sotw', node, key, this.ctx, call as never) as AdsStream<unknown>)
+            : (new DeltaStream('delta', node, key, this.ctx, call as never) as AdsStream<unknown>);
+        this.streams.set(stream, raw);
+        let set = this.streamsByKey.get(key);
+        if (!set) {
+          set = new Set();
+          this.streamsByKey.set(key, set);
+        }
+        set.add(stream);
+        this.emit('connect', { streamId: stream.id, proxyKey: key, node, variant, at: Date.now() });
+        this.log.info({ node: node.id, proxyKey: key, variant }, 'xDS stream connected');
+      }
+      stream.onRequest(req);
+      if (!stream.connected) close();
+    });
+    call.on('end', () => {
+      close();
+      call.end();
+    });
+    call.on('cancelled', close);
+    call.on('error', close);
+    call.on('close', close);
+  }
+
+  /** Binds and starts; resolves to the bound port. */
+  listen(hostPort: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(hostPort, ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      );
+    });
+  }
+
+  /** Stops accepting, ends every stream (clients reconnect elsewhere), then closes after graceMs at most. */
+  async shutdown(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    const done = new Promise<void>((r) => this.server.tryShutdown(() => r()));
+    for (const s of [...this.streams.keys()]) s.fail(GrpcStatus.UNAVAILABLE, 'xDS server shutting down');
+    const timer = setTimeout(() => this.server.forceShutdown(), graceMs);
+    await done;
+    clearTimeout(timer);
+  }
+
+  /**
+   * Replaces a proxy's snapshot. Each resource is encoded once per content version and shared; only types
+   * whose content changed reach the clients. Throws (changing nothing) if a resource does not encode.
+   */
+  setProxyConfig(proxyKey: string, config: ProxyConfig, meta: { revision?: string } = {}): void {
+    const types = new Map<string, Map<string, ResourceEntry>>();
+    for (const [key, typeUrl] of Object.entries(CONFIG_KEYS) as [ConfigKey, string][]) {
+      types.set(typeUrl, this.encodeAll(typeUrl, config[key] ?? [], `${proxyKey}: ${key}`));
+    }
+    this.install(proxyKey, { revision: meta.revision, types });
+  }
+
+  /** Replaces only a proxy's endpoints: only EDS is pushed. */
+  updateEndpoints(proxyKey: string, endpoints: object[], meta: { revision?: string } = {}): void {
+    const old = this.snapshots.get(proxyKey);
+    const types = new Map(old?.types ?? []);
+    types.set(
+      TypeUrl.ClusterLoadAssignment,
+      this.encodeAll(TypeUrl.ClusterLoadAssignment, endpoints, `${proxyKey}: endpoints`),
+    );
+    this.install(proxyKey, { revision: meta.revision ?? old?.revision, types });
+  }
+
+  removeProxyConfig(proxyKey: string): void {
+    const old = this.snapshots.get(proxyKey);
+    if (!old) return;
+    this.snapshots.delete(proxyKey);
+    for (const m of old.types.values()) for (const e of m.values()) this.cache.release(e);
+  }
+
+  private encodeAll(typeUrl: string, list: object[], where: string): Map<string, ResourceEntry> {
+    const out = new Map<string, ResourceEntry>();
+    list.forEach((json, i) => {
+      let e: ResourceEntry;
+      try {
+        e = this.cache.entryFor(typeUrl, json as Record<string, unknown>);
+      } catch (err) {
+        throw new Error(`${where}[${i}]: ${(err as Error).message}`);
+      }
+      if (out.has(e.name)) throw new Error(`${where}[${i}]: duplicate name "${e.name}"`);
+      out.set(e.name, e);
+    });
+    return out;
+  }
+
+  private install(proxyKey: string, snap: ProxySnapshot): void {
+    for (const m of snap.types.values()) for (const e of m.values()) this.cache.retain(e);
+    const old = this.snapshots.get(proxyKey);
+    this.snapshots.set(proxyKey, snap);
+    if (old) for (const m of old.types.values()) for (const e of m.values()) this.cache.release(e);
+    for (const s of this.streamsByKey.get(proxyKey) ?? []) s.scheduleFlush();
+  }
+
+  /** Per connected stream: node, proxy key, revision, ACKed / NACKed / sent versions per type. */
+  status(): ProxyStatus[] {
+    return [...this.streams.keys()].map((s) => s.status());
+  }
+
+  /** True when every stream of the proxy (at least one) has ACKed everything it was sent of the snapshot. */
+  converged(proxyKey: string): boolean {
+    const set = this.streamsByKey.get(proxyKey);
+    if (!set || set.size === 0) return false;
+    return [...set].every((s) => s.converged());
+  }
+
+  /** Streams rejected before they started, by reason (unknown node, missing node, shutdown). */
+  metrics(): {
+    connectedStreams: number;
+    rejectedStreams: Record<string, number>;
+    cachedResources: number;
+    encodes: number;
+  } {
+    return {
+      connectedStreams: this.streams.size,
+      rejectedStreams: { ...this.rejected },
+      cachedResources: this.cache.size,
+      encodes: this.cache.encodeCount,
+    };
+  }
+}

@@ -1,0 +1,170 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { FULL_STATE_TYPES, TypeUrl } from './protos.ts';
+import type { ResourceEntry } from './resource-cache.ts';
+import { AdsStream, typeEntries } from './stream-base.ts';
+import type { ProxySnapshot } from './types.ts';
+import { versionOf, versionOfAll } from './versions.ts';
+import { encodeSotwResponse } from './wire.ts';
+
+export interface SotwRequest {
+  version_info: string;
+  resource_names: string[];
+  type_url: string;
+  response_nonce: string;
+  error_detail?: { code?: number; message?: string } | null;
+}
+
+interface SotwTypeState {
+  /** Explicit "*" or the legacy empty first request (obligation 19). */
+  wildcard: boolean;
+  legacyWildcard: boolean;
+  names: Set<string>;
+  sentVersion?: string;
+  sentNonce?: string;
+  /** What the last response held: for LDS/CDS, everything the client has. */
+  sentEntries: Map<string, ResourceEntry>;
+  inFlight: boolean;
+  /** Answer the next pass even if nothing changed (obligation 13). */
+  force: boolean;
+}
+
+/** State-of-the-world ADS: one response per type holds the whole (LDS/CDS) or named (RDS/EDS) set. */
+export class SotwStream extends AdsStream<SotwRequest> {
+  private readonly types = new Map<string, SotwTypeState>();
+  /** A cluster response went out; the endpoint request that follows gets an answer (obligation 13). */
+  private edsOwed = false;
+
+  requestedTypes(): string[] {
+    return [...this.types.keys()];
+  }
+
+  onRequest(req: SotwRequest): void {
+    const typeUrl = req.type_url;
+    if (!typeUrl) {
+      this.fail(GrpcStatus.INVALID_ARGUMENT, 'DiscoveryRequest.type_url is empty');
+      return;
+    }
+    let st = this.types.get(typeUrl);
+    const first = !st;
+    if (st && req.response_nonce && req.response_nonce !== st.sentNonce) return; // stale (obligation 17)
+    if (!st) {
+      st = {
+        wildcard: false,
+        legacyWildcard: false,
+        names: new Set(),
+        sentEntries: new Map(),
+        inFlight: false,
+        force: false,
+      };
+      this.types.set(typeUrl, st);
+    }
+    if (!first && req.response_nonce && st.sentVersion !== undefined) {
+      st.inFlight = false;
+      if (req.error_detail) {
+        this.recordNack(typeUrl, st.sentVersion, req.error_detail.message ?? '');
+      } else {
+        this.recordAck(typeUrl, st.sentVersion);
+      }
+    }
+    this.applyNames(st, req.resource_names ?? [], first);
+    if (typeUrl === TypeUrl.ClusterLoadAssignment && this.edsOwed) {
+      st.force = true;
+      this.edsOwed = false;
+    }
+    this.scheduleFlush();
+  }
+
+  private applyNames(st: SotwTypeState, names: string[], first: boolean): void {
+    const explicit = names.filter((n) => n !== '*');
+    if (names.includes('*')) {
+      st.wildcard = true;
+      st.legacyWildcard = false;
+    } else if (names.length === 0 && (first || st.legacyWildcard)) {
+      st.wildcard = true;
+      st.legacyWildcard = true;
+    } else {
+      st.wildcard = false;
+      st.legacyWildcard = false;
+    }
+    if (explicit.length !== st.names.size || explicit.some((n) => !st.names.has(n)))
+      st.names = new Set(explicit);
+  }
+
+  protected inFlight(typeUrl: string): boolean {
+    return this.types.get(typeUrl)?.inFlight ?? false;
+  }
+
+  settled(typeUrl: string): boolean {
+    const st = this.types.get(typeUrl);
+    if (!st) return true;
+    const snap = this.ctx.snapshot(this.proxyKey);
+    if (!snap || st.inFlight) return false;
+    return st.sentVersion === this.desired(snap, typeUrl, st, false).version;
+  }
+
+  sentEntries(typeUrl: string): Iterable<ResourceEntry> {
+    return this.types.get(typeUrl)?.sentEntries.values() ?? [];
+  }
+
+  /** What the client should have of a type now, and its version. */
+  private desired(
+    snap: ProxySnapshot,
+    typeUrl: string,
+    st: SotwTypeState,
+    keepStale: boolean,
+  ): { entries: Map<string, ResourceEntry>; version: string } {
+    const all = typeEntries(snap, typeUrl);
+    const out = new Map<string, ResourceEntry>();
+    let stale = false;
+    if (st.wildcard) for (const [n, e] of all) out.set(n, e);
+    for (const n of st.names) {
+      const e = all.get(n);
+      if (e) out.set(n, e);
+    }
+    if (keepStale) {
+      // clusters the client still has and may still route to stay until listeners/routes moved on
+      for (const [n, e] of st.sentEntries) {
+        if (!out.has(n) && !all.has(n) && (st.wildcard || st.names.has(n))) {
+          out.set(n, e);
+          stale = true;
+        }
+      }
+    }
+    const version = !stale && out.size === all.size ? versionOfAll(all) : versionOf(out.values());
+    return { entries: out, version };
+  }
+
+  protected flushNow(snap: ProxySnapshot): void {
+    for (const typeUrl of this.orderedTypes()) {
+      if (!this.canWrite()) return;
+      if (this.heldBack(typeUrl)) continue;
+      const st = this.types.get(typeUrl)!;
+      const keepStale = typeUrl === TypeUrl.Cluster && !this.listenersAndRoutesSettled();
+      const { entries, version } = this.desired(snap, typeUrl, st, keepStale);
+      if (version === st.sentVersion && !st.force) continue;
+      if (!FULL_STATE_TYPES.has(typeUrl) && entries.size === 0 && st.sentVersion !== undefined && !st.force) {
+        // partial types: nothing to add; an empty RDS/EDS response would tell the client nothing
+        st.sentVersion = version;
+        continue;
+      }
+      const nonce = this.nextNonce();
+      this.write(
+        encodeSotwResponse(
+          version,
+          typeUrl,
+          nonce,
+          [...entries.values()].map((e) => e.any),
+        ),
+      );
+      st.sentVersion = version;
+      st.sentNonce = nonce;
+      st.sentEntries = entries;
+      st.inFlight = true;
+      st.force = false;
+      this.recordSent(typeUrl, version);
+      if (typeUrl === TypeUrl.Cluster) this.edsOwed = true;
+      // endpoints sent after the clusters reach the re-created clusters: nothing more is owed
+      if (typeUrl === TypeUrl.ClusterLoadAssignment) this.edsOwed = false;
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import type { EventEmitter } from 'node:events';
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { PUSH_ORDER, TypeUrl } from './protos.ts';
+import type { ResourceEntry } from './resource-cache.ts';
+import type { AckEvent, NackEvent, NackRecord, ProxySnapshot, ProxyStatus, XdsNode } from './types.ts';
+import { nonceSource } from './versions.ts';
+
+export interface StreamContext {
+  snapshot(proxyKey: string): ProxySnapshot | undefined;
+  events: EventEmitter;
+  /** Responses written to the transport and not yet flushed; beyond this the stream waits (obligation 15). */
+  maxQueued: number;
+}
+
+let nextStreamId = 1;
+
+/**
+ * What SotW and delta streams share: identity, ACK/NACK/sent tracking, and a write path that never queues
+ * more than `maxQueued` responses. Pending changes are not queued as messages: each flush recomputes what
+ * the client lacks from the current snapshot, so a slow client costs one bounded set of buffers.
+ */
+export abstract class AdsStream<Req> {
+  readonly id = nextStreamId++;
+  readonly connectedAt = Date.now();
+  connected = true;
+  readonly acked: Record<string, string> = {};
+  readonly nacked: Record<string, NackRecord> = {};
+  readonly sent: Record<string, { version: string; at: number }> = {};
+  protected readonly nextNonce = nonceSource();
+  private writesInFlight = 0;
+  private responses = 0;
+  private flushPending = false;
+
+  constructor(
+    readonly variant: 'sotw' | 'delta',
+    readonly node: XdsNode,
+    readonly proxyKey: string,
+    protected readonly ctx: StreamContext,
+    protected readonly call: ServerDuplexStream<Req, Buffer>,
+  ) {}
+
+  abstract onRequest(req: Req): void;
+  /** Sends whatever the client lacks, in make-before-break order, as far as the write budget allows. */
+  protected abstract flushNow(snapshot: ProxySnapshot): void;
+  /** The types this stream has asked for. */
+  abstract requestedTypes(): string[];
+  /** True when the client has been sent, and has answered, everything of this type it should have. */
+  abstract settled(typeUrl: string): boolean;
+  /** The resources the client was last sent of a type (for CSDS). */
+  abstract sentEntries(typeUrl: string): Iterable<ResourceEntry>;
+
+  /** Coalesces many changes in one tick into one pass. */
+  scheduleFlush(): void {
+    if (this.flushPending || !this.connected) return;
+    this.flushPending = true;
+    setImmediate(() => {
+      this.flushPending = false;
+      if (!this.connected) return;
+      const snap = this.ctx.snapshot(this.proxyKey);
+      if (snap) this.flushNow(snap);
+    });
+  }
+
+  protected canWrite(): boolean {
+    return this.connected && this.writesInFlight < this.ctx.maxQueued;
+  }
+
+  protected write(buf: Buffer): void {
+    this.writesInFlight++;
+    this.responses++;
+    this.call.write(buf, () => {
+      this.writesInFlight--;
+      this.scheduleFlush();
+    });
+  }
+
+  /** Types in push order: known ones first (obligation 12), then any other type the client asked for. */
+  protected orderedTypes(): string[] {
+    const asked = this.requestedTypes();
+    return [...PUSH_ORDER.filter((t) => asked.includes(t)), ...asked.filter((t) => !PUSH_ORDER.includes(t))];
+  }
+
+  /** Listeners and routes wait while clusters or endpoints are on their way (make before break). */
+  protected heldBack(typeUrl: string): boolean {
+    if (typeUrl !== TypeUrl.Listener && typeUrl !== TypeUrl.RouteConfiguration) return false;
+    return this.inFlight(TypeUrl.Cluster) || this.inFlight(TypeUrl.ClusterLoadAssignment);
+  }
+
+  protected abstract inFlight(typeUrl: string): boolean;
+
+  /** Stale clusters go only once listeners and routes no longer point at them (obligation 12). */
+  protected listenersAndRoutesSettled(): boolean {
+    return this.settled(TypeUrl.Listener) && this.settled(TypeUrl.RouteConfiguration);
+  }
+
+  protected recordSent(typeUrl: string, version: string): void {
+    this.sent[typeUrl] = { version, at: Date.now() };
+  }
+
+  /** `clearsNack`: this ACK shows the client now holds good versions of what it rejected. */
+  protected recordAck(typeUrl: string, version: string, clearsNack = true): void {
+    this.acked[typeUrl] = version;
+    if (clearsNack && this.nacked[typeUrl] && this.nacked[typeUrl].version !== version)
+      delete this.nacked[typeUrl];
+    const ev: AckEvent = this.event(typeUrl, version);
+    this.ctx.events.emit('ack', ev);
+  }
+
+  protected recordNack(typeUrl: string, version: string, message: string): void {
+    const at = Date.now();
+    this.nacked[typeUrl] = { version, message, at };
+    const ev: NackEvent = { ...this.event(typeUrl, version), message, at };
+    this.ctx.events.emit('nack', ev);
+  }
+
+  private event(typeUrl: string, version: string): AckEvent {
+    return {
+      streamId: this.id,
+      proxyKey: this.proxyKey,
+      nodeId: this.node.id,
+      typeUrl,
+      version,
+      revision: this.ctx.snapshot(this.proxyKey)?.revision,
+      at: Date.now(),
+    };
+  }
+
+  status(): ProxyStatus {
+    return {
+      streamId: this.id,
+      variant: this.variant,
+      node: this.node,
+      proxyKey: this.proxyKey,
+      connected: this.connected,
+      connectedAt: this.connectedAt,
+      revision: this.ctx.snapshot(this.proxyKey)?.revision,
+      acked: { ...this.acked },
+      nacked: { ...this.nacked },
+      sent: { ...this.sent },
+      responses: this.responses,
+      queued: this.writesInFlight,
+    };
+  }
+
+  /** True when every requested type has been sent and ACKed at the current snapshot. */
+  converged(): boolean {
+    return this.requestedTypes().every((t) => this.settled(t) && this.acked[t] === this.sent[t]?.version);
+  }
+
+  fail(code: number, details: string): void {
+    this.connected = false;
+    this.call.emit('error', { code, details });
+  }
+}
+
+/** Resources of a type in the snapshot, or an empty map. */
+export function typeEntries(snap: ProxySnapshot, typeUrl: string): Map<string, ResourceEntry> {
+  return snap.types.get(typeUrl) ?? EMPTY;
+}
+const EMPTY = new Map<string, ResourceEntry>();

@@ -1,0 +1,222 @@
+import {
+  CreateHttpNamespaceCommand,
+  CreateServiceCommand,
+  DeregisterInstanceCommand,
+  ListNamespacesCommand,
+  RegisterInstanceCommand,
+  ServiceDiscoveryClient,
+  UpdateInstanceCustomHealthStatusCommand,
+} from '@aws-sdk/client-servicediscovery';
+import { DiscoveryManager, type DiscoverySettings, type EndpointSet } from '@plexus/plugin-api';
+import { startPluginHarness } from '@plexus/plugin-api/testing';
+import type { SpecResource } from '@plexus/spec';
+import {
+  type FaultProxy,
+  jsonThrottle,
+  type MotoServer,
+  startFaultProxy,
+  startMoto,
+  waitFor,
+} from '@plexus/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import cloudMapModule, { cloudMapDiscoveryPlugin, validateCloudMapConfig } from '../src/index.ts';
+
+let moto: MotoServer;
+let proxy: FaultProxy;
+let sd: ServiceDiscoveryClient;
+let serviceId: string;
+
+function settingsFor(endpoint: string): DiscoverySettings {
+  return {
+    aws: { endpoint, region: moto.region, credentials: moto.credentials, maxAttempts: 1 },
+    pollIntervalMs: 100,
+  };
+}
+
+async function register(id: string, attrs: Record<string, string>) {
+  await sd.send(new RegisterInstanceCommand({ ServiceId: serviceId, InstanceId: id, Attributes: attrs }));
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  proxy = await startFaultProxy(moto.endpoint);
+  sd = new ServiceDiscoveryClient({
+    endpoint: moto.endpoint,
+    region: moto.region,
+    credentials: moto.credentials,
+  });
+  await sd.send(new CreateHttpNamespaceCommand({ Name: 'colorapp.local' }));
+  const ns = await sd.send(new ListNamespacesCommand({}));
+  const nsId = ns.Namespaces?.find((n) => n.Name === 'colorapp.local')?.Id;
+  const svc = await sd.send(
+    new CreateServiceCommand({
+      Name: 'colorteller',
+      NamespaceId: nsId,
+      HealthCheckCustomConfig: { FailureThreshold: 1 },
+    }),
+  );
+  serviceId = svc.Service?.Id as string;
+  await register('red-1', {
+    AWS_INSTANCE_IPV4: '10.0.0.1',
+    AWS_INSTANCE_PORT: '9080',
+    AVAILABILITY_ZONE: 'us-east-1a',
+    version: 'v1',
+  });
+  await register('red-2', { AWS_INSTANCE_IPV4: '10.0.0.2', AWS_INSTANCE_IPV6: 'fd00::2', version: 'v2' });
+  await register('red-3', { AWS_INSTANCE_IPV6: 'fd00::3', AWS_INSTANCE_PORT: '9082', version: 'v2' });
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+  await moto?.stop();
+});
+
+const base = { namespaceName: 'colorapp.local', serviceName: 'colorteller' };
+
+describe('cloudmap plugin against moto (real SDK)', () => {
+  it('discovers instances: IPv4 preferred by default, port from AWS_INSTANCE_PORT else the listener, zone', async () => {
+    const h = startPluginHarness(
+      cloudMapModule,
+      { key: 'awsCloudMap', config: base, listenerPorts: [8080] },
+      { settings: settingsFor(moto.endpoint) },
+    );
+    try {
+      const eps = await h.nextUpdate();
+      expect(eps.map((e) => [e.address, e.port, e.zone, e.health]).sort()).toEqual([
+        ['10.0.0.1', 9080, 'us-east-1a', 'healthy'],
+        ['10.0.0.2', 8080, undefined, 'healthy'],
+        ['fd00::3', 9082, undefined, 'healthy'],
+      ]);
+      expect(eps.find((e) => e.address === '10.0.0.1')?.metadata).toEqual({
+        cloudMapInstanceId: 'red-1',
+        version: 'v1',
+      });
+    } finally {
+      h.stop();
+    }
+  });
+
+  it('filters by attributes and honours ipPreference IPv6_ONLY', async () => {
+    const h = startPluginHarness(
+      cloudMapModule,
+      {
+        key: 'awsCloudMap',
+        config: { ...base, attributes: [{ key: 'version', value: 'v2' }], ipPreference: 'IPv6_ONLY' },
+      },
+      { settings: settingsFor(moto.endpoint) },
+    );
+    try {
+      const eps = await h.nextUpdate();
+      expect(eps.map((e) => e.address).sort()).toEqual(['fd00::2', 'fd00::3']);
+    } finally {
+      h.stop();
+    }
+  });
+
+  it('follows registrations, deregistrations and custom health status', async () => {
+    const h = startPluginHarness(
+      cloudMapModule,
+      { key: 'awsCloudMap', config: { ...base, attributes: [{ key: 'version', value: 'v1' }] } },
+      { settings: settingsFor(moto.endpoint) },
+    );
+    try {
+      await h.waitForUpdate((e) => e.length === 1);
+      await register('red-4', { AWS_INSTANCE_IPV4: '10.0.0.4', AWS_INSTANCE_PORT: '9084', version: 'v1' });
+      await h.waitForUpdate((e) => e.some((x) => x.address === '10.0.0.4'));
+      await sd.send(
+        new UpdateInstanceCustomHealthStatusCommand({
+          ServiceId: serviceId,
+          InstanceId: 'red-1',
+          Status: 'UNHEALTHY',
+        }),
+      );
+      const unhealthy = await h.waitForUpdate(
+        (e) => e.find((x) => x.address === '10.0.0.1')?.health === 'unhealthy',
+      );
+      expect(unhealthy.find((x) => x.address === '10.0.0.4')?.health).toBe('healthy');
+      await sd.send(new DeregisterInstanceCommand({ ServiceId: serviceId, InstanceId: 'red-4' }));
+      await h.waitForUpdate((e) => !e.some((x) => x.address === '10.0.0.4'));
+    } finally {
+      h.stop();
+      await sd.send(
+        new UpdateInstanceCustomHealthStatusCommand({
+          ServiceId: serviceId,
+          InstanceId: 'red-1',
+          Status: 'HEALTHY',
+        }),
+      );
+    }
+  });
+
+  it('reports API errors (unknown service) through sink.error', async () => {
+    const h = startPluginHarness(
+      cloudMapModule,
+      { key: 'awsCloudMap', config: { ...base, serviceName: 'nope' } },
+      { settings: settingsFor(moto.endpoint) },
+    );
+    try {
+      const err = await h.nextError();
+      expect(err.name).toBe('ServiceNotFound');
+    } finally {
+      h.stop();
+    }
+  });
+
+  it('proxy-injected ThrottlingException: the manager keeps the last endpoints stale, then recovers', async () => {
+    const m = new DiscoveryManager({
+      plugins: [cloudMapDiscoveryPlugin],
+      settings: settingsFor(proxy.endpoint),
+      debounceMs: 10,
+      retry: { baseMs: 50, maxMs: 200 },
+    });
+    const sets: EndpointSet[] = [];
+    m.onChange((changed) => sets.push(...changed));
+    const node: SpecResource = {
+      kind: 'VirtualNode',
+      mesh: 'colorapp',
+      name: 'colorteller-v2',
+      spec: {
+        listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
+        serviceDiscovery: { awsCloudMap: { ...base, attributes: [{ key: 'version', value: 'v2' }] } },
+      },
+      format: 'native',
+      position: { file: 'x.yaml', line: 1, col: 1 },
+      positionOf: () => ({ file: 'x.yaml', line: 1, col: 1 }),
+    };
+    try {
+      m.setResources([node]);
+      await waitFor(() => sets.length === 1, { what: 'first set' });
+      expect(sets[0].endpoints.map((e) => e.address)).toEqual(['10.0.0.2', 'fd00::3']);
+      proxy.setFault((r) =>
+        r.action === 'DiscoverInstances' ? jsonThrottle('ThrottlingException') : undefined,
+      );
+      await waitFor(() => sets.length === 2, { what: 'stale set' });
+      expect(sets[1]).toMatchObject({ stale: true, endpoints: sets[0].endpoints });
+      const throttled = proxy.requests.length;
+      await waitFor(() => proxy.requests.length >= throttled + 3, { what: 'retries while throttled' });
+      expect(m.status()[0].failures).toBeGreaterThanOrEqual(1);
+      await register('red-5', { AWS_INSTANCE_IPV4: '10.0.0.5', version: 'v2' });
+      proxy.setFault(() => undefined);
+      await waitFor(() => sets.length === 3, { what: 'recovered set' });
+      expect(sets[2].stale).toBeUndefined();
+      expect(sets[2].endpoints.map((e) => e.address)).toEqual(['10.0.0.2', '10.0.0.5', 'fd00::3']);
+    } finally {
+      m.close();
+      proxy.setFault(() => undefined);
+    }
+  });
+
+  it('validates awsCloudMap config', () => {
+    expect(validateCloudMapConfig({ namespaceName: 'n', serviceName: 's' })).toEqual([]);
+    expect(
+      validateCloudMapConfig({ namespaceName: 'n', ipPreference: 'IPv5', attributes: [{ key: 'k' }] }),
+    ).toEqual([
+      { path: 'serviceName', message: 'required' },
+      {
+        path: 'ipPreference',
+        message: 'expected one of IPv4_ONLY, IPv4_PREFERRED, IPv6_ONLY, IPv6_PREFERRED',
+      },
+      { path: 'attributes[0].value', message: 'required' },
+    ]);
+  });
+});

@@ -1,0 +1,290 @@
+import type { Instance } from '@aws-sdk/client-ec2';
+import {
+  CreateServiceCommand,
+  StopTaskCommand,
+  UpdateContainerInstancesStateCommand,
+} from '@aws-sdk/client-ecs';
+import { DiscoveryManager, type DiscoverySettings, type EndpointSet } from '@plexus/plugin-api';
+import { startPluginHarness } from '@plexus/plugin-api/testing';
+import type { SpecResource } from '@plexus/spec';
+import {
+  type FaultProxy,
+  jsonThrottle,
+  type MotoServer,
+  startFaultProxy,
+  startMoto,
+  waitFor,
+} from '@plexus/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ecsModule, { ecsDiscoveryPlugin } from '../src/index.ts';
+import { EcsFixture } from './moto-ecs.ts';
+
+let moto: MotoServer;
+let proxy: FaultProxy;
+let fx: EcsFixture;
+const hosts: Array<{ instance: Instance; arn: string }> = [];
+let bridgeTasks: string[] = [];
+let vpcTasks: string[] = [];
+
+const CLUSTER = 'colorapp';
+
+function settingsFor(endpoint: string): DiscoverySettings {
+  return {
+    aws: { endpoint, region: moto.region, credentials: moto.credentials, maxAttempts: 1 },
+    pollIntervalMs: 100,
+  };
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  // moto advances a task one state per DescribeTasks by default; keep tasks RUNNING unless a test stops them
+  await moto.setTransition('ecs::task', { progression: 'manual', times: 1_000_000_000 });
+  proxy = await startFaultProxy(moto.endpoint);
+  fx = new EcsFixture(moto);
+  await fx.network();
+  await fx.cluster(CLUSTER);
+  hosts.push(await fx.containerInstance(CLUSTER, 'us-east-1a'));
+  hosts.push(await fx.containerInstance(CLUSTER, 'us-east-1b'));
+  const bridge = await fx.taskDefinition('colorteller-bridge', 'bridge', [
+    { name: 'envoy', ports: [{ containerPort: 15000, hostPort: 15000 }] },
+    { name: 'app', ports: [{ containerPort: 8080, hostPort: 31000 }] },
+  ]);
+  await fx.ecs.send(
+    new CreateServiceCommand({
+      cluster: CLUSTER,
+      serviceName: 'colorteller',
+      taskDefinition: bridge,
+      desiredCount: 0,
+    }),
+  );
+  // moto's CreateService starts no tasks: start them as the service would (group service:<name>)
+  bridgeTasks = await fx.runTasks(CLUSTER, bridge, 2, { group: 'service:colorteller' });
+  const host = await fx.taskDefinition('colorteller-host', 'host', [
+    { name: 'app', ports: [{ containerPort: 9090, hostPort: 9090 }] },
+  ]);
+  await fx.runTasks(CLUSTER, host, 1);
+  const vpc = await fx.taskDefinition('colorteller-vpc', 'awsvpc', [
+    { name: 'app', ports: [{ containerPort: 8080 }] },
+  ]);
+  vpcTasks = await fx.runTasks(CLUSTER, vpc, 2, { awsvpc: true });
+});
+
+afterAll(async () => {
+  await proxy?.stop();
+  await moto?.stop();
+});
+
+const ipOf = (i: number) => hosts[i].instance.PrivateIpAddress as string;
+
+describe('ecs plugin against moto (real SDK)', () => {
+  it('bridge mode service: host port of the container mapping the listener port, on the EC2 private IP', async () => {
+    expect(bridgeTasks).toHaveLength(2);
+    const h = startPluginHarness(
+      ecsModule,
+      { key: 'ecs', config: { cluster: CLUSTER, service: 'colorteller' }, listenerPorts: [8080] },
+      { settings: settingsFor(moto.endpoint) },
+    );
+    try {
+      const eps = await h.nextUpdate();
+      expect(eps.map((e) => [e.address, e.port, e.zone, e.health]).sort()).toEqual(
+        [
+          [ipOf(0), 31000, 'us-east-1a', 'healthy'],
+          [ipOf(1), 31000, 'us-east-1b', 'healthy'],
+        ].sort(),
+      );
+      expect(
+        eps.every((e) => e.metadata?.launchType === 'EC2' && bridgeTasks.includes(e.metadata.taskArn)),
+      ).toBe(true);
+    } finally {
+      h.stop();
+    }
+  });
+
+  it('host mode family: the EC2 private IP and the host port', async () => {
+    const h = startPluginHarness(
+      ecsModule,
+      { key: 'ecs', config: { cluster: CLUSTER, family: 'colorteller-host' }, listenerPorts: [9090] },
+      { settings: settingsFor(moto.endpoint) },
+    );
+    try {
+      const eps = await h.nextUpdate();
+      expect(eps).toHaveLength(1);
+      expect([ipOf(0), ipOf(1)]).toContain(eps[0].address);
+      expect(eps[0].port).toBe(9090);
+    } finally {
+      h.stop();
+    }
+  });
+
+  it('awsvpc mode on EC2: the ENI private IP and the container port, zone of the subnet', async () => {
+    const h = startPluginHarness(
+      ecsModule,
+      {
+        key: 'ecs',
+        config: { cluster: CLUSTER, family: 'colorteller-vpc', containerName: 'app' },
+        listenerPorts: [8080],
+      },
+      { settings: settingsFor(moto.endpoint) },
+    );
+    try {
+      const eps = await h.nextUpdate();
+      expect(eps).toHaveLength(2);
+      for (const e of eps) {
+        expect(e.address).not.toBe(ipOf(0));
+        expect(e.address).not.toBe(ipOf(1));
+        expect(e.port).toBe(8080);
+        expect(e.zone).toBe(fx.subnet.zone);
+      }
+      expect(eps.map((e) => e.metadata?.taskArn).sort()).toEqual([...vpcTasks].sort());
+    } finally {
+      h.stop();
+    }
+  });
+
+  it('tasks on a DRAINING container instance are draining, healthy again once ACTIVE', async () => {
+    const h = startPluginHarness(
+      ecsModule,
+      { key: 'ecs', config: { cluster: CLUSTER, service: 'colorteller' }, listenerPorts: [8080] },
+      { settings: settingsFor(moto.endpoint) },
+    );
+    try {
+      await h.waitForUpdate((e) => e.length === 2 && e.every((x) => x.health === 'healthy'));
+      await fx.ecs.send(
+        new UpdateContainerInstancesStateCommand({
+          cluster: CLUSTER,
+          containerInstances: [hosts[0].arn],
+          status: 'DRAINING',
+        }),
+      );
+      const drained = await h.waitForUpdate((e) => e.some((x) => x.health === 'draining'));
+      expect(drained.find((x) => x.address === ipOf(0))?.health).toBe('draining');
+      expect(drained.find((x) => x.address === ipOf(1))?.health).toBe('healthy');
+      await fx.ecs.send(
+        new UpdateContainerInstancesStateCommand({
+          cluster: CLUSTER,
+          containerInstances: [hosts[0].arn],
+          status: 'ACTIVE',
+        }),
+      );
+      await h.waitForUpdate((e) => e.length === 2 && e.every((x) => x.health === 'healthy'));
+    } finally {
+      h.stop();
+    }
+  });
+
+  it('proxy-injected lastStatus DEACTIVATING / desiredStatus STOPPED (moto keeps tasks RUNNING): draining', async () => {
+    const [first, second] = bridgeTasks;
+    proxy.setFault((r) =>
+      r.action === 'DescribeTasks'
+        ? {
+            rewrite: (body) => {
+              const doc = JSON.parse(body) as {
+                tasks: Array<{ taskArn: string; lastStatus: string; desiredStatus: string }>;
+              };
+              for (const t of doc.tasks) {
+                if (t.taskArn === first) t.lastStatus = 'DEACTIVATING';
+                if (t.taskArn === second) t.desiredStatus = 'STOPPED';
+              }
+              return JSON.stringify(doc);
+            },
+          }
+        : undefined,
+    );
+    const h = startPluginHarness(
+      ecsModule,
+      { key: 'ecs', config: { cluster: CLUSTER, service: 'colorteller' }, listenerPorts: [8080] },
+      { settings: settingsFor(proxy.endpoint) },
+    );
+    try {
+      const eps = await h.nextUpdate();
+      expect(eps.map((e) => e.health)).toEqual(['draining', 'draining']);
+    } finally {
+      h.stop();
+      proxy.setFault(() => undefined);
+    }
+  });
+
+  it('proxy enforces the 100-task DescribeTasks limit (moto does not): 130 tasks arrive in batches of ≤100', async () => {
+    const bulk = await fx.taskDefinition(
+      'bulk',
+      'awsvpc',
+      [{ name: 'app', ports: [{ containerPort: 7000 }] }],
+      { cpu: 8, memory: 16 },
+    );
+    const started = await fx.runTasks(CLUSTER, bulk, 130, { awsvpc: true });
+    expect(started).toHaveLength(130);
+    const sizes: number[] = [];
+    proxy.setFault((r) => {
+      if (r.action !== 'DescribeTasks') return undefined;
+      const n = (JSON.parse(r.body) as { tasks: string[] }).tasks.length;
+      sizes.push(n);
+      return n > 100
+        ? {
+            respond: {
+              status: 400,
+              body: JSON.stringify({
+                __type: 'InvalidParameterException',
+                message: 'Tasks cannot be more than 100.',
+              }),
+              contentType: 'application/x-amz-json-1.1',
+            },
+          }
+        : undefined;
+    });
+    const h = startPluginHarness(
+      ecsModule,
+      { key: 'ecs', config: { cluster: CLUSTER, family: 'bulk' } },
+      { settings: settingsFor(proxy.endpoint) },
+    );
+    try {
+      const eps = await h.nextUpdate(60_000);
+      expect(eps).toHaveLength(130);
+      expect(new Set(eps.map((e) => e.address)).size).toBe(130);
+      expect(sizes.slice(0, 2).sort((a, b) => a - b)).toEqual([30, 100]);
+      expect(h.errors).toEqual([]);
+    } finally {
+      h.stop();
+      proxy.setFault(() => undefined);
+      for (const t of started) await fx.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: t }));
+    }
+  });
+
+  it('proxy-injected ThrottlingException on ListTasks: endpoints stay (stale) and updates resume; StopTask removes', async () => {
+    const m = new DiscoveryManager({
+      plugins: [ecsDiscoveryPlugin],
+      settings: settingsFor(proxy.endpoint),
+      debounceMs: 10,
+      retry: { baseMs: 50, maxMs: 200 },
+    });
+    const sets: EndpointSet[] = [];
+    m.onChange((changed) => sets.push(...changed));
+    const node: SpecResource = {
+      kind: 'VirtualNode',
+      mesh: 'colorapp',
+      name: 'colorteller-vpc',
+      spec: {
+        listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
+        serviceDiscovery: { ecs: { cluster: CLUSTER, family: 'colorteller-vpc' } },
+      },
+      format: 'native',
+      position: { file: 'n.yaml', line: 1, col: 1 },
+      positionOf: () => ({ file: 'n.yaml', line: 1, col: 1 }),
+    };
+    try {
+      m.setResources([node]);
+      await waitFor(() => sets.length === 1, { what: 'first set' });
+      expect(sets[0].endpoints).toHaveLength(2);
+      proxy.setFault((r) => (r.action === 'ListTasks' ? jsonThrottle('ThrottlingException') : undefined));
+      await waitFor(() => sets.length === 2, { what: 'stale set' });
+      expect(sets[1]).toMatchObject({ stale: true, source: 'ecs', endpoints: sets[0].endpoints });
+      await fx.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: vpcTasks[0] }));
+      proxy.setFault(() => undefined);
+      await waitFor(() => sets.length === 3, { what: 'recovered set' });
+      expect(sets[2].stale).toBeUndefined();
+      expect(sets[2].endpoints.map((e) => e.metadata?.taskArn)).toEqual([vpcTasks[1]]);
+    } finally {
+      m.close();
+      proxy.setFault(() => undefined);
+    }
+  });
+});

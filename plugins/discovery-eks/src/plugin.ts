@@ -1,0 +1,14 @@
+import type { DiscoveryPlugin } from '@plexus/plugin-api';
+import { validateEksConfig } from './config.ts';
+import { watchEks } from './watch.ts';
+
+/** The `spec.serviceDiscovery` key this plugin handles. */
+export const EKS_KEY = 'eks';
+
+/** Kubernetes EndpointSlices (EKS or any cluster) as a discovery source. */
+export const eksDiscoveryPlugin: DiscoveryPlugin = {
+  name: 'eks',
+  keys: [EKS_KEY],
+  validateConfig: (_key, config) => validateEksConfig(config),
+  watch: watchEks,
+};

@@ -1,0 +1,158 @@
+/** Starts the whole colorapp on one host: apps, a git repo with the spec, the daemon, and Envoy sidecars. */
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { type Daemon, sameHostConfig, startDaemon } from '@plexus/daemon';
+import { freePort, repoRoot, waitFor } from '@plexus/testkit';
+import type { Logger } from 'pino';
+import {
+  COLORS,
+  commitAll,
+  type EnvoyProcess,
+  GATEWAY_KEY,
+  httpGet,
+  initRepo,
+  localizeMesh,
+  type MeshPorts,
+  nodeKey,
+  sidecarPorts,
+  startColorApp,
+  startEnvoy,
+  startFrontApp,
+} from './local-mesh.ts';
+
+export const EXAMPLE_DIR = join(repoRoot, 'examples/colorapp/mesh');
+
+/** The example's own ports for the apps and gateway; sidecars on 1508x/1518x, admin on 990x. */
+export function demoPorts(): MeshPorts {
+  return {
+    apps: { front: 9080, 'colorteller-red': 9081, 'colorteller-blue': 9082, 'colorteller-green': 9083 },
+    ingress: {
+      front: 15080,
+      'colorteller-red': 15081,
+      'colorteller-blue': 15082,
+      'colorteller-green': 15083,
+    },
+    egress: {
+      front: 15180,
+      'colorteller-red': 15181,
+      'colorteller-blue': 15182,
+      'colorteller-green': 15183,
+      'ingress-gw': 15170,
+    },
+    admin: {
+      [GATEWAY_KEY]: 9901,
+      [nodeKey('front')]: 9902,
+      [nodeKey('colorteller-red')]: 9903,
+      [nodeKey('colorteller-blue')]: 9904,
+      [nodeKey('colorteller-green')]: 9905,
+    },
+    router: 9080,
+    gateway: 9070,
+  };
+}
+
+/** Every port free right now (for tests that run beside other things). */
+export async function freePorts(): Promise<MeshPorts> {
+  const nodes = ['front', ...COLORS.map((c) => `colorteller-${c}`)];
+  const each = async () =>
+    Object.fromEntries(await Promise.all(nodes.map(async (n) => [n, await freePort()])));
+  const admin: Record<string, number> = {};
+  for (const key of [GATEWAY_KEY, ...nodes.map(nodeKey)]) admin[key] = await freePort();
+  return {
+    apps: await each(),
+    ingress: await each(),
+    egress: { ...(await each()), 'ingress-gw': await freePort() },
+    admin,
+    router: await freePort(),
+    gateway: await freePort(),
+  };
+}
+
+export interface ColorappOptions {
+  workDir: string;
+  ports: MeshPorts;
+  logger: Logger;
+  xdsListen?: string;
+  httpListen?: string;
+  /** Where the mesh's spec files are (default examples/colorapp/mesh). */
+  exampleDir?: string;
+}
+
+export interface ColorappRun {
+  repo: string;
+  /** The colorteller spec file in the repo (edit its route weights, then commit). */
+  routeFile: string;
+  ports: MeshPorts;
+  daemon: Daemon;
+  envoys: Map<string, EnvoyProcess>;
+  /** Starts a daemon again on the same repo and ports (after `daemon.stop()`); Envoys reconnect by themselves. */
+  restartDaemon(): Promise<Daemon>;
+  stop(): Promise<void>;
+}
+
+export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
+  const repo = join(o.workDir, 'repo');
+  const servers: Server[] = [];
+  const envoys = new Map<string, EnvoyProcess>();
+  let daemon: Daemon | undefined;
+  const stop = async () => {
+    await Promise.all([...envoys.values()].map((e) => e.stop()));
+    await daemon?.stop();
+    for (const s of servers) {
+      s.closeAllConnections();
+      s.close();
+    }
+  };
+  try {
+    mkdirSync(repo, { recursive: true });
+    initRepo(repo);
+    localizeMesh(o.exampleDir ?? EXAMPLE_DIR, join(repo, 'mesh'), o.ports);
+    const readme = join(o.exampleDir ?? EXAMPLE_DIR, '../README.md');
+    if (existsSync(readme)) cpSync(readme, join(repo, 'README.md'));
+    commitAll(repo, 'colorapp: weights 1:1:1');
+
+    for (const c of COLORS) servers.push(await startColorApp(c, o.ports.apps[`colorteller-${c}`]!));
+    servers.push(await startFrontApp(o.ports.apps.front!, o.ports.egress.front!));
+
+    let xdsPort = 0;
+    const start = async () => {
+      daemon = await startDaemon({
+        repo,
+        xdsListen: xdsPort ? `127.0.0.1:${xdsPort}` : (o.xdsListen ?? '127.0.0.1:0'),
+        httpListen: o.httpListen ?? '127.0.0.1:0',
+        builtinPlugins: ['@plexus/discovery-static'],
+        translateOptions: sidecarPorts(o.ports),
+        configTransform: sameHostConfig,
+        drainMs: 500,
+        stateDir: join(o.workDir, 'state'),
+        logger: o.logger,
+      });
+      xdsPort = daemon.xdsPort;
+      return daemon;
+    };
+    await start();
+    for (const key of Object.keys(o.ports.admin)) {
+      envoys.set(key, startEnvoy(key, xdsPort, o.ports.admin[key]!, o.workDir));
+    }
+    await waitFor(async () => (await httpGet(o.ports.gateway)).status === 200, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'the gateway to answer through front and colorteller',
+    });
+    return {
+      repo,
+      routeFile: join(repo, 'mesh/colorteller.yaml'),
+      ports: o.ports,
+      get daemon() {
+        return daemon!;
+      },
+      envoys,
+      restartDaemon: start,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * A colorapp data plane on one host, shared by `npm start` (the demo) and test/gitops-e2e: tiny Node apps,
+ * real Envoy sidecars bootstrapped to the daemon, and the spec copied into a git repo with ports rewritten so
+ * traffic goes app → sidecar → sidecar → app the way App Mesh's iptables redirect made it go.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import { join } from 'node:path';
+import { envoyBootstrap } from '@plexus/daemon';
+import { envoyBinary, type Started, startProcess } from '@plexus/testkit';
+import { parseAllDocuments, stringify } from 'yaml';
+
+export const MESH = 'colorapp';
+export const COLORS = ['red', 'blue', 'green'] as const;
+export type Color = (typeof COLORS)[number];
+
+export const nodeKey = (name: string) => `mesh/${MESH}/virtualNode/${name}`;
+export const GATEWAY_KEY = `mesh/${MESH}/virtualGateway/ingress-gw`;
+
+/** Where everything listens. `apps` are the virtual nodes' listener ports (what the apps bind). */
+export interface MeshPorts {
+  apps: Record<string, number>;
+  /** Sidecar inbound port per virtual node; the static endpoints point here (iptables' job in App Mesh). */
+  ingress: Record<string, number>;
+  /** Outbound port per virtual node (the app calls its backends here) and per gateway (kept off 15001). */
+  egress: Record<string, number>;
+  /** Envoy admin port per proxy key. */
+  admin: Record<string, number>;
+  router: number;
+  gateway: number;
+}
+
+/** Translate options per proxy: each sidecar gets its own inbound/outbound ports. */
+export function sidecarPorts(ports: MeshPorts) {
+  return (proxyKey: string): object | undefined => {
+    const name = proxyKey.split('/')[3]!;
+    if (ports.egress[name] === undefined) return undefined;
+    return { ingressPort: ports.ingress[name], egressPort: ports.egress[name] };
+  };
+}
+
+type Doc = { kind?: string; metadata?: { name?: string }; spec?: Record<string, unknown> };
+
+/**
+ * Copies the spec files of `srcDir` into `destDir`, setting listener ports from `ports` and every static
+ * endpoint to its node's sidecar inbound port.
+ */
+export function localizeMesh(srcDir: string, destDir: string, ports: MeshPorts): void {
+  mkdirSync(destDir, { recursive: true });
+  for (const file of readdirSync(srcDir).filter((f) => /\.ya?ml$/.test(f))) {
+    const docs = parseAllDocuments(readFileSync(join(srcDir, file), 'utf8')).map((d) => d.toJS() as Doc);
+    for (const d of docs) {
+      const name = d.metadata?.name ?? '';
+      const spec = (d.spec ?? {}) as {
+        listeners?: Array<{ portMapping: { port: number } }>;
+        serviceDiscovery?: { static?: { endpoints: Array<{ port?: number }> } };
+      };
+      if (d.kind === 'VirtualNode') {
+        for (const l of spec.listeners ?? []) l.portMapping.port = ports.apps[name] ?? l.portMapping.port;
+        for (const e of spec.serviceDiscovery?.static?.endpoints ?? [])
+          e.port = ports.ingress[name] ?? e.port;
+      }
+      if (d.kind === 'VirtualRouter') for (const l of spec.listeners ?? []) l.portMapping.port = ports.router;
+      if (d.kind === 'VirtualGateway')
+        for (const l of spec.listeners ?? []) l.portMapping.port = ports.gateway;
+    }
+    const header =
+      '# Copied by Plexus for a one-host run: ports rewritten, static endpoints point at each sidecar.\n';
+    writeFileSync(join(destDir, file), header + docs.map((d) => stringify(d)).join('---\n'));
+  }
+}
+
+/** Rewrites the `colors` route's weights in `file` (the colorteller spec). */
+export function setWeights(file: string, weights: Partial<Record<Color, number>>): void {
+  const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as Doc);
+  for (const d of docs) {
+    if (d.kind !== 'Route') continue;
+    const targets = (
+      d.spec as { httpRoute: { action: { weightedTargets: { virtualNode: string; weight: number }[] } } }
+    ).httpRoute.action.weightedTargets;
+    for (const t of targets) {
+      const color = t.virtualNode.replace('colorteller-', '') as Color;
+      if (weights[color] !== undefined) t.weight = weights[color]!;
+    }
+  }
+  writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
+}
+
+export function git(repo: string, ...args: string[]): string {
+  return execFileSync('git', ['-C', repo, ...args], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'plexus',
+      GIT_AUTHOR_EMAIL: 'plexus@localhost',
+      GIT_COMMITTER_NAME: 'plexus',
+      GIT_COMMITTER_EMAIL: 'plexus@localhost',
+    },
+  }).trim();
+}
+
+/** Commits everything in the work tree; returns the new HEAD SHA. */
+export function commitAll(repo: string, message: string): string {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', message);
+  return git(repo, 'rev-parse', 'HEAD');
+}
+
+export function initRepo(repo: string): void {
+  mkdirSync(repo, { recursive: true });
+  git(repo, 'init', '-q', '-b', 'main');
+}
+
+async function listen(server: Server, port: number): Promise<Server> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
+
+/** A colorteller: answers every request with its color. */
+export function startColorApp(color: string, port: number): Promise<Server> {
+  return listen(
+    createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(color);
+    }),
+    port,
+  );
+}
+
+/** The front app: for each request, asks colorteller through its own sidecar and returns the answer. */
+export function startFrontApp(port: number, sidecarEgressPort: number): Promise<Server> {
+  return listen(
+    createServer((_req, res) => {
+      const out = request(
+        {
+          host: '127.0.0.1',
+          port: sidecarEgressPort,
+          path: '/',
+          headers: { host: `colorteller.${MESH}.local` },
+          timeout: 5000,
+        },
+        (up) => {
+          let body = '';
+          up.setEncoding('utf8');
+          up.on('data', (c) => {
+            body += c;
+          });
+          up.on('end', () => {
+            res.writeHead(up.statusCode ?? 502, { 'content-type': 'text/plain' });
+            res.end(body);
+          });
+        },
+      );
+      out.on('error', (err) => {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`front: ${err.message}`);
+      });
+      out.end();
+    }),
+    port,
+  );
+}
+
+/** One GET; resolves to status and body (never rejects: errors become status 0). */
+export function httpGet(port: number, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', (err) => resolve({ status: 0, body: err.message }));
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+/** `n` requests through `port`, `concurrency` at a time; counts by reply body ('error' for non-200). */
+export async function tally(port: number, n: number, concurrency = 8): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  let left = n;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) {
+        const r = await httpGet(port);
+        const k = r.status === 200 ? r.body : 'error';
+        counts[k] = (counts[k] ?? 0) + 1;
+      }
+    }),
+  );
+  return counts;
+}
+
+export interface EnvoyProcess {
+  proc: Started;
+  adminPort: number;
+  stop(): Promise<void>;
+}
+
+/** A real Envoy for `proxyKey`, bootstrapped (as `plexus bootstrap` prints it) to the daemon's xDS port. */
+export function startEnvoy(proxyKey: string, xdsPort: number, adminPort: number, dir: string): EnvoyProcess {
+  const file = join(dir, `envoy-${proxyKey.replaceAll('/', '_')}.yaml`);
+  const bootstrap = envoyBootstrap({
+    node: proxyKey,
+    xdsAddress: `127.0.0.1:${xdsPort}`,
+    adminPort,
+    adminAddress: '127.0.0.1',
+  });
+  writeFileSync(file, stringify(bootstrap, { aliasDuplicateObjects: false }));
+  // A file, not a pipe: access logs to /dev/stdout cannot be opened on a socket.
+  const log = openSync(join(dir, `envoy-${proxyKey.replaceAll('/', '_')}.log`), 'a');
+  const proc = startProcess(
+    envoyBinary(),
+    ['-c', file, '--disable-hot-restart', '--log-level', 'warn', '--concurrency', '1'],
+    { stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  return { proc, adminPort, stop: () => proc.stop(3000) };
+}

@@ -1,0 +1,137 @@
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { envoyBinary, freePort, type Started, startProcess } from '@plexus/testkit';
+
+/** A plain HTTP backend answering with its name. */
+export async function startBackend(name: string): Promise<{ port: number; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/plain');
+    res.end(name);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const addr = server.address();
+  return { port: typeof addr === 'object' && addr ? addr.port : 0, server };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+
+export function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, agent, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+/** Sends `n` requests, `concurrency` at a time; counts bodies (non-200 and errors count as "error"). */
+export async function tally(
+  n: number,
+  concurrency: number,
+  one: () => Promise<string>,
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  let left = n;
+  const worker = async () => {
+    while (left-- > 0) {
+      let k: string;
+      try {
+        k = await one();
+      } catch {
+        k = 'error';
+      }
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return counts;
+}
+
+export interface EnvoyHandle {
+  proc: Started;
+  adminPort: number;
+  admin(path: string): Promise<string>;
+}
+
+/** Real Envoy bootstrapped to our ADS server (apiType GRPC = SotW, DELTA_GRPC = incremental). */
+export async function startEnvoy(
+  nodeId: string,
+  xdsPort: number,
+  apiType: 'GRPC' | 'DELTA_GRPC',
+): Promise<EnvoyHandle> {
+  const adminPort = await freePort();
+  const bootstrap = {
+    node: { id: nodeId, cluster: 'e2e' },
+    admin: { address: { socket_address: { address: '127.0.0.1', port_value: adminPort } } },
+    dynamic_resources: {
+      ads_config: {
+        api_type: apiType,
+        transport_api_version: 'V3',
+        grpc_services: [{ envoy_grpc: { cluster_name: 'xds' } }],
+      },
+      lds_config: { ads: {}, resource_api_version: 'V3' },
+      cds_config: { ads: {}, resource_api_version: 'V3' },
+    },
+    static_resources: {
+      clusters: [
+        {
+          name: 'xds',
+          type: 'STATIC',
+          connect_timeout: '1s',
+          typed_extension_protocol_options: {
+            'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+              '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+              explicit_http_config: { http2_protocol_options: {} },
+            },
+          },
+          load_assignment: {
+            cluster_name: 'xds',
+            endpoints: [
+              {
+                lb_endpoints: [
+                  {
+                    endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: xdsPort } } },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+  // access logs may go to /dev/stdout, which Envoy cannot open on a socket: give it a file
+  const logDir = mkdtempSync(join(tmpdir(), 'plexus-envoy-'));
+  const stdout = openSync(join(logDir, 'stdout.log'), 'w');
+  const proc = startProcess(
+    envoyBinary(),
+    [
+      '--config-yaml',
+      JSON.stringify(bootstrap),
+      '--disable-hot-restart',
+      '--concurrency',
+      '1',
+      '-l',
+      'warning',
+    ],
+    { stdio: ['ignore', stdout, 'pipe'] },
+  );
+  proc.proc.once('exit', () => {
+    closeSync(stdout);
+    rmSync(logDir, { recursive: true, force: true });
+  });
+  const admin = async (path: string) => {
+    const r = await fetch(`http://127.0.0.1:${adminPort}${path}`);
+    return r.text();
+  };
+  return { proc, adminPort, admin };
+}

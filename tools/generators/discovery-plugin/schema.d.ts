@@ -1,0 +1,5 @@
+export interface DiscoveryPluginGeneratorSchema {
+  name: string;
+  key?: string;
+  directory?: string;
+}

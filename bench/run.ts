@@ -277,6 +277,7 @@ async function main(): Promise<number> {
           procs: p.procs,
           runs: p.runs,
           deltaEvery: 4,
+          daemonHeapMb: argValue('daemon-heap') ? Number(argValue('daemon-heap')) : undefined,
           envoys: Number(argValue('envoys') ?? (mode === 'scale' ? 3 : 0)),
           settleMs: p.settleMs,
           timeoutMs,

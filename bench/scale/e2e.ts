@@ -15,7 +15,7 @@ import {
   waitVersionChange,
 } from './envoys.ts';
 import { type ClientSpec, Fleet, until } from './fleet.ts';
-import { cpuSeconds, peakRssMb } from './proc-stats.ts';
+import { cpuSeconds, peakRssMb, rssMb } from './proc-stats.ts';
 import { createMeshRepo, flipFirstRouteWeights, type MeshRepo } from './repo.ts';
 import { percentile } from './report.ts';
 import { WORK } from './servers.ts';
@@ -27,6 +27,8 @@ export interface E2eOptions {
   runs: number;
   /** Runs the daemon under node --cpu-prof and samples its heap (profiles in bench/.work). */
   profile?: boolean;
+  /** --max-old-space-size for the daemon (MB), to see how RSS and CPU trade. */
+  daemonHeapMb?: number;
   /** Real Envoys on nodes node-0.. (0 for none). */
   envoys: number;
   /** Every n-th client speaks delta, the others SotW. */
@@ -63,6 +65,8 @@ export interface E2eResult {
   envoy: { node: string; initialMs: number; routeCommitMs: number; endpointChangeMs: number }[];
   totalCpuSeconds: number;
   peakRssMb: number;
+  /** VmRSS / VmHWM (MB) after each phase, to place the peak. */
+  rssByPhase: Record<string, { rss: number; peak: number }>;
   errors: string[];
 }
 
@@ -135,7 +139,12 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     CHILD,
     [repo.dir, `${WORK}/daemon-${process.pid}.log`, portsArg, ...(o.profile ? ['--heap'] : [])],
     {
-      execArgv: ['--import', 'tsx', ...(o.profile ? ['--cpu-prof', '--cpu-prof-dir', WORK] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(o.profile ? ['--cpu-prof', '--cpu-prof-dir', WORK] : []),
+        ...(o.daemonHeapMb ? [`--max-old-space-size=${o.daemonHeapMb}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -146,6 +155,10 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       daemon.once('exit', (c) => j(new Error(`daemon exited (${c})`)));
     });
     const pid = daemon.pid!;
+    const rssByPhase: E2eResult['rssByPhase'] = {};
+    const phase = (name: string) => {
+      rssByPhase[name] = { rss: Math.round(rssMb(pid)), peak: Math.round(peakRssMb(pid)) };
+    };
     for (;;) {
       const res = await fetch(`http://127.0.0.1:${ports.httpPort}/readyz`).catch(() => undefined);
       if (res?.status === 200) break;
@@ -153,6 +166,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       await new Promise((r) => setTimeout(r, 20));
     }
     const daemonReadyMs = Date.now() - tStart;
+    phase('ready');
     log(`  daemon ready in ${daemonReadyMs} ms`);
 
     const clients: ClientSpec[] = Array.from({ length: o.proxies }, (_, i) => ({
@@ -179,6 +193,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     const initialCpuSeconds = cpuSeconds(pid) - cpuBefore;
     const initialBytes = f.events.reduce((a, e) => a + e.bytes, 0);
     log(`  ${o.proxies} proxies converged in ${initialConvergenceMs} ms`);
+    phase('initial convergence');
     const mem = await ask<{ mem: NodeJS.MemoryUsage }>(daemon, { mem: true }, 'mem');
     log(
       `  daemon memory: ${Object.entries(mem.mem)
@@ -243,6 +258,12 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       );
     }
 
+    phase('route and endpoint changes');
+    if (o.profile) {
+      const path = `${WORK}/daemon-${process.pid}-after-changes.heapprofile`;
+      await ask(daemon, { heap: path }, 'heapWritten');
+      log(`  heap sampling profile after the changes: ${path}`);
+    }
     // The real Envoys: a commit changing a route each one uses, then its main target's endpoints.
     const envoy: E2eResult['envoy'] = [];
     const initial = await envoyInitial;
@@ -265,6 +286,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     await stopEnvoys(envoys);
     envoys = [];
 
+    phase('real Envoys');
     const cpu2 = cpuSeconds(pid);
     const t2 = f.reconnectAll();
     await until(
@@ -275,6 +297,12 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     const reconnectMs = Math.max(...f.converged.values()) - t2;
     const reconnectCpuSeconds = cpuSeconds(pid) - cpu2;
     log(`  reconnect storm re-converged in ${reconnectMs} ms`);
+    phase('reconnect storm');
+    log(
+      `  daemon RSS / peak by phase (MB): ${Object.entries(rssByPhase)
+        .map(([k, v]) => `${k} ${v.rss}/${v.peak}`)
+        .join('; ')}`,
+    );
     return {
       daemonReadyMs,
       initialConvergenceMs,
@@ -288,6 +316,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       envoy,
       totalCpuSeconds: cpuSeconds(pid),
       peakRssMb: peakRssMb(pid),
+      rssByPhase,
       errors,
     };
   } finally {

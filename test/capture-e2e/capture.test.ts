@@ -6,7 +6,9 @@
  * proxy-init iptables rules redirect the app's outbound TCP to Envoy's egress port 15001 and inbound traffic for
  * front's app port to the ingress port 15000; Envoy runs as uid 1337 (exempt from the redirect), bootstrapped by
  * `plexus bootstrap` and fed over xDS by `plexus run` from a git repo holding the colorapp specs, whose route splits
- * 3:1 between colorteller-red and colorteller-blue. Every address is in 127.0.0.0/8.
+ * 3:1 between colorteller-red and colorteller-blue. A last commit switches the mesh to ALLOW_ALL, which must let
+ * the app reach an unmodelled destination on the other host through Envoy's original-destination passthrough.
+ * Every address is in 127.0.0.0/8; see README.md for the picture.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,8 +18,15 @@ import { promisify } from 'node:util';
 import { repoRoot, type Started, startProcess, waitFor } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envoyExecutable } from './envoy-exe.ts';
-import { colorappRepo } from './mesh-repo.ts';
-import { addRoute, createNetNs, linkNamespaces, type NetNs, netnsUnavailableReason } from './netns.ts';
+import { colorappRepo, commitEgressFilter } from './mesh-repo.ts';
+import {
+  addRoute,
+  createNetNs,
+  linkNamespaces,
+  type NetNs,
+  netnsUnavailableReason,
+  removeStaleNetNs,
+} from './netns.ts';
 import { installProxyInit } from './proxy-init.ts';
 
 const run = promisify(execFile);
@@ -38,6 +47,7 @@ const VIP_RANGE = '127.10.0.0/16';
 const COLORTELLER_VIP = '127.10.0.2';
 const MESH_HOST = '127.20.0.1';
 const PEER_HOST = '127.20.0.2';
+const EXTERNAL_PORT = 8080; // a service on the other host that the mesh does not model
 const XDS = '127.0.0.1:18000';
 const HTTP = '127.0.0.1:9090';
 const ADMIN_PORT = 9901;
@@ -49,6 +59,7 @@ let unavailable: string | null = null;
 let mesh: NetNs | undefined;
 let peer: NetNs | undefined;
 let workDir: string | undefined;
+let repo = '';
 let commit = '';
 const started: Started[] = [];
 
@@ -90,9 +101,18 @@ function execAs(where: NetNs, uid: number, argv: string[], timeoutMs?: number) {
   return where.exec('setpriv', [...asUid(uid).slice(1), ...argv], timeoutMs);
 }
 
+interface Status {
+  revision: { applied: string | null };
+  proxies: { node: string; connected: boolean; revision: string; nacked: object }[];
+}
+
+async function status(): Promise<Status> {
+  return JSON.parse(await meshGet(`http://${HTTP}/api/v1/status`)) as Status;
+}
+
 async function envoyStats(): Promise<Map<string, number>> {
   const text = await meshGet(
-    `http://127.0.0.1:${ADMIN_PORT}/stats?filter=${encodeURIComponent('(gress|cds_)')}`,
+    `http://127.0.0.1:${ADMIN_PORT}/stats?filter=${encodeURIComponent('(gress|cds_|no_filter_chain_match)')}`,
   );
   const m = new Map<string, number>();
   for (const line of text.split('\n')) {
@@ -127,10 +147,11 @@ async function withLogs<T>(p: Promise<T>): Promise<T> {
 beforeAll(async () => {
   unavailable = await netnsUnavailableReason();
   if (unavailable) return;
+  await removeStaleNetNs(['plx-cap', 'plx-peer']);
 
   workDir = mkdtempSync(join(tmpdir(), 'plexus-capture-e2e-'));
   chmodSync(workDir, 0o755); // Envoy (uid 1337) reads its bootstrap from here
-  const repo = join(workDir, 'repo');
+  repo = join(workDir, 'repo');
   mkdirSync(repo);
   commit = colorappRepo(repo, WEIGHTS);
 
@@ -155,6 +176,7 @@ beforeAll(async () => {
     [NODE, join(FIXTURES, 'front.mjs'), String(FRONT_PORT), `http://${COLORTELLER}:${COLORTELLER_PORT}/`],
     APP_UID,
   );
+  startIn(peer, [NODE, join(FIXTURES, 'colortellers.mjs'), `external=${PEER_HOST}:${EXTERNAL_PORT}`]);
   startIn(mesh, [NODE, PLEXUS, 'run', '--repo', repo, '--xds-listen', XDS, '--http-listen', HTTP]);
 
   const { stdout: bootstrap } = await run(NODE, [
@@ -197,6 +219,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  if (process.env.CAPTURE_E2E_LOGS) console.log(logs()); // every process's output, for debugging
   for (const p of started.reverse()) await p.stop().catch(() => undefined);
   for (const n of [mesh, peer]) {
     if (!n) continue;
@@ -231,13 +254,10 @@ describe('transparent capture (App Mesh proxy init) in network namespaces', () =
   });
 
   it('the daemon serves the sidecar the committed revision, which Envoy ACKed', async () => {
-    const status = JSON.parse(await meshGet(`http://${HTTP}/api/v1/status`)) as {
-      revision: { applied: string | null };
-      proxies: { node: string; connected: boolean; revision: string; nacked: object }[];
-    };
-    expect(status.revision.applied).toBe(commit);
-    const front = status.proxies.find((p) => p.node === 'mesh/colorapp/virtualNode/front');
-    expect(front, JSON.stringify(status)).toMatchObject({ connected: true, revision: commit, nacked: {} });
+    const s = await status();
+    expect(s.revision.applied).toBe(commit);
+    const front = s.proxies.find((p) => p.node === 'mesh/colorapp/virtualNode/front');
+    expect(front, JSON.stringify(s)).toMatchObject({ connected: true, revision: commit, nacked: {} });
   });
 
   it('egress: the unmodified app reaches the weighted targets by name and port', async () => {
@@ -277,5 +297,48 @@ describe('transparent capture (App Mesh proxy init) in network namespaces', () =
     expect(delta('cluster.cds_ingress_colorapp_front_http_9080.upstream_rq_2xx')).toBe(n);
     expect(delta('http.egress.downstream_rq_2xx')).toBe(n);
     expect(await redirected('APPMESH_INGRESS')).toBeGreaterThan(ingressBefore);
+  });
+
+  it('egress filter: DROP_ALL stops an unmodelled destination; a commit of ALLOW_ALL passes it through', async () => {
+    const external = `http://${PEER_HOST}:${EXTERNAL_PORT}/`;
+    // The other host serves it (no capture there)...
+    const direct = await ns(peer).exec('curl', ['-s', '--max-time', '3', external]);
+    expect(direct.stdout).toBe('external');
+    // ...but from the app it is captured, and Envoy has no filter chain for it under DROP_ALL.
+    const before = await envoyStats();
+    const dropped = await call(ns(mesh), external, 3);
+    expect(dropped.external, JSON.stringify(dropped)).toBeUndefined();
+    const mid = await envoyStats();
+    expect(
+      (mid.get('listener.0.0.0.0_15001.no_filter_chain_match') ?? 0) -
+        (before.get('listener.0.0.0.0_15001.no_filter_chain_match') ?? 0),
+    ).toBe(3);
+
+    const sha = commitEgressFilter(repo, 'ALLOW_ALL');
+    await waitFor(
+      async () => {
+        const s = await status();
+        const front = s.proxies.find((p) => p.node === 'mesh/colorapp/virtualNode/front');
+        return (
+          s.revision.applied === sha && front?.revision === sha && Object.keys(front.nacked).length === 0
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: 'the ALLOW_ALL commit to reach the sidecar' },
+    );
+    // Envoy forwards to the address the app dialled (ORIGINAL_DST cluster behind the redirect).
+    await waitFor(async () => (await call(ns(mesh), external, 1)).external === 1, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'passthrough to the unmodelled destination',
+    });
+    const allowAll = 'cluster.cds_egress_colorapp_mesh-allow-all.upstream_cx_total';
+    const cxBefore = (await envoyStats()).get(allowAll) ?? 0;
+    const passed = await call(ns(mesh), external, 5);
+    expect(passed).toEqual({ external: 5 });
+    // call.mjs keeps its connection alive: at least one new upstream connection through the passthrough cluster.
+    expect(((await envoyStats()).get(allowAll) ?? 0) - cxBefore).toBeGreaterThanOrEqual(1);
+    // The modelled service still routes by name over the weighted targets.
+    const counts = await call(ns(mesh), `http://${COLORTELLER}:${COLORTELLER_PORT}/`, 40);
+    expect(Object.keys(counts).sort(), JSON.stringify(counts)).toEqual(['blue', 'red']);
   });
 });

@@ -43,3 +43,15 @@ export function colorappRepo(dir: string, weights: Record<string, number>): stri
   git(dir, 'commit', '-q', '-m', `colorapp, weights ${JSON.stringify(weights)}`);
   return git(dir, 'rev-parse', 'HEAD');
 }
+
+/** Sets the mesh's egress filter in mesh/mesh.yaml and commits it; returns the new commit SHA. */
+export function commitEgressFilter(dir: string, type: 'ALLOW_ALL' | 'DROP_ALL'): string {
+  const file = join(dir, 'mesh/mesh.yaml');
+  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+  const mesh = docs.find((d) => d.get('kind') === 'Mesh');
+  if (!mesh) throw new Error(`${file}: no Mesh`);
+  mesh.setIn(['spec', 'egressFilter', 'type'], type);
+  writeFileSync(file, docs.map((d) => d.toString()).join('---\n'));
+  git(dir, 'commit', '-q', '-am', `egress filter ${type}`);
+  return git(dir, 'rev-parse', 'HEAD');
+}

@@ -48,6 +48,30 @@ export async function netnsUnavailableReason(): Promise<string | null> {
   return null;
 }
 
+/**
+ * Removes the names of namespaces a killed earlier run left behind (`<prefix>-<pid>-<hex>` whose pid is gone).
+ * Only the names and /etc/netns files go; a namespace itself lives on until its last process exits.
+ */
+export async function removeStaleNetNs(prefixes: string[]): Promise<void> {
+  const { stdout } = await run('ip', ['netns', 'list']).catch(() => ({ stdout: '' }));
+  for (const line of stdout.split('\n')) {
+    const name = line.split(' ')[0] ?? '';
+    const m = /^(.+)-(\d+)-[0-9a-f]{6}$/.exec(name);
+    if (!m || !prefixes.includes(m[1] as string) || pidAlive(Number(m[2]))) continue;
+    await run('ip', ['netns', 'del', name]).catch(() => undefined);
+    rmSync(join('/etc/netns', name), { recursive: true, force: true });
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Creates a uniquely named namespace (prefix + pid + random) and brings its loopback up. */
 export async function createNetNs(prefix = 'plx'): Promise<NetNs> {
   const name = `${prefix}-${process.pid}-${randomBytes(3).toString('hex')}`;

@@ -179,5 +179,14 @@ describe('plexus run', () => {
   test('usage errors exit 2', async () => {
     expect((await runMain(['run'])).code).toBe(2);
     expect((await runMain(['run', '--repo', '.', '--bogus'])).code).toBe(2);
+    const missing = await runMain([
+      'run',
+      '--repo',
+      '.',
+      '--discovery-settings',
+      '/nonexistent/settings.yaml',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--discovery-settings /nonexistent/settings.yaml');
   });
 });

@@ -55,8 +55,12 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
       stages.createSource({
         repo: options.repo,
         branch: options.branch,
+        tag: options.tag,
+        commit: options.commit,
         path: options.path,
         pollIntervalMs: options.pollIntervalMs,
+        auth: options.auth,
+        cacheDir: options.cacheDir,
       }),
   );
   c.bind(TOKENS.Xds).toDynamicValue(() =>

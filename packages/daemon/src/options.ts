@@ -1,11 +1,24 @@
 import type { DiscoveryPlugin, DiscoverySettings } from '@plexus/plugin-api';
 import type { Logger } from 'pino';
-import type { ConfigTransform, CoreStages, CreateXdsServer, Discovery, Source } from './stages.ts';
+import type {
+  ConfigTransform,
+  CoreStages,
+  CreateXdsServer,
+  Discovery,
+  Source,
+  SourceOptions,
+} from './stages.ts';
 
 export interface DaemonOptions {
   /** Local path (git work tree or plain directory) or remote git URL. */
   repo: string;
   branch?: string;
+  /** Remote repositories: track a tag, or pin a commit, instead of a branch. */
+  tag?: string;
+  commit?: string;
+  /** Remote repositories: token auth and clone cache (see @plexus/source). */
+  auth?: SourceOptions['auth'];
+  cacheDir?: string;
   /** Sub-directory of the repo holding the specs. */
   path?: string;
   pollIntervalMs?: number;

@@ -23,6 +23,10 @@ export interface SourceOptions {
   commit?: string;
   path?: string;
   pollIntervalMs?: number;
+  /** Remote repositories: a token from an environment variable or a file (never logged). */
+  auth?: { tokenEnv?: string; tokenFile?: string; username?: string };
+  /** Remote repositories: where the shallow clone is kept. */
+  cacheDir?: string;
 }
 
 export interface Source {

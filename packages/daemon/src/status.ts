@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import { type ConvergedEvent, ConvergenceTracker } from './convergence.ts';
 import type { Channels, RevisionError, RevisionOutcome } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
 import type { ProxyRevisions } from './proxy-revisions.ts';
 import type { Discovery, XdsServer, XdsStreamStatus } from './stages.ts';
+
+export type { ConvergedEvent };
 
 /** GET /api/v1/status, exactly as DESIGN.md fixes it. */
 export interface StatusDocument {
@@ -19,32 +22,8 @@ export interface ProxyStatus {
   revision: string | null;
 }
 
-export interface ConvergedEvent {
-  revision: string;
-  /** From the revision being seen to the last affected connected proxy ACKing it. */
-  ms: number;
-  proxies: string[];
-}
-
-interface Pending {
-  revision: string;
-  seenAt: number;
-  full: Set<string>;
-  endpointOnly: Set<string>;
-}
-
 function nodeId(s: XdsStreamStatus): string {
   return typeof s.node === 'string' ? s.node : s.node.id;
-}
-
-/** Fallback when the server has no converged(): every version sent was ACKed (and it runs the revision). */
-function synced(s: XdsStreamStatus, revision: string, full: boolean): boolean {
-  if (!s.connected) return true;
-  if (full && s.revision !== undefined && s.revision !== revision) return false;
-  const sent = s.sent ?? {};
-  const acked = s.acked ?? {};
-  if (Object.keys(sent).length === 0) return full ? s.revision === revision : true;
-  return Object.entries(sent).every(([type, v]) => acked[type] === (typeof v === 'string' ? v : v.version));
 }
 
 /**
@@ -55,7 +34,7 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
   applied: string | null = null;
   attempted: string | null = null;
   error: RevisionError | null = null;
-  #pending: Pending[] = [];
+  readonly #convergence: ConvergenceTracker;
   readonly #unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -67,6 +46,13 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
     private readonly log: Logger,
   ) {
     super();
+    this.#convergence = new ConvergenceTracker(xds, (e) => {
+      if (e.proxies.length > 0) {
+        this.metrics.convergence.observe(e.ms / 1000);
+        this.log.info({ revision: e.revision, ms: e.ms, proxies: e.proxies.length }, 'revision converged');
+      }
+      this.emit('converged', e);
+    });
   }
 
   start(): void {
@@ -76,9 +62,9 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
       }),
       this.channels.outcomes.subscribe((o) => this.#onOutcome(o)),
     );
-    this.xds.on('ack', () => this.#checkConvergence());
-    this.xds.on('connect', () => this.#checkConvergence());
-    this.xds.on('disconnect', () => this.#checkConvergence());
+    const key = (e: unknown) => (e as { proxyKey?: string } | null)?.proxyKey;
+    this.xds.on('ack', (e) => this.#convergence.changed(key(e)));
+    this.xds.on('disconnect', (e) => this.#convergence.changed(key(e), true));
     this.xds.on('nack', (e) => {
       const typeUrl = (e as { typeUrl?: string })?.typeUrl ?? 'unknown';
       this.metrics.nacks.inc({ type_url: typeUrl });
@@ -101,43 +87,13 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
       if (this.error) this.error = null;
       this.metrics.reconciles.inc({ outcome: 'applied', stage: 'apply' });
       this.metrics.reconcileDuration.observe({ outcome: 'applied' }, seconds);
-      // A newer revision supersedes any older one still converging.
-      this.#pending = [];
-      this.#pending.push({
-        revision: o.revision,
-        seenAt: o.seenAt,
-        full: new Set(o.pushed),
-        endpointOnly: new Set(o.endpointPushes),
-      });
-      this.#checkConvergence();
+      this.#convergence.applied(o.revision, o.seenAt, o.pushed, o.endpointPushes);
     } else {
       this.error = o.error;
       this.metrics.reconciles.inc({ outcome: 'failed', stage: o.error.stage });
       this.metrics.reconcileDuration.observe({ outcome: 'failed' }, seconds);
     }
     this.emit('outcome', o);
-  }
-
-  #checkConvergence(): void {
-    if (this.#pending.length === 0) return;
-    const streams = this.xds.status();
-    this.#pending = this.#pending.filter((p) => {
-      const affected = [...p.full, ...p.endpointOnly];
-      for (const key of affected) {
-        const mine = streams.filter((s) => s.proxyKey === key && s.connected);
-        if (mine.length === 0) continue;
-        if (this.xds.converged) {
-          if (!this.xds.converged(key)) return true;
-        } else if (mine.some((s) => !synced(s, p.revision, p.full.has(key)))) return true;
-      }
-      const proxies = affected.filter((k) => streams.some((s) => s.proxyKey === k && s.connected));
-      const ms = Date.now() - p.seenAt;
-      if (proxies.length > 0) this.metrics.convergence.observe(ms / 1000);
-      if (proxies.length > 0)
-        this.log.info({ revision: p.revision, ms, proxies: proxies.length }, 'revision converged');
-      this.emit('converged', { revision: p.revision, ms, proxies });
-      return false;
-    });
   }
 
   /** Refreshes gauges that are read rather than pushed (called before each /metrics scrape). */

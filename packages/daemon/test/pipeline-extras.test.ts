@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CoreStages, type Daemon, type ResolveProxy, startDaemon } from '../src/index.ts';
@@ -12,11 +15,12 @@ afterEach(async () => {
   daemon = undefined;
 });
 
-async function start(stages: CoreStages) {
+async function start(stages: CoreStages, stateDir?: string) {
   const source = new FakeSource();
   const xds = new FakeXds();
   daemon = await startDaemon({
     repo: '/nowhere',
+    stateDir,
     httpListen: '127.0.0.1:0',
     xdsListen: '127.0.0.1:0',
     logger: pino({ level: 'silent' }),
@@ -26,6 +30,30 @@ async function start(stages: CoreStages) {
 }
 
 describe('daemon pipeline details', () => {
+  it('with a state dir, a restart applies the last good revision before a broken HEAD', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plexus-state-'));
+    try {
+      const first = await start(fakeStages(), dir);
+      first.source.commit('good', { proxies: { [A]: 'v1' } });
+      await first.d.idle();
+      await first.d.stop();
+      const second = await start(fakeStages(), dir);
+      expect(second.xds.calls).toMatchObject([{ op: 'set', key: A, revision: 'good' }]);
+      second.source.commit('bad', {
+        proxies: { [A]: 'v2' },
+        error: { line: 3, path: 'spec', message: 'no' },
+      });
+      await second.d.idle();
+      expect(second.d.status.document().revision).toMatchObject({
+        applied: 'good',
+        attempted: 'bad',
+        error: { revision: 'bad', line: 3 },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('translates only the proxies the graph diff names when endpoints did not change', async () => {
     const base = fakeStages();
     const translated: string[] = [];

@@ -49,6 +49,8 @@ export interface AdsNodeInit {
   cluster?: string;
   /** Advertised client features, e.g. "envoy.lb.does_not_support_overprovisioning". */
   clientFeatures?: string[];
+  /** `user_agent_name`: `envoy` for an Envoy, `gRPC Node Pure JS` for grpc-js; empty when unset. */
+  userAgentName?: string;
 }
 
 export interface DecodedResource {
@@ -234,6 +236,7 @@ abstract class AdsStreamBase<Req extends object, Res> {
       id: this.node.id,
       cluster: this.node.cluster ?? '',
       client_features: this.node.clientFeatures ?? [],
+      user_agent_name: this.node.userAgentName ?? '',
       locality: {},
     };
   }

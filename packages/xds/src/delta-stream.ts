@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
-import { AdsStream, typeEntries } from './stream-base.ts';
+import { AdsStream, entriesForClient } from './stream-base.ts';
 import type { ProxySnapshot } from './types.ts';
 import { versionOf } from './versions.ts';
 import { encodeDeltaResponse } from './wire.ts';
@@ -116,7 +116,7 @@ export class DeltaStream extends AdsStream<DeltaRequest> {
     st: DeltaTypeState,
     keepStale: boolean,
   ): { send: ResourceEntry[]; removed: string[] } {
-    const all = typeEntries(snap, typeUrl);
+    const all = entriesForClient(snap, typeUrl, this.node);
     const send: ResourceEntry[] = [];
     const removed: string[] = [];
     const consider = (n: string, e: ResourceEntry | undefined) => {

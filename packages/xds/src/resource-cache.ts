@@ -14,6 +14,8 @@ export interface ResourceEntry {
   readonly any: Uint8Array;
   /** The encoded delta Resource wrapper, built on first delta use. */
   deltaBytes(): Uint8Array;
+  /** A Listener holding an `api_listener`: for proxyless (API) clients only, which name it explicitly. */
+  readonly apiListener: boolean;
   /** How many proxy snapshots hold this entry. */
   refs: number;
   readonly key: string;
@@ -57,6 +59,7 @@ export class ResourceCache {
         delta ??= encodeDeltaResource(name, version, any);
         return delta;
       },
+      apiListener: typeUrl.endsWith('.Listener') && (json.api_listener ?? json.apiListener) !== undefined,
       refs: 0,
       key: hash,
     };

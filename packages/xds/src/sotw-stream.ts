@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { FULL_STATE_TYPES, TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
-import { AdsStream, typeEntries } from './stream-base.ts';
+import { AdsStream, entriesForClient } from './stream-base.ts';
 import type { ProxySnapshot } from './types.ts';
 import { versionOf, versionOfAll } from './versions.ts';
 import { encodeSotwResponse } from './wire.ts';
@@ -113,7 +113,7 @@ export class SotwStream extends AdsStream<SotwRequest> {
     st: SotwTypeState,
     keepStale: boolean,
   ): { entries: Map<string, ResourceEntry>; version: string } {
-    const all = typeEntries(snap, typeUrl);
+    const all = entriesForClient(snap, typeUrl, this.node);
     const out = new Map<string, ResourceEntry>();
     let stale = false;
     if (st.wildcard) for (const [n, e] of all) out.set(n, e);

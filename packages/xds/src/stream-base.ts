@@ -158,3 +158,26 @@ export function typeEntries(snap: ProxySnapshot, typeUrl: string): Map<string, R
   return snap.types.get(typeUrl) ?? EMPTY;
 }
 const EMPTY = new Map<string, ResourceEntry>();
+
+const withoutApi = new WeakMap<Map<string, ResourceEntry>, Map<string, ResourceEntry>>();
+
+/**
+ * What a client may get of a type. Envoy's server build cannot load a Listener carrying an `api_listener`
+ * (those are for proxyless gRPC, which asks for them by name), so an Envoy never sees them, not even through a
+ * wildcard subscription; the filtered map is built once per snapshot map.
+ */
+export function entriesForClient(
+  snap: ProxySnapshot,
+  typeUrl: string,
+  node: { userAgentName?: string },
+): Map<string, ResourceEntry> {
+  const all = typeEntries(snap, typeUrl);
+  if (node.userAgentName !== 'envoy' || !typeUrl.endsWith('.Listener')) return all;
+  let filtered = withoutApi.get(all);
+  if (!filtered) {
+    filtered = new Map([...all].filter(([, e]) => !e.apiListener));
+    if (filtered.size === all.size) filtered = all;
+    withoutApi.set(all, filtered);
+  }
+  return filtered;
+}

@@ -40,8 +40,14 @@ export function createXdsRunner(
       const done: string[] = [];
       try {
         for (const [key, config] of snap.configs) {
-          const now = fingerprint(config, snap.revision);
           const prev = pushed.get(key);
+          if (prev && prev.config === config) {
+            // Reused untranslated (graph diff): nothing to compare.
+            next.set(key, prev);
+            done.push(key);
+            continue;
+          }
+          const now = fingerprint(config, snap.revision);
           if (!prev || prev.shape !== now.shape) {
             xds.setProxyConfig(key, config, { revision: snap.revision });
             full.push(key);

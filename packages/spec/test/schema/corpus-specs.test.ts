@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusDir } from '@plexus/testkit';
 import { describe, expect, it } from 'vitest';
 import { checkSchema, type Kind, SPEC_SCHEMAS } from '../../src/index.ts';
 
-/** Real App Mesh CLI input files from aws-app-mesh-examples (kept by the loader tests). */
-const CORPUS = new URL('../corpus/testdata/', import.meta.url);
+/** Real App Mesh CLI input files from aws-app-mesh-examples (../shared/appmesh/corpus). */
+const CORPUS = corpusDir;
 
 const KIND_BY_NAME_KEY: Array<[string, Kind]> = [
   ['gatewayRouteName', 'GatewayRoute'],
@@ -18,7 +20,7 @@ describe('the schema accepts the real App Mesh examples', () => {
   const files = readdirSync(CORPUS).filter((f) => f.endsWith('.json'));
   const inputs = files.flatMap((f) => {
     try {
-      const doc = JSON.parse(readFileSync(new URL(f, CORPUS), 'utf8')) as Record<string, unknown>;
+      const doc = JSON.parse(readFileSync(join(CORPUS, f), 'utf8')) as Record<string, unknown>;
       return doc && typeof doc === 'object' && 'spec' in doc ? [{ file: f, doc }] : [];
     } catch {
       return [];

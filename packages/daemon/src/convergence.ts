@@ -1,0 +1,84 @@
+import type { XdsServer, XdsStreamStatus } from './stages.ts';
+
+export interface ConvergedEvent {
+  revision: string;
+  /** From the revision being seen to the last affected connected proxy ACKing it. */
+  ms: number;
+  proxies: string[];
+}
+
+/** Fallback when the server has no converged(): every version sent was ACKed (and it runs the revision). */
+function synced(s: XdsStreamStatus, revision: string, full: boolean): boolean {
+  if (!s.connected) return true;
+  if (full && s.revision !== undefined && s.revision !== revision) return false;
+  const sent = s.sent ?? {};
+  const acked = s.acked ?? {};
+  if (Object.keys(sent).length === 0) return full ? s.revision === revision : true;
+  return Object.entries(sent).every(([type, v]) => acked[type] === (typeof v === 'string' ? v : v.version));
+}
+
+interface Pending {
+  revision: string;
+  seenAt: number;
+  full: Set<string>;
+  proxies: string[];
+  remaining: Set<string>;
+}
+
+/**
+ * Tracks the applied revision until every affected proxy that was connected when it applied has ACKed it.
+ * Work per ACK is one proxy's check, not a scan of all streams (meshes with thousands of proxies).
+ */
+export class ConvergenceTracker {
+  #pending: Pending | undefined;
+
+  constructor(
+    private readonly xds: XdsServer,
+    private readonly done: (e: ConvergedEvent) => void,
+  ) {}
+
+  /** A revision applied: a newer one supersedes any still converging. */
+  applied(revision: string, seenAt: number, full: string[], endpointOnly: string[]): void {
+    const byKey = new Map<string, XdsStreamStatus[]>();
+    for (const st of this.xds.status()) {
+      if (!st.connected || !st.proxyKey) continue;
+      const list = byKey.get(st.proxyKey);
+      if (list) list.push(st);
+      else byKey.set(st.proxyKey, [st]);
+    }
+    const proxies = [...full, ...endpointOnly].filter((k) => byKey.has(k));
+    const p: Pending = { revision, seenAt, full: new Set(full), proxies, remaining: new Set(proxies) };
+    this.#pending = p;
+    for (const key of proxies) if (this.#ok(key, byKey.get(key)!, p)) p.remaining.delete(key);
+    this.#finishIfDone();
+  }
+
+  /** An ACK (or, with `disconnected`, a stream end) of `proxyKey`. */
+  changed(proxyKey: string | undefined, disconnected = false): void {
+    const p = this.#pending;
+    if (!p || !proxyKey || !p.remaining.has(proxyKey)) return;
+    const ok =
+      !disconnected && this.xds.converged
+        ? this.xds.converged(proxyKey)
+        : this.#ok(
+            proxyKey,
+            this.xds.status().filter((s) => s.proxyKey === proxyKey && s.connected),
+            p,
+          );
+    if (ok) p.remaining.delete(proxyKey);
+    this.#finishIfDone();
+  }
+
+  #ok(key: string, connected: XdsStreamStatus[], p: Pending): boolean {
+    if (connected.length === 0) return true;
+    if (this.xds.converged) return this.xds.converged(key);
+    return connected.every((s) => synced(s, p.revision, p.full.has(key)));
+  }
+
+  #finishIfDone(): void {
+    const p = this.#pending;
+    if (!p || p.remaining.size > 0) return;
+    this.#pending = undefined;
+    this.done({ revision: p.revision, ms: Date.now() - p.seenAt, proxies: p.proxies });
+  }
+}

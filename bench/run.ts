@@ -161,6 +161,27 @@ function e2eFigures(r: E2eResult): Figure[] {
           ),
         ]
       : []),
+    ...(r.grpc.length > 0
+      ? [
+          fig(
+            'grpc-js-xds clients: first RDS ACKed',
+            'ms',
+            r.grpc.map((x) => x.initialMs),
+          ),
+          fig(
+            'grpc-js-xds clients: route commit → RDS ACKed',
+            'ms',
+            r.grpc.map((x) => x.routeCommitMs),
+            '≤ 1000',
+          ),
+          fig(
+            'grpc-js-xds clients: endpoint change → EDS ACKed',
+            'ms',
+            r.grpc.map((x) => x.endpointChangeMs),
+            '≤ 250',
+          ),
+        ]
+      : []),
     fig('daemon CPU, initial convergence', 's', [r.initialCpuSeconds]),
     fig(
       'daemon CPU per route commit',
@@ -278,6 +299,7 @@ async function main(): Promise<number> {
           runs: p.runs,
           deltaEvery: 4,
           daemonHeapMb: argValue('daemon-heap') ? Number(argValue('daemon-heap')) : undefined,
+          grpcClients: Number(argValue('grpc-clients') ?? (mode === 'scale' ? 2 : 0)),
           envoys: Number(argValue('envoys') ?? (mode === 'scale' ? 3 : 0)),
           settleMs: p.settleMs,
           timeoutMs,

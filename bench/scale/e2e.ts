@@ -3,6 +3,7 @@
  * commit, one node's endpoints churned by the discovery source, a reconnect storm; the daemon's CPU and RSS.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MeshShape } from '../gen/mesh.ts';
 import {
@@ -15,6 +16,7 @@ import {
   waitVersionChange,
 } from './envoys.ts';
 import { type ClientSpec, Fleet, until } from './fleet.ts';
+import { type GrpcProbe, startGrpcProbes, waitAckedChange, XdsTypes } from './grpc-clients.ts';
 import { cpuSeconds, peakRssMb, rssMb } from './proc-stats.ts';
 import { createMeshRepo, flipFirstRouteWeights, type MeshRepo } from './repo.ts';
 import { percentile } from './report.ts';
@@ -31,6 +33,8 @@ export interface E2eOptions {
   daemonHeapMb?: number;
   /** Real Envoys on nodes node-0.. (0 for none). */
   envoys: number;
+  /** Proxyless @grpc/grpc-js-xds clients (0 for none), on the nodes after the Envoys'. */
+  grpcClients?: number;
   /** Every n-th client speaks delta, the others SotW. */
   deltaEvery: number;
   settleMs: number;
@@ -63,6 +67,8 @@ export interface E2eResult {
   reconnectCpuSeconds: number;
   /** Real Envoys, reported apart: first config, a route commit and an endpoint change reaching each. */
   envoy: { node: string; initialMs: number; routeCommitMs: number; endpointChangeMs: number }[];
+  /** Proxyless gRPC clients, reported apart the same way (ACK times from the daemon's CSDS). */
+  grpc: { node: string; initialMs: number; routeCommitMs: number; endpointChangeMs: number }[];
   totalCpuSeconds: number;
   peakRssMb: number;
   /** VmRSS / VmHWM (MB) after each phase, to place the peak. */
@@ -135,19 +141,17 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     ),
   );
   let envoys: RunningEnvoy[] = [];
-  const daemon: ChildProcess = fork(
-    CHILD,
-    [repo.dir, `${WORK}/daemon-${process.pid}.log`, portsArg, ...(o.profile ? ['--heap'] : [])],
-    {
-      execArgv: [
-        '--import',
-        'tsx',
-        ...(o.profile ? ['--cpu-prof', '--cpu-prof-dir', WORK] : []),
-        ...(o.daemonHeapMb ? [`--max-old-space-size=${o.daemonHeapMb}`] : []),
-      ],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
+  let probes: GrpcProbe[] = [];
+  const logFile = `${WORK}/daemon-${process.pid}.log`;
+  const daemon: ChildProcess = fork(CHILD, [repo.dir, logFile, portsArg, ...(o.profile ? ['--heap'] : [])], {
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(o.profile ? ['--cpu-prof', '--cpu-prof-dir', WORK] : []),
+      ...(o.daemonHeapMb ? [`--max-old-space-size=${o.daemonHeapMb}`] : []),
+    ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let fleet: Fleet | undefined;
   try {
     const ports = await new Promise<{ xdsPort: number; httpPort: number }>((r, j) => {
@@ -179,6 +183,14 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     const f = fleet;
     const tEnvoys = Date.now();
     envoys = startEnvoys(envoyPorts, ports.xdsPort);
+    probes = startGrpcProbes(
+      ports.xdsPort,
+      Array.from({ length: o.grpcClients ?? 0 }, (_, k) => o.envoys + k),
+      o.shape.services,
+    );
+    const grpcInitial = Promise.all(
+      probes.map(async (p) => (await waitAckedChange(p, XdsTypes.route, '', o.timeoutMs)) - tEnvoys),
+    );
     const envoyInitial = Promise.all(
       envoys.map(
         async (e) => (await waitVersionChange(e, 'dynamic_route_configs', '', o.timeoutMs)) - tEnvoys,
@@ -285,6 +297,30 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     }
     await stopEnvoys(envoys);
     envoys = [];
+    // The proxyless gRPC clients, the same way; their ACKs read from the daemon's CSDS.
+    const grpc: E2eResult['grpc'] = [];
+    const grpcFirst = await grpcInitial;
+    for (const [k, p] of probes.entries()) {
+      const s = (7 * p.nodeIndex + 1) % o.shape.services;
+      const before = await p.acked(XdsTypes.route);
+      const t0 = repo.commitEdit(
+        `services/svc-${s}.yaml`,
+        flipFirstRouteWeights,
+        `bench: gRPC client ${k} route`,
+      );
+      const routeCommitMs = (await waitAckedChange(p, XdsTypes.route, before, o.timeoutMs)) - t0;
+      const target = `node-${(s * o.shape.routesPerRouter) % o.shape.nodes}`;
+      const eBefore = await p.acked(XdsTypes.endpoint);
+      const t1 = Date.now();
+      daemon.send({ churn: target });
+      const endpointChangeMs = (await waitAckedChange(p, XdsTypes.endpoint, eBefore, o.timeoutMs)) - t1;
+      grpc.push({ node: p.node, initialMs: grpcFirst[k], routeCommitMs, endpointChangeMs });
+      log(
+        `  gRPC ${p.node}: first config ${grpcFirst[k]} ms, route commit ${routeCommitMs} ms, endpoints ${endpointChangeMs} ms`,
+      );
+    }
+    for (const p of probes) p.close();
+    probes = [];
 
     phase('real Envoys');
     const cpu2 = cpuSeconds(pid);
@@ -314,6 +350,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       reconnectMs,
       reconnectCpuSeconds,
       envoy,
+      grpc,
       totalCpuSeconds: cpuSeconds(pid),
       peakRssMb: peakRssMb(pid),
       rssByPhase,
@@ -321,6 +358,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     };
   } finally {
     await stopEnvoys(envoys);
+    for (const p of probes) p.close();
     await fleet?.stop();
     await new Promise<void>((r) => {
       if (daemon.exitCode !== null) return r();
@@ -332,5 +370,6 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       daemon.send({ stop: true });
     });
     repo.remove();
+    if (!o.profile && errors.length === 0) rmSync(logFile, { force: true });
   }
 }

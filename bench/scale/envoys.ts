@@ -4,7 +4,7 @@
  * the new version shows there is when Envoy accepted (and ACKed) it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { envoyBootstrap } from '@plexus/daemon';
 import { envoyBinary, freePort } from '@plexus/testkit';
 import { WORK } from './servers.ts';
@@ -18,6 +18,7 @@ export interface EnvoyNode {
 
 export interface RunningEnvoy extends EnvoyNode {
   proc: ChildProcess;
+  bootstrapFile: string;
 }
 
 /** Ports for `count` Envoys on nodes node-0..node-(count-1). */
@@ -55,7 +56,7 @@ export function startEnvoys(nodes: EnvoyNode[], xdsPort: number): RunningEnvoy[]
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
-    return { ...n, proc };
+    return { ...n, proc, bootstrapFile: file };
   });
 }
 
@@ -94,6 +95,7 @@ export async function stopEnvoys(list: RunningEnvoy[]): Promise<void> {
     list.map(
       (e) =>
         new Promise<void>((r) => {
+          rmSync(e.bootstrapFile, { force: true });
           if (e.proc.exitCode !== null || e.proc.signalCode !== null) return r();
           const timer = setTimeout(() => e.proc.kill('SIGKILL'), 3000);
           e.proc.once('exit', () => {

@@ -5,7 +5,7 @@
  * resource of each type (LDS, RDS, CDS, EDS), so every server sends all four types.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MeshShape } from '../gen/mesh.ts';
 import { type ClientSpec, Fleet, until } from './fleet.ts';
@@ -93,6 +93,15 @@ export async function runServing(o: ServingOptions, log: (s: string) => void): P
   const { files, resources } = snapshotFiles(o);
   log(`  snapshot: ${resources} resources (node-1's config), served to all ${o.proxies} clients`);
   const out: ServingResult[] = [];
+  try {
+    await serveAll(o, files, out, log);
+  } finally {
+    for (const f of files) rmSync(f, { force: true });
+  }
+  return out;
+}
+
+async function serveAll(o: ServingOptions, files: string[], out: ServingResult[], log: (s: string) => void) {
   const clients: ClientSpec[] = Array.from({ length: o.proxies }, (_, i) => ({
     idx: i,
     node: `mesh/bench/virtualNode/node-${i}`,
@@ -157,5 +166,4 @@ export async function runServing(o: ServingOptions, log: (s: string) => void): P
       await server.stop();
     }
   }
-  return out;
 }

@@ -61,6 +61,7 @@ let peer: NetNs | undefined;
 let workDir: string | undefined;
 let repo = '';
 let commit = '';
+let envoy: Started | undefined;
 const started: Started[] = [];
 
 function ns(which: NetNs | undefined): NetNs {
@@ -194,7 +195,7 @@ beforeAll(async () => {
   const bootstrapFile = join(workDir, 'front-envoy.yaml');
   writeFileSync(bootstrapFile, bootstrap, { mode: 0o644 });
 
-  startIn(
+  envoy = startIn(
     mesh,
     [envoyExecutable(), '-c', bootstrapFile, '--disable-hot-restart', '--concurrency', '1', '-l', 'warning'],
     ENVOY_UID,
@@ -258,6 +259,8 @@ describe('transparent capture (App Mesh proxy init) in network namespaces', () =
     expect(s.revision.applied).toBe(commit);
     const front = s.proxies.find((p) => p.node === 'mesh/colorapp/virtualNode/front');
     expect(front, JSON.stringify(s)).toMatchObject({ connected: true, revision: commit, nacked: {} });
+    // Nothing in the push was dropped either (e.g. proxyless api_listeners, which a sidecar cannot take).
+    expect(envoy?.output()).not.toMatch(/can not be added|rejected/);
   });
 
   it('egress: the unmodified app reaches the weighted targets by name and port', async () => {

@@ -3,6 +3,7 @@ export * from './clock.ts';
 export * from './config-check.ts';
 export * from './endpoints.ts';
 export * from './ip-preference.ts';
+export * from './lazy-watch.ts';
 export * from './module.ts';
 export * from './normalize.ts';
 export * from './plugin.ts';

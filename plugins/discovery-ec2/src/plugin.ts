@@ -1,75 +1,16 @@
-import { DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
-import {
-  awsClientOptions,
-  type DiscoveryPlugin,
-  type DiscoverySettings,
-  pollingWatch,
-  retryWithBackoff,
-} from '@plexus/plugin-api';
-import { type Ec2Config, validateEc2Config } from './config.ts';
-import { ec2Filters, endpointsFromInstances } from './instances.ts';
+import { type DiscoveryPlugin, lazyWatch } from '@plexus/plugin-api';
+import { validateEc2Config } from './config.ts';
 
 /** Re-poll interval unless `settings.plugins.ec2.pollIntervalMs` or `settings.pollIntervalMs` says otherwise. */
 export const DEFAULT_EC2_POLL_MS = 30_000;
 
-/** Every running instance matching the config, following NextToken (`pageSize` per call, 5..1000). */
-export async function describeMatchingInstances(
-  client: EC2Client,
-  config: Ec2Config,
-  opts: { pageSize?: number; signal?: AbortSignal; retry?: Parameters<typeof retryWithBackoff>[1] } = {},
-): Promise<Instance[]> {
-  const instances: Instance[] = [];
-  let token: string | undefined;
-  do {
-    const page = await retryWithBackoff(
-      () =>
-        client.send(
-          new DescribeInstancesCommand({
-            Filters: ec2Filters(config),
-            MaxResults: opts.pageSize ?? 1000,
-            NextToken: token,
-          }),
-          { abortSignal: opts.signal },
-        ),
-      { attempts: 3, ...opts.retry, signal: opts.signal },
-    );
-    for (const r of page.Reservations ?? []) instances.push(...(r.Instances ?? []));
-    token = page.NextToken;
-  } while (token);
-  return instances;
-}
-
 export function createEc2Plugin(): DiscoveryPlugin {
-  const clients = new WeakMap<DiscoverySettings, EC2Client>();
   return {
     name: 'ec2',
     keys: ['ec2'],
     validateConfig: (_key, config) => validateEc2Config(config),
-    watch(target, sink, ctx) {
-      const config = target.config as Ec2Config;
-      let client = clients.get(ctx.settings);
-      if (!client) {
-        client = new EC2Client(awsClientOptions(ctx.settings));
-        clients.set(ctx.settings, client);
-      }
-      const own = ctx.settings.plugins?.ec2 ?? {};
-      const interval =
-        typeof own.pollIntervalMs === 'number'
-          ? own.pollIntervalMs
-          : (ctx.settings.pollIntervalMs ?? DEFAULT_EC2_POLL_MS);
-      const pageSize = typeof own.pageSize === 'number' ? own.pageSize : 1000;
-      const port = config.port ?? target.listenerPorts[0];
-      const ec2 = client;
-      return pollingWatch(ctx, sink, interval, async (signal) => {
-        if (port === undefined) throw new Error('ec2 discovery needs `port` or a listener port on the node');
-        const instances = await describeMatchingInstances(ec2, config, {
-          pageSize,
-          signal,
-          retry: { clock: ctx.clock },
-        });
-        return endpointsFromInstances(instances, config, port);
-      });
-    },
+    // The AWS SDK loads on the first watch, not with the package.
+    watch: lazyWatch(async () => (await import('./watch.ts')).ec2Watch()),
   };
 }
 

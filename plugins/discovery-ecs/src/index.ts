@@ -2,7 +2,7 @@ import { discoveryPluginModule } from '@plexus/plugin-api';
 import { createEcsPlugin } from './plugin.ts';
 
 export * from './config.ts';
-export * from './fetch.ts';
+export type { LaunchTypeFilter } from './fetch.ts';
 export * from './plugin.ts';
 export * from './tasks.ts';
 

@@ -1,14 +1,6 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import {
-  awsClientOptions,
-  type DiscoveryPlugin,
-  type DiscoverySettings,
-  pollingWatch,
-} from '@plexus/plugin-api';
-import { type EcsConfig, validateEcsConfig } from './config.ts';
-import { EcsCache, type LaunchTypeFilter, loadEcsSnapshot } from './fetch.ts';
-import { endpointsFromTasks } from './tasks.ts';
+import { type DiscoveryPlugin, lazyWatch } from '@plexus/plugin-api';
+import { validateEcsConfig } from './config.ts';
+import type { LaunchTypeFilter } from './fetch.ts';
 
 /** Re-poll interval unless `settings.plugins.<name>.pollIntervalMs` or `settings.pollIntervalMs` says otherwise. */
 export const DEFAULT_ECS_POLL_MS = 15_000;
@@ -24,38 +16,12 @@ export interface EcsPluginOptions {
 
 /** Builds an ECS-backed plugin; `@plexus/discovery-fargate` uses it with `launchTypes: 'fargate'`. */
 export function createEcsPlugin(opts: EcsPluginOptions): DiscoveryPlugin {
-  const apis = new WeakMap<DiscoverySettings, { ecs: ECSClient; ec2: EC2Client; cache: EcsCache }>();
-  const apiFor = (settings: DiscoverySettings) => {
-    let api = apis.get(settings);
-    if (!api) {
-      const o = awsClientOptions(settings);
-      api = { ecs: new ECSClient(o), ec2: new EC2Client(o), cache: new EcsCache() };
-      apis.set(settings, api);
-    }
-    return api;
-  };
   return {
     name: opts.name,
     keys: [opts.key],
     validateConfig: (_key, config) => validateEcsConfig(config),
-    watch(target, sink, ctx) {
-      const config = target.config as EcsConfig;
-      const api = apiFor(ctx.settings);
-      const own = ctx.settings.plugins?.[opts.name] ?? {};
-      const interval =
-        typeof own.pollIntervalMs === 'number'
-          ? own.pollIntervalMs
-          : (ctx.settings.pollIntervalMs ?? DEFAULT_ECS_POLL_MS);
-      const concurrency = typeof own.concurrency === 'number' ? own.concurrency : 4;
-      return pollingWatch(ctx, sink, interval, async (signal) => {
-        const snap = await loadEcsSnapshot(api, api.cache, config, opts.launchTypes, {
-          clock: ctx.clock,
-          signal,
-          concurrency,
-        });
-        return endpointsFromTasks(snap, config, target.listenerPorts);
-      });
-    },
+    // The AWS SDK loads on the first watch, not with the package.
+    watch: lazyWatch(async () => (await import('./watch.ts')).ecsWatch(opts)),
   };
 }
 

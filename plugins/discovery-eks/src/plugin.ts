@@ -1,6 +1,5 @@
-import type { DiscoveryPlugin } from '@plexus/plugin-api';
+import { type DiscoveryPlugin, lazyWatch } from '@plexus/plugin-api';
 import { validateEksConfig } from './config.ts';
-import { watchEks } from './watch.ts';
 
 /** The `spec.serviceDiscovery` key this plugin handles. */
 export const EKS_KEY = 'eks';
@@ -10,5 +9,6 @@ export const eksDiscoveryPlugin: DiscoveryPlugin = {
   name: 'eks',
   keys: [EKS_KEY],
   validateConfig: (_key, config) => validateEksConfig(config),
-  watch: watchEks,
+  // The Kubernetes client loads on the first watch, not with the package.
+  watch: lazyWatch(async () => (await import('./watch.ts')).watchEks),
 };

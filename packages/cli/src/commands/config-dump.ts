@@ -4,9 +4,10 @@ import { translateProxy, UnsupportedFeatureError } from '@plexus/translate';
 import { stringify } from 'yaml';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
+import { registerPluginDiscoveryKeys } from '../plugin-keys.ts';
 import { PathNotFoundError, readSourcePaths } from '../read-paths.ts';
 
-const USAGE = `usage: plexus config-dump --node ID [--format json|yaml] PATH
+const USAGE = `usage: plexus config-dump --node ID [--format json|yaml] [--plugin PKG[,PKG]] PATH
 
 Prints the Envoy v3 config the proxy ID would get, offline: {"listeners":[],"routes":[],"clusters":[],
 "endpoints":[],"secrets":[]}, each resource in proto3 JSON with "@type".
@@ -26,8 +27,12 @@ export const command: Command = {
     let node: string;
     let format: string;
     let paths: string[];
+    let plugins: string | undefined;
     try {
-      const args = parseArgs(argv, { options: { '--node': [], '--format': ['json', 'yaml'] } });
+      const args = parseArgs(argv, {
+        options: { '--node': [], '--format': ['json', 'yaml'], '--plugin': [] },
+      });
+      plugins = args.options.get('--plugin');
       const n = args.options.get('--node');
       if (!n) throw new UsageError('--node ID is required');
       if (args.positionals.length !== 1) throw new UsageError('exactly one PATH is required');
@@ -54,7 +59,9 @@ export const command: Command = {
       console.error(`plexus config-dump: ${err.message}`);
       return 2;
     }
+    const unregister = await registerPluginDiscoveryKeys(plugins);
     const loaded = loadAndValidate(files);
+    unregister();
     if (!loaded.ok) {
       for (const d of loaded.diagnostics) if (d.severity === 'error') console.error(formatDiagnostic(d));
       return 1;

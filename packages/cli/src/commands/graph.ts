@@ -1,10 +1,11 @@
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
+import { registerPluginDiscoveryKeys } from '../plugin-keys.ts';
 import { PathNotFoundError, readSourcePaths } from '../read-paths.ts';
 import { buildResourceGraph, graphToDot, graphToJson, graphToMermaid } from '../resource-graph.ts';
 
-const USAGE = `usage: plexus graph [--format json|dot|mermaid] PATH...
+const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG[,PKG]] PATH...
 
 Prints the resources found under PATH and the references between them.
   json (default): {"nodes":[{"kind","mesh","name","file","line"}],"edges":[{"from","to","type"}]}
@@ -24,8 +25,10 @@ export const command: Command = {
   async run(argv) {
     let format: keyof typeof RENDER;
     let paths: string[];
+    let plugins: string | undefined;
     try {
-      const args = parseArgs(argv, { options: { '--format': ['json', 'dot', 'mermaid'] } });
+      const args = parseArgs(argv, { options: { '--format': ['json', 'dot', 'mermaid'], '--plugin': [] } });
+      plugins = args.options.get('--plugin');
       if (args.positionals.length === 0) throw new UsageError('PATH is required');
       format = (args.options.get('--format') ?? 'json') as keyof typeof RENDER;
       paths = args.positionals;
@@ -42,7 +45,9 @@ export const command: Command = {
       console.error(`plexus graph: ${err.message}`);
       return 2;
     }
+    const unregister = await registerPluginDiscoveryKeys(plugins);
     const result = loadAndValidate(files);
+    unregister();
     for (const d of result.diagnostics) {
       if (d.severity === 'error') console.error(formatDiagnostic(d));
     }

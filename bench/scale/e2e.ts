@@ -21,6 +21,7 @@ import { cpuSeconds, peakRssMb, rssMb } from './proc-stats.ts';
 import { createMeshRepo, flipFirstRouteWeights, type MeshRepo } from './repo.ts';
 import { percentile } from './report.ts';
 import { WORK } from './servers.ts';
+import { describeStages, type StageTimes, stageTimes } from './stage-times.ts';
 
 export interface E2eOptions {
   shape: Required<Pick<MeshShape, 'nodes' | 'services' | 'routesPerRouter' | 'endpoints'>>;
@@ -71,6 +72,8 @@ export interface E2eResult {
   grpc: { node: string; initialMs: number; routeCommitMs: number; endpointChangeMs: number }[];
   totalCpuSeconds: number;
   peakRssMb: number;
+  /** Per-commit stage durations from the daemon's log (all commits, the real clients' too). */
+  stages?: StageTimes;
   /** VmRSS / VmHWM (MB) after each phase, to place the peak. */
   rssByPhase: Record<string, { rss: number; peak: number }>;
   errors: string[];
@@ -153,6 +156,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let fleet: Fleet | undefined;
+  let result: E2eResult | undefined;
   try {
     const ports = await new Promise<{ xdsPort: number; httpPort: number }>((r, j) => {
       daemon.once('message', (m: { ready: { xdsPort: number; httpPort: number } }) => r(m.ready));
@@ -322,7 +326,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     for (const p of probes) p.close();
     probes = [];
 
-    phase('real Envoys');
+    phase('real Envoys and gRPC clients');
     const cpu2 = cpuSeconds(pid);
     const t2 = f.reconnectAll();
     await until(
@@ -339,7 +343,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
         .map(([k, v]) => `${k} ${v.rss}/${v.peak}`)
         .join('; ')}`,
     );
-    return {
+    result = {
       daemonReadyMs,
       initialConvergenceMs,
       initialCpuSeconds,
@@ -356,6 +360,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       rssByPhase,
       errors,
     };
+    return result;
   } finally {
     await stopEnvoys(envoys);
     for (const p of probes) p.close();
@@ -369,6 +374,10 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       });
       daemon.send({ stop: true });
     });
+    if (result) {
+      result.stages = stageTimes(logFile, repo.commits);
+      log(`  route commits by stage: ${describeStages(result.stages)}`);
+    }
     repo.remove();
     if (!o.profile && errors.length === 0) rmSync(logFile, { force: true });
   }

@@ -12,6 +12,8 @@ export interface MeshRepo {
   backends: Map<string, string[]>;
   /** Rewrites a file through `edit` and commits it; returns the time just before `git commit` ran. */
   commitEdit(path: string, edit: (content: string) => string, message: string): number;
+  /** Commit SHA → the time just before `git commit` ran, for every commitEdit. */
+  commits: Map<string, number>;
   remove(): void;
 }
 
@@ -42,10 +44,12 @@ export function createMeshRepo(shape: MeshShape): MeshRepo {
   }
   git('add', '-A');
   git('commit', '-q', '-m', 'generated mesh');
+  const commits = new Map<string, number>();
   return {
     dir,
     mesh,
     backends,
+    commits,
     commitEdit(path, edit, message) {
       const p = join(dir, path);
       const before = readFileSync(p, 'utf8');
@@ -55,6 +59,7 @@ export function createMeshRepo(shape: MeshShape): MeshRepo {
       git('add', path);
       const t0 = Date.now();
       git('commit', '-q', '-m', message);
+      commits.set(git('rev-parse', 'HEAD').toString().trim(), t0);
       return t0;
     },
     remove() {

@@ -100,6 +100,14 @@ function e2eFigures(r: E2eResult): Figure[] {
       rc.map((x) => x.p99),
       '≤ 1000',
     ),
+    ...(r.stages && r.stages.gitMs.length > 0
+      ? [
+          fig('route commit stage: commit → tree read (source)', 'ms', r.stages.gitMs),
+          fig('route commit stage: spec load + validate', 'ms', r.stages.specMs),
+          fig('route commit stage: graph → discovery → translate → xDS', 'ms', r.stages.applyMs),
+          fig('route commit stage: push → affected ACKed', 'ms', r.stages.ackMs),
+        ]
+      : []),
     fig(
       'route commit: affected proxies',
       'count',

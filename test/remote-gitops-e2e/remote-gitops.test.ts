@@ -6,14 +6,14 @@
  * token must never reach the daemon's log.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Daemon, startDaemon } from '@plexus/daemon';
 import { waitFor } from '@plexus/testkit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_FILE, type RemoteRepo, startRemoteRepo, type Weights } from './remote-repo.ts';
+import { type RemoteRepo, ROUTE_FILE, startRemoteRepo, type Weights } from './remote-repo.ts';
 import { deliverGithubPush, servedWeights, status } from './served.ts';
 
 const TOKEN = `plexus-e2e-${randomBytes(12).toString('hex')}`;
@@ -77,7 +77,7 @@ beforeAll(async () => {
   remote = await startRemoteRepo(root, TOKEN);
   remote.clone.writeMesh({ red: 1, blue: 1, green: 1 });
   initial = remote.clone.commit('colorapp: even split');
-  remote.clone.push();
+  await remote.clone.push();
   polling = await startDaemon(daemonOptions('polling', 300));
 });
 
@@ -96,8 +96,14 @@ describe('remote repository over HTTP with a token file (git http-backend)', () 
     expect(remote.server.unauthorized).toBe(0);
   });
 
+  it('an unchanged remote costs a ref listing per poll, never a fetch', async () => {
+    const { fetches, listings } = remote.server;
+    await waitFor(() => remote.server.listings >= listings + 6, { what: 'several more polls' });
+    expect(remote.server.fetches).toBe(fetches);
+  });
+
   it('polling alone applies a push of new weights', async () => {
-    const sha = remote.clone.commitAndPush({ red: 0, blue: 3, green: 1 }, 'shift to blue');
+    const sha = await remote.clone.commitAndPush({ red: 0, blue: 3, green: 1 }, 'shift to blue');
     await applied(polling!, sha, 'the pushed weights to be applied by polling');
     await serves(polling!, { red: 0, blue: 3, green: 1 }, 'the polled weights');
   });
@@ -107,7 +113,7 @@ describe('remote repository over HTTP with a token file (git http-backend)', () 
     remote.clone.setWeights({ red: 1000, blue: 0, green: 0 });
     const line = remote.clone.lineOf('weight: 1000');
     const bad = remote.clone.commit('broken: weight out of range');
-    remote.clone.push();
+    await remote.clone.push();
     await waitFor(async () => (await status(polling!.httpPort)).revision.attempted === bad, {
       timeoutMs: 20_000,
       what: 'the broken push to be attempted',
@@ -119,7 +125,7 @@ describe('remote repository over HTTP with a token file (git http-backend)', () 
     expect(s.revision.error?.errors.join('\n')).toContain(`${ROUTE_FILE}:${line}:`);
     expect(await servedWeights(polling!.xdsPort)).toEqual({ red: 0, blue: 3, green: 1 });
 
-    const fixed = remote.clone.commitAndPush({ red: 1, blue: 0, green: 4 }, 'fix: mostly green');
+    const fixed = await remote.clone.commitAndPush({ red: 1, blue: 0, green: 4 }, 'fix: mostly green');
     await applied(polling!, fixed, 'the fix to be applied');
     expect((await status(polling!.httpPort)).revision).toEqual({
       applied: fixed,
@@ -134,12 +140,18 @@ describe('remote repository over HTTP with a token file (git http-backend)', () 
     remote.clone.git('reset', '-q', '--hard', initial);
     remote.clone.setWeights({ red: 5, blue: 1, green: 0 });
     const rewritten = remote.clone.commit('rewritten: mostly red');
-    remote.clone.push(true);
-    expect(remote.clone.git('ls-remote', 'origin', 'refs/heads/main').split(/\s/)[0]).toBe(rewritten);
+    await remote.clone.push(true);
+    expect(await remote.clone.remoteHead()).toBe(rewritten);
     // the old head is no longer in the branch's history
     expect(() => remote.clone.git('merge-base', '--is-ancestor', before, rewritten)).toThrow();
     await applied(polling!, rewritten, 'the force-pushed head to be applied');
     await serves(polling!, { red: 5, blue: 1, green: 0 }, 'the force-pushed weights');
+
+    // a pure rollback: the branch forced back to a commit the daemon applied before
+    remote.clone.git('reset', '-q', '--hard', initial);
+    await remote.clone.push(true);
+    await applied(polling!, initial, 'the rolled-back head to be applied');
+    await serves(polling!, { red: 1, blue: 1, green: 1 }, 'the rolled-back weights');
   });
 
   it('a rotated token file is re-read: a wrong token stops fetching (logged), the right one resumes', async () => {
@@ -147,11 +159,14 @@ describe('remote repository over HTTP with a token file (git http-backend)', () 
     const refusedBefore = remote.server.unauthorized;
     const wrong = `wrong-${randomBytes(8).toString('hex')}`;
     writeFileSync(tokenFile, wrong);
-    const next = remote.clone.commitAndPush({ red: 2, blue: 2, green: 1 }, 'while the token is wrong');
-    await waitFor(() => remote.server.unauthorized > refusedBefore && logText.includes('authentication failed'), {
-      timeoutMs: 20_000,
-      what: 'the wrong token to be refused and logged',
-    });
+    const next = await remote.clone.commitAndPush({ red: 2, blue: 2, green: 1 }, 'while the token is wrong');
+    await waitFor(
+      () => remote.server.unauthorized > refusedBefore && logText.includes('authentication failed'),
+      {
+        timeoutMs: 20_000,
+        what: 'the wrong token to be refused and logged',
+      },
+    );
     expect((await status(polling!.httpPort)).revision.applied).toBe(good);
     expect(logText).not.toContain(wrong);
     writeFileSync(tokenFile, `${TOKEN}\n`);
@@ -167,7 +182,7 @@ describe('remote repository over HTTP with a token file (git http-backend)', () 
     await applied(hooked, head, 'the webhook daemon to apply HEAD at start');
     await serves(hooked, { red: 2, blue: 2, green: 1 }, 'the webhook daemon’s initial weights');
 
-    const sha = remote.clone.commitAndPush({ red: 0, blue: 1, green: 9 }, 'webhook: to green');
+    const sha = await remote.clone.commitAndPush({ red: 0, blue: 1, green: 9 }, 'webhook: to green');
     const payload = {
       ref: 'refs/heads/main',
       before: head,
@@ -201,5 +216,17 @@ describe('remote repository over HTTP with a token file (git http-backend)', () 
     const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
     for (const secret of [TOKEN, basic, encodeURIComponent(TOKEN)]) expect(logText).not.toContain(secret);
     expect(logText).not.toContain(WEBHOOK_SECRET);
+  });
+
+  it('the token is not written into either daemon’s clone cache', () => {
+    for (const name of ['polling', 'webhook']) {
+      const dir = join(root, `cache-${name}`);
+      const files = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+      expect(files).toContain('config');
+      for (const f of files) {
+        const path = join(dir, f);
+        if (statSync(path).isFile()) expect(readFileSync(path).includes(TOKEN)).toBe(false);
+      }
+    }
   });
 });

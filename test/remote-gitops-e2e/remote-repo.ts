@@ -2,7 +2,7 @@
  * A remote repository as a forge would host it: a bare repo served by the real `git http-backend` on 127.0.0.1
  * (token required), and a separate work clone that commits and pushes with the git CLI over HTTP.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -35,6 +35,18 @@ export function git(cwd: string, ...args: string[]): string {
   }).trim();
 }
 
+/**
+ * The git CLI without blocking the event loop: the git HTTP server runs in this same process, so a command
+ * that talks to it (clone, push, ls-remote) must not be run synchronously.
+ */
+export function gitAsync(cwd: string, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }, (err, stdout, stderr) =>
+      err ? reject(new Error(`git ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout.trim()),
+    ),
+  );
+}
+
 export interface RemoteRepo {
   /** What the daemon is given: http://127.0.0.1:PORT/colorapp.git (no credentials in it). */
   url: string;
@@ -52,7 +64,7 @@ export async function startRemoteRepo(root: string, token: string): Promise<Remo
   const url = server.url('colorapp.git');
   const work = join(root, 'work');
   // the work clone authenticates like a CI job would: a header, never a URL with credentials
-  git(root, '-c', `http.extraHeader=Authorization: Bearer ${token}`, 'clone', '-q', url, work);
+  await gitAsync(root, '-c', `http.extraHeader=Authorization: Bearer ${token}`, 'clone', '-q', url, work);
   git(work, 'config', 'http.extraHeader', `Authorization: Bearer ${token}`);
   git(work, 'symbolic-ref', 'HEAD', 'refs/heads/main');
   return { url, server, clone: new WorkClone(work), stop: () => server.stop() };
@@ -96,15 +108,20 @@ export class WorkClone {
     return this.git('rev-parse', 'HEAD');
   }
 
-  push(force = false): void {
-    this.git('push', '-q', ...(force ? ['--force'] : []), 'origin', 'main');
+  async push(force = false): Promise<void> {
+    await gitAsync(this.dir, 'push', '-q', ...(force ? ['--force'] : []), 'origin', 'main');
+  }
+
+  /** The SHA the remote's main points at, as the server lists it. */
+  async remoteHead(): Promise<string> {
+    return (await gitAsync(this.dir, 'ls-remote', 'origin', 'refs/heads/main')).split(/\s/)[0] ?? '';
   }
 
   /** Commits the weights and pushes; returns the pushed SHA. */
-  commitAndPush(weights: Weights, message: string): string {
+  async commitAndPush(weights: Weights, message: string): Promise<string> {
     this.setWeights(weights);
     const sha = this.commit(message);
-    this.push();
+    await this.push();
     return sha;
   }
 }

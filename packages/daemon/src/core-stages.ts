@@ -24,15 +24,30 @@ export async function loadCoreStages(): Promise<CoreStages> {
     createSource: need(source, '@plexus/source', 'createSource'),
     createWebhookHandler:
       typeof webhook === 'function' ? (webhook as CoreStages['createWebhookHandler']) : undefined,
-    loadAndValidate: need(spec, '@plexus/spec', 'loadAndValidate'),
+    loadAndValidate: specLoader(spec),
     formatDiagnostic: need(spec, '@plexus/spec', 'formatDiagnostic'),
     buildGraph: need(graph, '@plexus/graph', 'buildGraph'),
     proxyIds: need(graph, '@plexus/graph', 'proxyIds'),
     parseProxyId: need(graph, '@plexus/graph', 'parseProxyId'),
     proxyKey: need(graph, '@plexus/graph', 'proxyKey'),
     affectedProxies: need(graph, '@plexus/graph', 'affectedProxies'),
+    proxiesUsingNode: need(graph, '@plexus/graph', 'proxiesUsingNode'),
     translateProxy: need(translate, '@plexus/translate', 'translateProxy'),
   };
+}
+
+/**
+ * One loader per daemon: it remembers each file's parse from the previous revision, so a commit that
+ * changes one file re-parses one file.
+ */
+function specLoader(spec: Module): CoreStages['loadAndValidate'] {
+  const create = need<() => { loadAndValidate: CoreStages['loadAndValidate'] }>(
+    spec,
+    '@plexus/spec',
+    'createSpecLoader',
+  );
+  const loader = create();
+  return (files, options) => loader.loadAndValidate(files, options);
 }
 
 export async function loadXdsFactory(): Promise<CreateXdsServer> {

@@ -70,6 +70,8 @@ export interface CoreStages {
   /** The canonical key of a parsed proxy ref: `mesh/<m>/<kind>/<n>`. */
   proxyKey(ref: unknown): string;
   affectedProxies?(before: unknown, after: unknown): Set<string>;
+  /** Proxies holding a cluster of virtual node `mesh/node`: the ones to re-translate when its endpoints change. */
+  proxiesUsingNode?(graph: unknown, mesh: string, node: string): Iterable<string>;
   translateProxy(graph: unknown, proxy: unknown, lookup: EndpointsLookup, options?: object): ProxyConfig;
 }
 

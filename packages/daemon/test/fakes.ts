@@ -39,6 +39,7 @@ export function fakeStages(): CoreStages {
     proxyKey: (ref) => (ref as { id: string }).id,
     // Explicitly none: overrides are merged over the real stages, whose graph diff cannot read fake graphs.
     affectedProxies: undefined,
+    proxiesUsingNode: undefined,
     translateProxy(graph, ref, lookup) {
       const g = graph as FakeSpec;
       const id = (ref as { id: string }).id;

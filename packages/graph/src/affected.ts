@@ -15,11 +15,30 @@ export function affectedProxies(before: MeshGraph, after: MeshGraph): Set<string
   return out;
 }
 
-/** Proxies holding a cluster of virtual node `mesh/node`: the ones to push when its endpoints change. */
-export function proxiesUsingNode(graph: MeshGraph, mesh: string, node: string): string[] {
-  const out: string[] = [];
+/** Per graph (graphs are immutable once built): `mesh/node` → the proxies using that node, sorted. */
+const usersByGraph = new WeakMap<MeshGraph, Map<string, string[]>>();
+
+function usersOf(graph: MeshGraph): Map<string, string[]> {
+  let users = usersByGraph.get(graph);
+  if (users) return users;
+  users = new Map();
   for (const [id, view] of graph.proxies) {
-    if (view.ref.mesh === mesh && view.upstreamNodes.includes(node)) out.push(id);
+    for (const node of view.upstreamNodes) {
+      const k = `${view.ref.mesh}/${node}`;
+      const list = users.get(k);
+      if (list) list.push(id);
+      else users.set(k, [id]);
+    }
   }
-  return out.sort();
+  for (const list of users.values()) list.sort();
+  usersByGraph.set(graph, users);
+  return users;
+}
+
+/**
+ * Proxies holding a cluster of virtual node `mesh/node`: the ones to push when its endpoints change. The index is
+ * built once per graph, so each call after the first costs O(result).
+ */
+export function proxiesUsingNode(graph: MeshGraph, mesh: string, node: string): string[] {
+  return [...(usersOf(graph).get(`${mesh}/${node}`) ?? [])];
 }

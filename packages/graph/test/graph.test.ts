@@ -122,4 +122,14 @@ describe('proxiesUsingNode', () => {
     expect(proxiesUsingNode(g, 'm', 'db')).toEqual(['mesh/m/virtualGateway/gw']);
     expect(proxiesUsingNode(g, 'm', 'lonely')).toEqual([]);
   });
+
+  it('answers from a per-graph index without letting a caller change it', () => {
+    const g = buildGraph(smallMesh());
+    proxiesUsingNode(g, 'm', 'red').push('mesh/m/virtualNode/intruder');
+    expect(proxiesUsingNode(g, 'm', 'red')).toEqual(['mesh/m/virtualNode/front']);
+    expect(proxiesUsingNode(g, 'other', 'red')).toEqual([]);
+    expect(proxiesUsingNode(buildGraph(smallMesh('ALLOW_ALL')), 'm', 'db')).toContain(
+      'mesh/m/virtualNode/front',
+    );
+  });
 });

@@ -2,16 +2,49 @@ import type { EndpointSet } from '@plexus/plugin-api';
 import { endpointKey } from '@plexus/plugin-api';
 import type { Logger } from 'pino';
 import { latestWins } from '../channels.ts';
+import { changedEndpointNodes } from '../endpoint-changes.ts';
 import type { Channels, DiscoveredSnapshot } from '../messages.ts';
 import { errorFromException } from '../revision-error.ts';
 import type { Runner } from '../runner.ts';
 import type { ConfigTransform, CoreStages, ProxyConfig } from '../stages.ts';
 
-function fingerprint(endpoints: Map<string, EndpointSet>): string {
-  return JSON.stringify([...endpoints].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+interface Translated {
+  graph: unknown;
+  endpoints: Map<string, EndpointSet>;
+  configs: Map<string, ProxyConfig>;
 }
 
-/** Computes every proxy's Envoy config for a snapshot; all or nothing, so a revision applies atomically. */
+/**
+ * The proxies whose config may differ from the last translated one: those the graph diff names plus those using
+ * a node whose endpoints changed. Undefined means "all of them" (first run, or a stage that cannot tell).
+ */
+export function proxiesToTranslate(
+  stages: Pick<CoreStages, 'affectedProxies' | 'proxiesUsingNode'>,
+  last: Pick<Translated, 'graph' | 'endpoints'> | undefined,
+  graph: unknown,
+  endpoints: Map<string, EndpointSet>,
+): Set<string> | undefined {
+  if (!last) return undefined;
+  const out = new Set<string>();
+  if (last.graph !== graph) {
+    if (!stages.affectedProxies) return undefined;
+    for (const id of stages.affectedProxies(last.graph, graph)) out.add(id);
+  }
+  const changed = changedEndpointNodes(last.endpoints, endpoints);
+  if (changed.length > 0) {
+    if (!stages.proxiesUsingNode) return undefined;
+    for (const { mesh, node } of changed) {
+      for (const id of stages.proxiesUsingNode(graph, mesh, node)) out.add(id);
+    }
+  }
+  return out;
+}
+
+/**
+ * Computes every proxy's Envoy config for a snapshot; all or nothing, so a revision applies atomically. Only the
+ * proxies a change reaches are translated; every other proxy keeps its previous config object, which the xDS
+ * runner then recognises by identity.
+ */
 export function createTranslateRunner(
   stages: CoreStages,
   channels: Channels,
@@ -20,25 +53,28 @@ export function createTranslateRunner(
   transform: ConfigTransform = (_key, config) => config,
 ): Runner {
   const optionsFor = typeof options === 'function' ? options : () => options;
-  let last: { graph: unknown; endpoints: string; configs: Map<string, ProxyConfig> } | undefined;
+  let last: Translated | undefined;
   const job = latestWins<DiscoveredSnapshot>(
     async ({ graph, endpoints, cause }) => {
       const lookup = (mesh: string, node: string): EndpointSet | undefined =>
         endpoints.get(endpointKey(mesh, node));
-      const endpointsText = fingerprint(endpoints);
-      // Same endpoints: a proxy the graph diff leaves alone keeps its config, untranslated.
-      const affected =
-        last && stages.affectedProxies && last.endpoints === endpointsText
-          ? stages.affectedProxies(last.graph, graph.graph)
-          : undefined;
+      let affected: Set<string> | undefined;
+      try {
+        affected = proxiesToTranslate(stages, last, graph.graph, endpoints);
+      } catch (err) {
+        log.warn({ revision: graph.revision, err }, 'change analysis failed; translating every proxy');
+      }
       const configs = new Map<string, ProxyConfig>();
+      let translated = 0;
       try {
         for (const [id, ref] of graph.proxies) {
           const kept = affected && !affected.has(id) ? last?.configs.get(id) : undefined;
-          configs.set(
-            id,
-            kept ?? transform(id, stages.translateProxy(graph.graph, ref, lookup, optionsFor(id))),
-          );
+          if (kept) {
+            configs.set(id, kept);
+            continue;
+          }
+          configs.set(id, transform(id, stages.translateProxy(graph.graph, ref, lookup, optionsFor(id))));
+          translated++;
         }
       } catch (err) {
         log.error({ revision: graph.revision, err }, 'translate failed; keeping the last good config');
@@ -52,7 +88,8 @@ export function createTranslateRunner(
         }
         return;
       }
-      last = { graph: graph.graph, endpoints: endpointsText, configs };
+      log.debug({ revision: graph.revision, cause, translated, proxies: configs.size }, 'translated');
+      last = { graph: graph.graph, endpoints, configs };
       channels.configs.publish({ revision: graph.revision, seenAt: graph.seenAt, cause, configs });
     },
     (err) => log.error({ err }, 'translate runner failed'),

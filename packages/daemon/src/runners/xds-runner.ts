@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { latestWins } from '../channels.ts';
 import type { Channels, ConfigSnapshot } from '../messages.ts';
@@ -8,16 +9,46 @@ import type { Runner } from '../runner.ts';
 import type { ProxyConfig, XdsServer } from '../stages.ts';
 
 interface Pushed {
-  /** Listeners, routes, clusters and secrets, serialised for comparison. */
-  shape: string;
-  endpoints: string;
   config: ProxyConfig;
   revision: string;
+  /** Digests of the listeners/routes/clusters/secrets and of the endpoints, computed at most once per config. */
+  shape?: string;
+  endpoints?: string;
 }
 
-function fingerprint(config: ProxyConfig, revision: string): Pushed {
-  const { endpoints, ...rest } = config;
-  return { shape: JSON.stringify(rest), endpoints: JSON.stringify(endpoints), config, revision };
+function digest(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value)).digest('base64');
+}
+
+function shapeOf(p: Pushed): string {
+  if (p.shape === undefined) {
+    const { endpoints: _, ...rest } = p.config;
+    p.shape = digest(rest);
+  }
+  return p.shape;
+}
+
+function endpointsOf(p: Pushed): string {
+  p.endpoints ??= digest(p.config.endpoints);
+  return p.endpoints;
+}
+
+/** Whether two configs differ in more than their endpoints: by identity of the parts first, by digest after. */
+function sameShape(prev: Pushed, now: Pushed): boolean {
+  const a = prev.config;
+  const b = now.config;
+  if (
+    a.listeners === b.listeners &&
+    a.routes === b.routes &&
+    a.clusters === b.clusters &&
+    a.secrets === b.secrets
+  )
+    return true;
+  return shapeOf(prev) === shapeOf(now);
+}
+
+function sameEndpoints(prev: Pushed, now: Pushed): boolean {
+  return prev.config.endpoints === now.config.endpoints || endpointsOf(prev) === endpointsOf(now);
 }
 
 /**
@@ -42,27 +73,28 @@ export function createXdsRunner(
         for (const [key, config] of snap.configs) {
           const prev = pushed.get(key);
           if (prev && prev.config === config) {
-            // Reused untranslated (graph diff): nothing to compare.
+            // Reused untranslated (nothing it depends on changed): nothing to compare.
             next.set(key, prev);
-            done.push(key);
             continue;
           }
-          const now = fingerprint(config, snap.revision);
-          if (!prev || prev.shape !== now.shape) {
+          const now: Pushed = { config, revision: snap.revision };
+          if (!prev || !sameShape(prev, now)) {
             xds.setProxyConfig(key, config, { revision: snap.revision });
             full.push(key);
-          } else if (prev.endpoints !== now.endpoints) {
+          } else if (!sameEndpoints(prev, now)) {
             xds.updateEndpoints(key, config.endpoints, { revision: snap.revision });
             endpointOnly.push(key);
           } else {
             now.revision = prev.revision;
+            next.set(key, now);
+            continue;
           }
           done.push(key);
           next.set(key, now);
         }
       } catch (err) {
-        // The xDS server refused a resource: put back what this snapshot already replaced, so proxies never
-        // see half a revision.
+        // The xDS server refused a resource: put back what this snapshot already replaced (only pushed proxies
+        // are in `done`), so proxies never see half a revision.
         for (const key of done.reverse()) {
           const prev = pushed.get(key);
           if (prev) xds.setProxyConfig(key, prev.config, { revision: prev.revision });

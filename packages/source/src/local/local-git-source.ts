@@ -3,8 +3,8 @@ import { type FSWatcher, watch } from 'chokidar';
 import { Debouncer, SerialRunner } from '../batch.ts';
 import { RevisionEmitter } from '../emitter.ts';
 import { toSourceError } from '../errors.ts';
-import { readSpecFilesAtCommit } from '../git/read-tree.ts';
 import { type GitTarget, resolveLocalTarget } from '../git/resolve-target.ts';
+import { GitTreeReader } from '../git/tree-reader.ts';
 import type { ErrorListener, RevisionListener, Source } from '../types.ts';
 
 export interface LocalGitSourceOptions {
@@ -33,8 +33,11 @@ export class LocalGitSource implements Source {
   private readonly debouncer: Debouncer;
   private watcher: FSWatcher | null = null;
   private poll: NodeJS.Timeout | null = null;
+  /** Lives as long as the source: each commit re-reads only the trees and blobs that changed. */
+  private readonly reader: GitTreeReader;
 
   constructor(private readonly opts: LocalGitSourceOptions) {
+    this.reader = new GitTreeReader(opts.gitdir);
     this.debouncer = new Debouncer(opts.batchMs ?? 50, (at) => void this.runner.trigger(at));
   }
 
@@ -78,10 +81,10 @@ export class LocalGitSource implements Source {
     if (!this.emitter.attached) return;
     const { gitdir, target, subdir, label } = this.opts;
     try {
-      const cache = {};
+      const cache = await this.reader.cache();
       const { commit, ref } = await resolveLocalTarget(gitdir, target, cache);
       if (commit === this.emitter.currentId) return this.emitter.ok();
-      const files = await readSpecFilesAtCommit(gitdir, commit, subdir, cache);
+      const files = await this.reader.read(commit, subdir);
       this.emitter.revision({ id: commit, files, seenAt, ref, source: label });
     } catch (err) {
       this.emitter.error(toSourceError(err, 'git', `reading ${label}`));

@@ -6,8 +6,9 @@ import http from 'isomorphic-git/http/node';
 import { SerialRunner } from '../batch.ts';
 import { RevisionEmitter } from '../emitter.ts';
 import { SourceError } from '../errors.ts';
-import { peelToCommit, readSpecFilesAtCommit } from '../git/read-tree.ts';
+import { peelToCommit } from '../git/read-tree.ts';
 import type { GitTarget } from '../git/resolve-target.ts';
+import { GitTreeReader } from '../git/tree-reader.ts';
 import type { ErrorListener, RevisionListener, Source, SourceAuth } from '../types.ts';
 import { nextDelay } from './schedule.ts';
 import { type Credentials, describeTokenOrigin, loadCredentials } from './token.ts';
@@ -44,8 +45,11 @@ export class RemoteGitSource implements Source {
   /** What the remote ref pointed at when we last fetched it (a tag object for annotated tags). */
   private fetchedRemoteOid: string | null = null;
   private done = false;
+  /** Lives as long as the source: each commit re-reads only the trees and blobs that changed. */
+  private readonly reader: GitTreeReader;
 
   constructor(private readonly opts: RemoteGitSourceOptions) {
+    this.reader = new GitTreeReader(opts.cacheDir);
     this.intervalMs = opts.pollIntervalMs ?? 30_000;
     const { commit } = opts.target;
     if (commit && !FULL_SHA.test(commit)) {
@@ -101,11 +105,11 @@ export class RemoteGitSource implements Source {
         ? await this.fetchPinnedCommit(this.opts.target.commit, creds)
         : await this.fetchRefIfMoved(creds);
       this.failures = 0;
-      const cache = {};
+      const cache = await this.reader.cache();
       const commit = await peelToCommit(this.opts.cacheDir, found.oid, cache);
       if (commit === this.emitter.currentId) this.emitter.ok();
       else {
-        const files = await readSpecFilesAtCommit(this.opts.cacheDir, commit, this.opts.subdir, cache);
+        const files = await this.reader.read(commit, this.opts.subdir);
         this.emitter.revision({ id: commit, files, seenAt, ref: found.ref, source: this.opts.label });
       }
       if (this.opts.target.commit) this.done = true;

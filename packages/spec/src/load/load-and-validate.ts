@@ -12,7 +12,11 @@ export function loadAndValidate(
   files: SourceFile[],
   opts: { partial?: boolean } = {},
 ): LoadAndValidateResult {
-  const loaded = loadFiles(files, opts);
+  return validateLoaded(loadFiles(files, opts), opts);
+}
+
+/** The validation half of loadAndValidate, for a loader that produced `loaded` its own way. */
+export function validateLoaded(loaded: LoadResult, opts: { partial?: boolean } = {}): LoadAndValidateResult {
   const diagnostics = [...loaded.diagnostics, ...validateResources(loaded.resources, opts)];
   diagnostics.sort(compareDiagnostics);
   return { ...loaded, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };

@@ -1,6 +1,13 @@
 import type { Diagnostic, LoadResult, SkippedDocument, SourceFile, SpecResource } from '../model/resource.ts';
 import { isCliInput, readCliInput } from './cli-json.ts';
-import { CRD_API_VERSION, CRD_KINDS, CrdCluster, type CrdKind, DEFAULT_NAMESPACE } from './crd/cluster.ts';
+import {
+  CRD_API_VERSION,
+  CRD_KINDS,
+  CrdCluster,
+  type CrdKind,
+  type CustomResource,
+  DEFAULT_NAMESPACE,
+} from './crd/cluster.ts';
 import { readCustomResources } from './crd/read.ts';
 import { labelsOf } from './crd/selector.ts';
 import { NATIVE_API_VERSION, readNative } from './native.ts';
@@ -28,28 +35,60 @@ const LEGACY_CRD_MESSAGE =
 /**
  * Loads App Mesh resources from files in any of the three formats (native plexus/v1 YAML, App Mesh CLI
  * input JSON, appmesh.k8s.aws/v1beta2 CRDs), mixed freely. Pure: no I/O. Other documents are skipped.
+ * `loadOne` lets a caller reuse what a file gave at an earlier load (see createSpecLoader).
  */
-export function loadFiles(files: SourceFile[], opts: LoadOptions = {}): LoadResult {
+export function loadFiles(
+  files: SourceFile[],
+  opts: LoadOptions = {},
+  loadOne: (file: SourceFile) => FileLoad = loadFile,
+): LoadResult {
   const resources: SpecResource[] = [];
   const diagnostics: Diagnostic[] = [];
   const skipped: SkippedDocument[] = [];
   const cluster = new CrdCluster();
 
   for (const file of files) {
-    const parsed = parseFile(file);
-    diagnostics.push(...parsed.diagnostics);
-    const seen: FileState = { legacy: false };
-    for (const doc of parsed.documents) {
-      const outcome = readDocument(doc, cluster, seen);
-      if (outcome.resource) resources.push(outcome.resource);
-      if (outcome.diagnostics) diagnostics.push(...outcome.diagnostics);
-      if (outcome.skip) skipped.push({ file: doc.file, line: doc.start.line, reason: outcome.skip });
+    const one = loadOne(file);
+    // loops, not push(...x): a file may hold more documents than a call takes arguments
+    for (const d of one.diagnostics) diagnostics.push(d);
+    for (const r of one.resources) resources.push(r);
+    for (const s of one.skipped) skipped.push(s);
+    for (const entry of one.crds) {
+      if ('cr' in entry) cluster.add(entry.cr);
+      else cluster.addNamespace(entry.namespace);
     }
   }
   const crds = readCustomResources(cluster, opts);
   resources.push(...crds.resources);
   diagnostics.push(...crds.diagnostics);
   return { resources, diagnostics, skipped };
+}
+
+/**
+ * What one file contributes to a load, whatever the other files are. CRDs only settle their mesh across
+ * files, so they are kept as collected and resolved by loadFiles. Treat as read-only: it may be shared.
+ */
+export interface FileLoad {
+  resources: SpecResource[];
+  /** Parse diagnostics, then each document's, in document order. */
+  diagnostics: Diagnostic[];
+  skipped: SkippedDocument[];
+  /** Custom resources and Namespace metadata, in document order. */
+  crds: Array<{ cr: CustomResource } | { namespace: unknown }>;
+}
+
+/** Parses and reads one file. Pure. */
+export function loadFile(file: SourceFile): FileLoad {
+  const parsed = parseFile(file);
+  const one: FileLoad = { resources: [], diagnostics: [...parsed.diagnostics], skipped: [], crds: [] };
+  const seen: FileState = { legacy: false };
+  for (const doc of parsed.documents) {
+    const outcome = readDocument(doc, one.crds, seen);
+    if (outcome.resource) one.resources.push(outcome.resource);
+    if (outcome.diagnostics) one.diagnostics.push(...outcome.diagnostics);
+    if (outcome.skip) one.skipped.push({ file: doc.file, line: doc.start.line, reason: outcome.skip });
+  }
+  return one;
 }
 
 interface DocumentOutcome {
@@ -63,7 +102,7 @@ interface FileState {
   legacy: boolean;
 }
 
-function readDocument(doc: ParsedDocument, cluster: CrdCluster, seen: FileState): DocumentOutcome {
+function readDocument(doc: ParsedDocument, crds: FileLoad['crds'], seen: FileState): DocumentOutcome {
   const value = doc.value;
   if (value === null || value === undefined) return {};
   if (!isRecord(value)) return { skip: 'not a mapping: not an App Mesh spec' };
@@ -74,7 +113,7 @@ function readDocument(doc: ParsedDocument, cluster: CrdCluster, seen: FileState)
     if (apiVersion.startsWith('plexus/')) {
       return fail(doc, ['apiVersion'], `unsupported apiVersion '${apiVersion}': use ${NATIVE_API_VERSION}`);
     }
-    if (apiVersion === CRD_API_VERSION) return collectCustomResource(doc, value, cluster);
+    if (apiVersion === CRD_API_VERSION) return collectCustomResource(doc, value, crds);
     if (apiVersion === 'appmesh.k8s.aws/v1beta1') {
       const message = seen.legacy
         ? 'appmesh.k8s.aws/v1beta1 is the legacy controller API and is not loaded (see the first v1beta1 object of this file for how to convert it)'
@@ -86,7 +125,7 @@ function readDocument(doc: ParsedDocument, cluster: CrdCluster, seen: FileState)
       return fail(doc, ['apiVersion'], `unsupported apiVersion '${apiVersion}': use ${CRD_API_VERSION}`);
     }
     if (apiVersion === 'v1' && kind === 'Namespace') {
-      cluster.addNamespace(value.metadata);
+      crds.push({ namespace: value.metadata });
       return { skip: 'Kubernetes Namespace (its labels are read for mesh membership)' };
     }
     return { skip: `Kubernetes ${String(kind ?? 'object')} (${apiVersion}) is not an App Mesh resource` };
@@ -110,7 +149,7 @@ function fail(doc: ParsedDocument, path: Array<string | number>, message: string
 function collectCustomResource(
   doc: ParsedDocument,
   value: Record<string, unknown>,
-  cluster: CrdCluster,
+  crds: FileLoad['crds'],
 ): DocumentOutcome {
   const kind = value.kind;
   if (typeof kind !== 'string' || !(CRD_KINDS as readonly string[]).includes(kind)) {
@@ -131,14 +170,15 @@ function collectCustomResource(
     typeof metadata.namespace === 'string' && metadata.namespace !== ''
       ? metadata.namespace
       : DEFAULT_NAMESPACE;
-  cluster.add({
+  const cr: CustomResource = {
     doc,
     kind: kind as CrdKind,
     name: metadata.name,
     namespace: namespaced ? namespace : '',
     labels: labelsOf(metadata),
     spec,
-  });
+  };
+  crds.push({ cr });
   return {};
 }
 

@@ -1,17 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+// Unit and package tests run two files at a time; the end-to-end suites under test/ (real Envoys, daemons,
+// network namespaces) run one file at a time beside them, so they do not starve each other on 2 cores.
 export default defineConfig({
   test: {
-    include: [
-      'packages/*/test/**/*.test.ts',
-      'plugins/*/test/**/*.test.ts',
-      'examples/*/test/**/*.test.ts',
-      'test/**/*.test.ts',
-      'tools/*/test/**/*.test.ts',
-    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'plugins/*/test/**/*.test.ts',
+            'examples/*/test/**/*.test.ts',
+            'tools/*/test/**/*.test.ts',
+          ],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/**/*.test.ts'], fileParallelism: false },
+      },
+    ],
   },
 });

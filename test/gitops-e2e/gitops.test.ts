@@ -37,7 +37,7 @@ async function applied(sha: string, what: string): Promise<void> {
         envoys.every((p) => p.connected && p.revision === sha && Object.keys(p.nacked).length === 0)
       );
     },
-    { timeoutMs: 30_000, intervalMs: 100, what },
+    { timeoutMs: 90_000, intervalMs: 100, what },
   );
   // ACKed is applied, but give the gateway's and front's worker a beat to swap route tables.
   await new Promise((r) => setTimeout(r, 200));

@@ -3,7 +3,7 @@
  * commit, one node's endpoints churned by the discovery source, a reconnect storm; the daemon's CPU and RSS.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MeshShape } from '../gen/mesh.ts';
 import {
@@ -145,6 +145,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
   );
   let envoys: RunningEnvoy[] = [];
   let probes: GrpcProbe[] = [];
+  mkdirSync(WORK, { recursive: true });
   const logFile = `${WORK}/daemon-${process.pid}.log`;
   const daemon: ChildProcess = fork(CHILD, [repo.dir, logFile, portsArg, ...(o.profile ? ['--heap'] : [])], {
     execArgv: [

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { commitAll, git, initRepo } from '@plexus/testkit';
 import { type GeneratedMesh, generateMesh, type MeshShape } from '../gen/mesh.ts';
 
 /** A generated mesh committed to a real git repository (git CLI) in a temp dir. */
@@ -17,19 +17,10 @@ export interface MeshRepo {
   remove(): void;
 }
 
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'bench',
-  GIT_AUTHOR_EMAIL: 'bench@plexus.invalid',
-  GIT_COMMITTER_NAME: 'bench',
-  GIT_COMMITTER_EMAIL: 'bench@plexus.invalid',
-};
-
 export function createMeshRepo(shape: MeshShape): MeshRepo {
   const mesh = generateMesh(shape, 'yaml');
   const dir = mkdtempSync(join(tmpdir(), 'plexus-scale-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: GIT_ENV, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
+  initRepo(dir);
   const backends = new Map<string, string[]>();
   for (const f of mesh.files) {
     const p = join(dir, f.path);
@@ -42,8 +33,7 @@ export function createMeshRepo(shape: MeshShape): MeshRepo {
         [...f.content.matchAll(/virtualServiceName: (\S+)/g)].map((m) => m[1]),
       );
   }
-  git('add', '-A');
-  git('commit', '-q', '-m', 'generated mesh');
+  commitAll(dir, 'generated mesh');
   const commits = new Map<string, number>();
   return {
     dir,
@@ -56,10 +46,10 @@ export function createMeshRepo(shape: MeshShape): MeshRepo {
       const after = edit(before);
       if (after === before) throw new Error(`commitEdit: ${path} unchanged`);
       writeFileSync(p, after);
-      git('add', path);
+      git(dir, ['add', path]);
       const t0 = Date.now();
-      git('commit', '-q', '-m', message);
-      commits.set(git('rev-parse', 'HEAD').toString().trim(), t0);
+      git(dir, ['commit', '-q', '-m', message]);
+      commits.set(git(dir, ['rev-parse', 'HEAD']), t0);
       return t0;
     },
     remove() {

@@ -3,7 +3,6 @@
  * real Envoy sidecars bootstrapped to the daemon, and the spec copied into a git repo with ports rewritten so
  * traffic goes app → sidecar → sidecar → app the way App Mesh's iptables redirect made it go.
  */
-import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -87,30 +86,8 @@ export function setWeights(file: string, weights: Partial<Record<Color, number>>
   writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
 }
 
-export function git(repo: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', repo, ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'plexus',
-      GIT_AUTHOR_EMAIL: 'plexus@localhost',
-      GIT_COMMITTER_NAME: 'plexus',
-      GIT_COMMITTER_EMAIL: 'plexus@localhost',
-    },
-  }).trim();
-}
-
-/** Commits everything in the work tree; returns the new HEAD SHA. */
-export function commitAll(repo: string, message: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', message);
-  return git(repo, 'rev-parse', 'HEAD');
-}
-
-export function initRepo(repo: string): void {
-  mkdirSync(repo, { recursive: true });
-  git(repo, 'init', '-q', '-b', 'main');
-}
+// The demo's git repo is driven like the tests': @plexus/testkit's git CLI helpers.
+export { commitAll, initRepo } from '@plexus/testkit';
 
 async function listen(server: Server, port: number): Promise<Server> {
   await new Promise<void>((resolve, reject) => {

@@ -1,27 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '@plexus/testkit';
+import { commitAll, initRepo, repoRoot } from '@plexus/testkit';
 import { parseAllDocuments } from 'yaml';
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Plexus Test',
-  GIT_AUTHOR_EMAIL: 'test@plexus.invalid',
-  GIT_COMMITTER_NAME: 'Plexus Test',
-  GIT_COMMITTER_EMAIL: 'test@plexus.invalid',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    env: GIT_ENV,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }).trim();
-}
 
 /**
  * A git repo (real git CLI) holding a copy of examples/colorapp/mesh whose `colors` route sends `weights` to the
@@ -38,10 +18,8 @@ export function colorappRepo(dir: string, weights: Record<string, number>): stri
     Object.entries(weights).map(([color, weight]) => ({ virtualNode: `colorteller-${color}`, weight })),
   );
   writeFileSync(file, docs.map((d) => d.toString()).join('---\n'));
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', `colorapp, weights ${JSON.stringify(weights)}`);
-  return git(dir, 'rev-parse', 'HEAD');
+  initRepo(dir);
+  return commitAll(dir, `colorapp, weights ${JSON.stringify(weights)}`);
 }
 
 /** Sets the mesh's egress filter in mesh/mesh.yaml and commits it; returns the new commit SHA. */
@@ -52,6 +30,5 @@ export function commitEgressFilter(dir: string, type: 'ALLOW_ALL' | 'DROP_ALL'):
   if (!mesh) throw new Error(`${file}: no Mesh`);
   mesh.setIn(['spec', 'egressFilter', 'type'], type);
   writeFileSync(file, docs.map((d) => d.toString()).join('---\n'));
-  git(dir, 'commit', '-q', '-am', `egress filter ${type}`);
-  return git(dir, 'rev-parse', 'HEAD');
+  return commitAll(dir, `egress filter ${type}`);
 }

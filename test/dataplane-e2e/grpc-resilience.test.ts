@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as grpcXds from '@grpc/grpc-js-xds';
-import { waitFor } from '@plexus/testkit';
+import { rawBytes as raw, waitFor, xdsClient } from '@plexus/testkit';
 import { names } from '@plexus/translate';
 import { XdsServer } from '@plexus/xds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,6 @@ const NODES = ['galpha', 'gbeta', 'gmethod', 'gflaky', 'gslow'] as const;
 /** Five endpoints behind one node: grpc-js's outlier detection (success rate) needs at least five hosts. */
 const POOL = 5;
 
-const raw = (b: Buffer) => b;
 const definition = Object.fromEntries(
   METHODS.map((m) => [
     m,
@@ -174,20 +173,8 @@ spec:
 }
 
 /** A real grpc-js-xds channel to `xds:///echo.gres.local` with its own bootstrap, speaking for CLIENT. */
-function xdsClient(xdsPort: number): grpc.Client {
-  const bootstrap = {
-    xds_servers: [
-      {
-        server_uri: `127.0.0.1:${xdsPort}`,
-        channel_creds: [{ type: 'insecure' }],
-        server_features: ['xds_v3'],
-      },
-    ],
-    node: { id: CLIENT, cluster: '', locality: {} },
-  };
-  return new grpc.Client(`xds:///${SERVICE}`, grpc.credentials.createInsecure(), {
-    'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap),
-  });
+function echoXdsClient(xdsPort: number): grpc.Client {
+  return xdsClient(`xds:///${SERVICE}`, CLIENT, xdsPort);
 }
 
 function caller(get: () => grpc.Client) {
@@ -235,7 +222,7 @@ describe('App Mesh gRPC routes through proxyless @grpc/grpc-js-xds (spec → tra
     const xdsPort = await xds.listen('127.0.0.1:0');
     // the translator's full output, api_listeners included
     xds.setProxyConfig(CLIENT, translateSpec(meshYaml(portsOf(servers)), CLIENT, {}), { revision: 'g1' });
-    client = xdsClient(xdsPort);
+    client = echoXdsClient(xdsPort);
     await waitFor(async () => (await rpc('Who')) === 'galpha', { timeoutMs: 30_000, what: 'first RPC' });
   });
 
@@ -321,7 +308,7 @@ describe('App Mesh outlierDetection with proxyless gRPC', () => {
       success_rate_stdev_factor: 1900,
     });
     xds.setProxyConfig(CLIENT, cfg, { revision: 'od1' });
-    client = xdsClient(xdsPort);
+    client = echoXdsClient(xdsPort);
     await waitFor(async () => (await rpc('Who')) === 'galpha', { timeoutMs: 30_000, what: 'first RPC' });
   });
 

@@ -3,7 +3,6 @@
  * in-process with the built-in discovery plugins, real gRPC echo servers on loopback, and a real
  * @grpc/grpc-js-xds client that dials the provider's virtual service by name.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,27 +10,24 @@ import * as grpc from '@grpc/grpc-js';
 import { register as registerXdsResolver } from '@grpc/grpc-js-xds';
 import { type Daemon, type Discovery, grpcBootstrap, startDaemon, TOKENS } from '@plexus/daemon';
 import type { DiscoverySettings, Endpoint } from '@plexus/plugin-api';
-import { AdsClient, waitFor, XdsTypes } from '@plexus/testkit';
+import {
+  AdsClient,
+  commitAll,
+  ECHO_METHOD,
+  initRepo,
+  rawBytes,
+  git as runGit,
+  startEchoServer,
+  waitFor,
+  XdsTypes,
+  xdsBootstrapOption,
+} from '@plexus/testkit';
 import { pino } from 'pino';
 
 export const MESH = 'disco';
 export const PROVIDER = 'echo';
 export const CLIENT = 'caller';
 export const SERVICE = 'echo.disco.local';
-
-const METHOD = '/plexus.e2e.Echo/Who';
-const raw = (b: Buffer) => b;
-const echoDefinition = {
-  Who: {
-    path: METHOD,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: raw,
-    requestDeserialize: raw,
-    responseSerialize: raw,
-    responseDeserialize: raw,
-  },
-};
 
 /** True for an IPv4 loopback address (the only kind a test client may connect to on this machine). */
 export const isLoopback = (address: string): boolean => /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
@@ -47,18 +43,8 @@ export interface EchoServer {
 /** A real gRPC server on `host:port` (a 127.x address; port 0 = any) answering every call with its `host:port`. */
 export async function startEcho(host: string, port = 0): Promise<EchoServer> {
   if (!isLoopback(host)) throw new Error(`refusing to bind ${host}: loopback only`);
-  const server = new grpc.Server();
-  let id = '';
-  server.addService(echoDefinition, {
-    Who: (_call: unknown, cb: grpc.sendUnaryData<Buffer>) => cb(null, Buffer.from(id)),
-  });
-  const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (e, p) =>
-      e ? reject(e) : resolve(p),
-    ),
-  );
-  id = `${host}:${bound}`;
-  return { id, host, port: bound, stop: () => server.forceShutdown() };
+  const echo = await startEchoServer((address) => address, { host, port });
+  return { id: `${host}:${echo.port}`, host, port: echo.port, stop: echo.stop };
 }
 
 /** The mesh: a provider node with `serviceDiscovery`, its virtual service, and a client node using it. */
@@ -99,31 +85,17 @@ export class MeshRepo {
   readonly dir = mkdtempSync(join(tmpdir(), 'plexus-discovery-e2e-'));
 
   constructor() {
-    this.git('init', '-q', '-b', 'main');
+    initRepo(this.dir);
   }
 
   git(...args: string[]): string {
-    return execFileSync(
-      'git',
-      [
-        '-c',
-        'user.name=plexus-e2e',
-        '-c',
-        'user.email=e2e@plexus.invalid',
-        '-c',
-        'commit.gpgsign=false',
-        ...args,
-      ],
-      { cwd: this.dir, encoding: 'utf8' },
-    ).trim();
+    return runGit(this.dir, args);
   }
 
   /** Writes `mesh.yaml` and commits it; returns the commit SHA. */
   commit(yaml: string, message: string): string {
     writeFileSync(join(this.dir, 'mesh.yaml'), yaml);
-    this.git('add', '-A');
-    this.git('commit', '-q', '-m', message);
-    return this.git('rev-parse', 'HEAD');
+    return commitAll(this.dir, message);
   }
 
   remove(): void {
@@ -280,13 +252,20 @@ export function xdsClient(xdsPort: number): EchoClient {
     node: `mesh/${MESH}/virtualNode/${CLIENT}`,
     xdsAddress: `127.0.0.1:${xdsPort}`,
   });
-  const client = new grpc.Client(`xds:///${SERVICE}`, grpc.credentials.createInsecure(), {
-    'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap),
-  });
+  const client = new grpc.Client(
+    `xds:///${SERVICE}`,
+    grpc.credentials.createInsecure(),
+    xdsBootstrapOption(bootstrap),
+  );
   const who = () =>
     new Promise<string>((resolve) =>
-      client.makeUnaryRequest(METHOD, raw, raw, Buffer.alloc(0), { deadline: Date.now() + 3000 }, (e, r) =>
-        resolve(e ? `error: ${e.details || e.message}` : String(r)),
+      client.makeUnaryRequest(
+        ECHO_METHOD,
+        rawBytes,
+        rawBytes,
+        Buffer.alloc(0),
+        { deadline: Date.now() + 3000 },
+        (e, r) => resolve(e ? `error: ${e.details || e.message}` : String(r)),
       ),
     );
   const tally = async (n: number) => {

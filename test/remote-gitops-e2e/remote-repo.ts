@@ -2,9 +2,9 @@
  * A remote repository as a forge would host it: a bare repo served by the real `git http-backend` on 127.0.0.1
  * (token required), and a separate work clone that commits and pushes with the git CLI over HTTP.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { commitAll, git, gitAsync } from '@plexus/testkit';
 import {
   type GitHttpServer,
   startGitHttpServer,
@@ -14,38 +14,6 @@ const EXAMPLE_MESH = join(import.meta.dirname, '../../examples/colorapp/mesh');
 export const ROUTE_FILE = 'mesh/colorteller.yaml';
 export const COLORS = ['red', 'blue', 'green'] as const;
 export type Weights = Record<(typeof COLORS)[number], number>;
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Plexus E2E',
-  GIT_AUTHOR_EMAIL: 'e2e@plexus.invalid',
-  GIT_COMMITTER_NAME: 'Plexus E2E',
-  GIT_COMMITTER_EMAIL: 'e2e@plexus.invalid',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_TERMINAL_PROMPT: '0',
-};
-
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    env: GIT_ENV,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }).trim();
-}
-
-/**
- * The git CLI without blocking the event loop: the git HTTP server runs in this same process, so a command
- * that talks to it (clone, push, ls-remote) must not be run synchronously.
- */
-export function gitAsync(cwd: string, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }, (err, stdout, stderr) =>
-      err ? reject(new Error(`git ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout.trim()),
-    ),
-  );
-}
 
 export interface RemoteRepo {
   /** What the daemon is given: http://127.0.0.1:PORT/colorapp.git (no credentials in it). */
@@ -59,14 +27,15 @@ export interface RemoteRepo {
 export async function startRemoteRepo(root: string, token: string): Promise<RemoteRepo> {
   const served = join(root, 'served');
   mkdirSync(served, { recursive: true });
-  git(served, 'init', '-q', '--bare', '-b', 'main', 'colorapp.git');
+  git(served, ['init', '-q', '--bare', '-b', 'main', 'colorapp.git']);
   const server = await startGitHttpServer(served, token);
   const url = server.url('colorapp.git');
   const work = join(root, 'work');
-  // the work clone authenticates like a CI job would: a header, never a URL with credentials
-  await gitAsync(root, '-c', `http.extraHeader=Authorization: Bearer ${token}`, 'clone', '-q', url, work);
-  git(work, 'config', 'http.extraHeader', `Authorization: Bearer ${token}`);
-  git(work, 'symbolic-ref', 'HEAD', 'refs/heads/main');
+  // the git HTTP server runs in this process: commands that talk to it must not block (gitAsync).
+  // The work clone authenticates like a CI job would: a header, never a URL with credentials
+  await gitAsync(root, ['-c', `http.extraHeader=Authorization: Bearer ${token}`, 'clone', '-q', url, work]);
+  git(work, ['config', 'http.extraHeader', `Authorization: Bearer ${token}`]);
+  git(work, ['symbolic-ref', 'HEAD', 'refs/heads/main']);
   return { url, server, clone: new WorkClone(work), stop: () => server.stop() };
 }
 
@@ -83,7 +52,7 @@ export class WorkClone {
   constructor(readonly dir: string) {}
 
   git(...args: string[]): string {
-    return git(this.dir, ...args);
+    return git(this.dir, args);
   }
 
   /** Copies examples/colorapp/mesh into the clone with the given weights. */
@@ -103,18 +72,16 @@ export class WorkClone {
   }
 
   commit(message: string): string {
-    this.git('add', '-A');
-    this.git('commit', '-q', '-m', message);
-    return this.git('rev-parse', 'HEAD');
+    return commitAll(this.dir, message);
   }
 
   async push(force = false): Promise<void> {
-    await gitAsync(this.dir, 'push', '-q', ...(force ? ['--force'] : []), 'origin', 'main');
+    await gitAsync(this.dir, ['push', '-q', ...(force ? ['--force'] : []), 'origin', 'main']);
   }
 
   /** The SHA the remote's main points at, as the server lists it. */
   async remoteHead(): Promise<string> {
-    return (await gitAsync(this.dir, 'ls-remote', 'origin', 'refs/heads/main')).split(/\s/)[0] ?? '';
+    return (await gitAsync(this.dir, ['ls-remote', 'origin', 'refs/heads/main'])).split(/\s/)[0] ?? '';
   }
 
   /** Commits the weights and pushes; returns the pushed SHA. */

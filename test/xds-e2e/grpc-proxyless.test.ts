@@ -1,37 +1,12 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import * as grpcXds from '@grpc/grpc-js-xds';
-import { waitFor } from '@plexus/testkit';
+import { callEcho, startEchoServer, waitFor, xdsClient } from '@plexus/testkit';
 import { XdsServer } from '@plexus/xds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiListener, edsCluster, loadAssignment, weightedRoute } from '../../packages/xds/test/fixtures.ts';
 import { tally } from './helpers.ts';
 
 const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
-const METHOD = '/plexus.test.Echo/Who';
-const raw = (b: Buffer) => b;
-const echoService = {
-  Who: {
-    path: METHOD,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: raw,
-    requestDeserialize: raw,
-    responseSerialize: raw,
-    responseDeserialize: raw,
-  },
-};
-
-/** A real gRPC server answering with its name. */
-async function startEchoServer(name: string): Promise<{ server: grpc.Server; port: number }> {
-  const server = new grpc.Server();
-  server.addService(echoService, {
-    Who: (_call: unknown, cb: grpc.sendUnaryData<Buffer>) => cb(null, Buffer.from(name)),
-  });
-  const port = await new Promise<number>((res, rej) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
-  );
-  return { server, port };
-}
 
 describe('proxyless gRPC (@grpc/grpc-js-xds) over SotW ADS', () => {
   const key = 'mesh/m/virtualNode/grpc-client';
@@ -59,12 +34,7 @@ describe('proxyless gRPC (@grpc/grpc-js-xds) over SotW ADS', () => {
     ],
   });
 
-  const who = () =>
-    new Promise<string>((resolve, reject) =>
-      client.makeUnaryRequest(METHOD, raw, raw, Buffer.alloc(0), { deadline: Date.now() + 5000 }, (e, r) =>
-        e ? reject(e) : resolve(r!.toString()),
-      ),
-    );
+  const who = () => callEcho(client);
 
   beforeAll(async () => {
     grpcXds.register();
@@ -75,19 +45,7 @@ describe('proxyless gRPC (@grpc/grpc-js-xds) over SotW ADS', () => {
     xds = new XdsServer({ resolveProxy: (n) => n.id });
     const xdsPort = await xds.listen('127.0.0.1:0');
     xds.setProxyConfig(key, config(80), { revision: 'g1' });
-    const bootstrap = {
-      xds_servers: [
-        {
-          server_uri: `127.0.0.1:${xdsPort}`,
-          channel_creds: [{ type: 'insecure' }],
-          server_features: ['xds_v3'],
-        },
-      ],
-      node: { id: key, cluster: '', locality: {} },
-    };
-    client = new grpc.Client('xds:///echo', grpc.credentials.createInsecure(), {
-      'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap),
-    });
+    client = xdsClient('xds:///echo', key, xdsPort);
     await waitFor(async () => ['blue', 'green'].includes(await who()), {
       timeoutMs: 30_000,
       what: 'first RPC',

@@ -1,24 +1,19 @@
 import * as grpc from '@grpc/grpc-js';
 import * as grpcXds from '@grpc/grpc-js-xds';
-import { freePort, waitFor } from '@plexus/testkit';
+import {
+  bindInsecure,
+  callEcho,
+  echoServiceDefinition,
+  freePort,
+  waitFor,
+  xdsBootstrapFor,
+  xdsBootstrapOption,
+} from '@plexus/testkit';
 import { XdsServer } from '@plexus/xds';
 import { afterAll, expect, it } from 'vitest';
 
 const T = 'type.googleapis.com/';
 const LDS = `${T}envoy.config.listener.v3.Listener`;
-const METHOD = '/plexus.test.Echo/Who';
-const raw = (b: Buffer) => b;
-const echoService = {
-  Who: {
-    path: METHOD,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: raw,
-    requestDeserialize: raw,
-    responseSerialize: raw,
-    responseDeserialize: raw,
-  },
-};
 
 /** The inbound listener an xDS-enabled gRPC server asks for: inline route with a non-forwarding action. */
 function serverListener(name: string, port: number) {
@@ -75,38 +70,19 @@ it('starts an xDS-enabled gRPC server from its server listener (grpc/server?xds.
   const port = await freePort();
   const name = `grpc/server?xds.resource.listening_address=127.0.0.1:${port}`;
   xds.setProxyConfig(key, { listeners: [serverListener(name, port)] });
-  const bootstrap = {
-    xds_servers: [
-      {
-        server_uri: `127.0.0.1:${xdsPort}`,
-        channel_creds: [{ type: 'insecure' }],
-        server_features: ['xds_v3'],
-      },
-    ],
-    node: { id: key, cluster: '', locality: {} },
+  const bootstrap = xdsBootstrapFor(key, xdsPort, {
     server_listener_resource_name_template: 'grpc/server?xds.resource.listening_address=%s',
-  };
-  server = new grpcXds.XdsServer({
-    'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap),
-  } as never);
-  server.addService(echoService, {
+  });
+  server = new grpcXds.XdsServer(xdsBootstrapOption(bootstrap) as never);
+  server.addService(echoServiceDefinition(), {
     Who: (_call: unknown, cb: grpc.sendUnaryData<Buffer>) => cb(null, Buffer.from('xds-server')),
   });
-  await new Promise<void>((res, rej) =>
-    server!.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e) =>
-      e ? rej(e) : res(),
-    ),
-  );
+  await bindInsecure(server as unknown as grpc.Server, '127.0.0.1', port);
   await waitFor(() => xds!.converged(key), { timeoutMs: 20_000, what: 'server listener ACKed' });
   const st = xds.status().find((s) => s.proxyKey === key)!;
   expect(st.acked[LDS]).toBe(st.sent[LDS].version);
   client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  const who = () =>
-    new Promise<string>((resolve, reject) =>
-      client!.makeUnaryRequest(METHOD, raw, raw, Buffer.alloc(0), { deadline: Date.now() + 3000 }, (e, r) =>
-        e ? reject(e) : resolve(r!.toString()),
-      ),
-    );
+  const who = () => callEcho(client!, { deadlineMs: 3000 });
   await waitFor(async () => (await who()) === 'xds-server', { timeoutMs: 20_000, what: 'RPC served' });
   expect(await who()).toBe('xds-server');
 });

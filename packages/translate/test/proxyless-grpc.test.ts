@@ -1,8 +1,8 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import * as grpcXds from '@grpc/grpc-js-xds';
 import { buildGraph, parseProxyId, proxyKey } from '@plexus/graph';
 import { loadAndValidate } from '@plexus/spec';
-import { freePort } from '@plexus/testkit';
+import { callEcho, freePort, startEchoServer, xdsClient } from '@plexus/testkit';
 import { translateProxy } from '@plexus/translate';
 import { XdsServer } from '@plexus/xds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,18 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * dials xds:///echo.m.local:<port>, gets the translated config from the Plexus xDS server and reaches the real
  * gRPC servers standing for the virtual nodes red and blue, through the router's gRPC routes.
  */
-const identity = (b: Buffer) => b;
-const ECHO = {
-  Say: {
-    path: '/test.Echo/Say',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  },
-} as const;
+const SAY = '/test.Echo/Say';
 
 function specs(port: number, redAddress: string, blueAddress: string): string {
   return `
@@ -85,13 +74,6 @@ spec: { provider: { virtualRouter: { virtualRouterName: echo } } }
 `;
 }
 
-type SayFn = (
-  req: Buffer,
-  md: grpc.Metadata,
-  opts: grpc.CallOptions,
-  cb: (err: Error | null, reply?: Buffer) => void,
-) => void;
-
 describe('proxyless gRPC through translated config', () => {
   const servers: grpc.Server[] = [];
   let xds: XdsServer | undefined;
@@ -105,17 +87,7 @@ describe('proxyless gRPC through translated config', () => {
       ['red', '127.0.0.2'],
       ['blue', '127.0.0.3'],
     ] as const) {
-      const s = new grpc.Server();
-      s.addService(ECHO, {
-        Say: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) =>
-          cb(null, Buffer.from(name)),
-      });
-      await new Promise<void>((resolve, reject) =>
-        s.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (e) =>
-          e ? reject(e) : resolve(),
-        ),
-      );
-      servers.push(s);
+      servers.push((await startEchoServer(name, { host, port, path: SAY })).server);
     }
     const loaded = loadAndValidate([{ path: 'mesh.yaml', content: specs(port, '127.0.0.2', '127.0.0.3') }]);
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -132,13 +104,8 @@ describe('proxyless gRPC through translated config', () => {
       translateProxy(graph, ref, () => undefined),
     );
     const xdsPort = await xds.listen('127.0.0.1:0');
-    process.env.GRPC_XDS_BOOTSTRAP_CONFIG = JSON.stringify({
-      xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }] }],
-      node: { id: 'mesh/m/virtualNode/client', locality: {} },
-    });
     grpcXds.register();
-    const Echo = grpc.makeGenericClientConstructor(ECHO, 'Echo');
-    client = new Echo(`xds:///echo.m.local:${port}`, grpc.credentials.createInsecure());
+    client = xdsClient(`xds:///echo.m.local:${port}`, 'mesh/m/virtualNode/client', xdsPort);
   });
 
   afterAll(async () => {
@@ -148,16 +115,7 @@ describe('proxyless gRPC through translated config', () => {
   });
 
   const say = (metadata?: Record<string, string>) =>
-    new Promise<string>((resolve, reject) => {
-      const md = new grpc.Metadata();
-      for (const [k, v] of Object.entries(metadata ?? {})) md.set(k, v);
-      (client as unknown as { Say: SayFn }).Say(
-        Buffer.alloc(0),
-        md,
-        { deadline: Date.now() + 15_000 },
-        (err: Error | null, reply?: Buffer) => (err ? reject(err) : resolve(reply!.toString())),
-      );
-    });
+    callEcho(client!, { path: SAY, metadata, deadlineMs: 15_000 });
 
   it('routes by the router`s gRPC routes, metadata match first', async () => {
     expect(await say()).toBe('red');

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { repoRoot } from '@plexus/testkit';
 import { createTreeWithEmptyWorkspace } from 'nx/src/generators/testing-utils/create-tree-with-empty-workspace';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ describe('discovery-plugin generator through `npx nx g`', () => {
       ],
       { cwd: repoRoot, env },
     );
-    expect(gen.stdout).toContain(`CREATE ${relative(repoRoot, pkg)}/src/plugin.ts`);
+    expect(stripVTControlCharacters(gen.stdout)).toContain(`CREATE ${relative(repoRoot, pkg)}/src/plugin.ts`);
     expect(existsSync(join(pkg, 'test/plugin.test.ts'))).toBe(true);
 
     writeFileSync(
@@ -74,7 +74,7 @@ describe('discovery-plugin generator through `npx nx g`', () => {
       ['vitest', 'run', '--config', join(scratch, 'vitest.config.mjs'), '--reporter', 'verbose'],
       { cwd: repoRoot, env },
     );
-    expect(test.stdout).toMatch(/2 passed/);
-    expect(test.stdout).toContain('reports the configured endpoints');
+    expect(stripVTControlCharacters(test.stdout)).toMatch(/2 passed/);
+    expect(stripVTControlCharacters(test.stdout)).toContain('reports the configured endpoints');
   }, 180_000);
 });

@@ -2,10 +2,10 @@ import { buildGraph, parseProxyId, proxyIds, proxyKey } from '@plexus/graph';
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
 import { translateProxy, UnsupportedFeatureError } from '@plexus/translate';
 import { stringify } from 'yaml';
+import { readCommandPaths, usageFailure } from '../command-input.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
 import { registerPluginDiscoveryKeys } from '../plugin-keys.ts';
-import { PathNotFoundError, readSourcePaths } from '../read-paths.ts';
 
 const USAGE = `usage: plexus config-dump --node ID [--format json|yaml] [--plugin PKG[,PKG]] PATH
 
@@ -40,9 +40,7 @@ export const command: Command = {
       format = args.options.get('--format') ?? 'json';
       paths = args.positionals;
     } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`plexus config-dump: ${err.message}\n\n${USAGE}`);
-      return 2;
+      return usageFailure('config-dump', USAGE, err);
     }
     const ref = parseProxyId(node);
     if (!ref) {
@@ -51,14 +49,8 @@ export const command: Command = {
       );
       return 2;
     }
-    let files: ReturnType<typeof readSourcePaths>;
-    try {
-      files = readSourcePaths(paths);
-    } catch (err) {
-      if (!(err instanceof PathNotFoundError)) throw err;
-      console.error(`plexus config-dump: ${err.message}`);
-      return 2;
-    }
+    const files = readCommandPaths('config-dump', paths);
+    if (!files) return 2;
     const unregister = await registerPluginDiscoveryKeys(plugins);
     const loaded = loadAndValidate(files);
     unregister();

@@ -1,8 +1,8 @@
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
+import { readCommandPaths, usageFailure } from '../command-input.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
 import { registerPluginDiscoveryKeys } from '../plugin-keys.ts';
-import { PathNotFoundError, readSourcePaths } from '../read-paths.ts';
 import { buildResourceGraph, graphToDot, graphToJson, graphToMermaid } from '../resource-graph.ts';
 
 const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG[,PKG]] PATH...
@@ -33,18 +33,10 @@ export const command: Command = {
       format = (args.options.get('--format') ?? 'json') as keyof typeof RENDER;
       paths = args.positionals;
     } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`plexus graph: ${err.message}\n\n${USAGE}`);
-      return 2;
+      return usageFailure('graph', USAGE, err);
     }
-    let files: ReturnType<typeof readSourcePaths>;
-    try {
-      files = readSourcePaths(paths);
-    } catch (err) {
-      if (!(err instanceof PathNotFoundError)) throw err;
-      console.error(`plexus graph: ${err.message}`);
-      return 2;
-    }
+    const files = readCommandPaths('graph', paths);
+    if (!files) return 2;
     const unregister = await registerPluginDiscoveryKeys(plugins);
     const result = loadAndValidate(files);
     unregister();

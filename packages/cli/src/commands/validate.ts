@@ -1,9 +1,9 @@
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
+import { readCommandPaths, usageFailure } from '../command-input.ts';
 import { countByKind, summaryLine } from '../load-summary.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
 import { registerPluginDiscoveryKeys } from '../plugin-keys.ts';
-import { PathNotFoundError, readSourcePaths } from '../read-paths.ts';
 
 const USAGE = `usage: plexus validate [--partial] [--format text|json] [--plugin PKG[,PKG]] PATH...
 
@@ -37,18 +37,10 @@ export const command: Command = {
       format = args.options.get('--format') ?? 'text';
       paths = args.positionals;
     } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      console.error(`plexus validate: ${err.message}\n\n${USAGE}`);
-      return 2;
+      return usageFailure('validate', USAGE, err);
     }
-    let files: ReturnType<typeof readSourcePaths>;
-    try {
-      files = readSourcePaths(paths);
-    } catch (err) {
-      if (!(err instanceof PathNotFoundError)) throw err;
-      console.error(`plexus validate: ${err.message}`);
-      return 2;
-    }
+    const files = readCommandPaths('validate', paths);
+    if (!files) return 2;
     let unregister: () => void;
     try {
       unregister = await registerPluginDiscoveryKeys(plugins);

@@ -1,26 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { initRepo, git as runGit } from '@plexus/testkit';
 
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Plexus Test',
-  GIT_AUTHOR_EMAIL: 'test@plexus.invalid',
-  GIT_COMMITTER_NAME: 'Plexus Test',
-  GIT_COMMITTER_EMAIL: 'test@plexus.invalid',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
-
-/** Runs the real git CLI; returns trimmed stdout. */
+/** Runs the real git CLI (@plexus/testkit's identity and env); returns trimmed stdout. */
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    env: GIT_ENV,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }).trim();
+  return runGit(cwd, args);
 }
 
 export function tempDir(prefix: string): string {
@@ -49,7 +34,7 @@ export class WorkTree {
 
   static create(prefix = 'repo'): WorkTree {
     const dir = tempDir(prefix);
-    git(dir, 'init', '-q', '-b', 'main');
+    initRepo(dir);
     return new WorkTree(dir);
   }
 

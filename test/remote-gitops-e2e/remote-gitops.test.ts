@@ -195,6 +195,7 @@ describe('remote repository over HTTP with a token file (git http-backend)', () 
     // a forged delivery triggers nothing: no ref listing reaches the server, nothing new is applied
     await sleep(500);
     expect(remote.server.listings).toBe(listingsBefore);
+    expect(logText).toContain('webhook delivery refused');
     expect((await status(hooked.httpPort)).revision.applied).toBe(head);
     expect(await servedWeights(hooked.xdsPort)).toEqual({ red: 2, blue: 2, green: 1 });
 

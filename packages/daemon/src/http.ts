@@ -37,6 +37,15 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
           return send(res, 200, `${JSON.stringify(deps.status.document())}\n`, 'application/json');
         case 'POST /webhook':
           if (!deps.webhook) return send(res, 404, 'this source takes no webhook\n');
+          // A refused delivery (bad signature, wrong method, too large) leaves a trace for the operator.
+          res.once('finish', () => {
+            if (res.statusCode >= 400) {
+              deps.log.warn(
+                { status: res.statusCode, from: req.socket.remoteAddress },
+                'webhook delivery refused',
+              );
+            }
+          });
           return deps.webhook(req, res);
         default:
           return send(res, 404, 'not found\n');

@@ -22,10 +22,6 @@ export class Channel<T> {
     return this.#value;
   }
 
-  hasValue(): boolean {
-    return this.#has;
-  }
-
   /** Calls `listener` with the current value (if any) and every later one; returns an unsubscribe function. */
   subscribe(listener: Listener<T>): () => void {
     this.#listeners.add(listener);

@@ -3,6 +3,7 @@ import {
   type DiscoveryPlugin,
   type DiscoverySettings,
   type EndpointSet,
+  endpointKey,
 } from '@plexus/plugin-api';
 import type { Logger } from 'pino';
 import type { Discovery } from './stages.ts';
@@ -33,7 +34,7 @@ export function createDiscovery(
     },
     current() {
       const out = new Map<string, EndpointSet>();
-      for (const set of manager.current()) out.set(`${set.mesh}/${set.virtualNode}`, set);
+      for (const set of manager.current()) out.set(endpointKey(set.mesh, set.virtualNode), set);
       return out;
     },
     onChange(listener) {

@@ -13,11 +13,8 @@ function sameSet(a: EndpointSet, b: EndpointSet): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function nodeOf(key: string, set: EndpointSet): ChangedNode {
-  if (set.mesh !== undefined && set.virtualNode !== undefined)
-    return { mesh: set.mesh, node: set.virtualNode };
-  const slash = key.indexOf('/');
-  return { mesh: key.slice(0, slash), node: key.slice(slash + 1) };
+function nodeOf(set: EndpointSet): ChangedNode {
+  return { mesh: set.mesh, node: set.virtualNode };
 }
 
 /** The nodes whose endpoints differ between two `mesh/node`-keyed snapshots; unchanged sets cost O(1) each. */
@@ -29,8 +26,8 @@ export function changedEndpointNodes(
   const out: ChangedNode[] = [];
   for (const [key, set] of after) {
     const prev = before.get(key);
-    if (!prev || !sameSet(prev, set)) out.push(nodeOf(key, set));
+    if (!prev || !sameSet(prev, set)) out.push(nodeOf(set));
   }
-  for (const [key, prev] of before) if (!after.has(key)) out.push(nodeOf(key, prev));
+  for (const [key, prev] of before) if (!after.has(key)) out.push(nodeOf(prev));
   return out;
 }

@@ -84,7 +84,7 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
         this.metrics.appliedRevision.set({ revision: o.revision }, 1);
       }
       this.applied = o.revision;
-      if (this.error) this.error = null;
+      this.error = null;
       this.metrics.reconciles.inc({ outcome: 'applied', stage: 'apply' });
       this.metrics.reconcileDuration.observe({ outcome: 'applied' }, seconds);
       this.#convergence.applied(o.revision, o.seenAt, o.pushed, o.endpointPushes);

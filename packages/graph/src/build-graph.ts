@@ -124,9 +124,16 @@ export function buildGraph(resources: SpecResource[]): MeshGraph {
     return h;
   };
 
+  // ALLOW_ALL makes every service of the mesh reachable: group them once, not per node.
+  const servicesByMesh = new Map<string, string[]>();
+  for (const s of g.services.values()) {
+    const list = servicesByMesh.get(s.mesh);
+    if (list) list.push(s.name);
+    else servicesByMesh.set(s.mesh, [s.name]);
+  }
   for (const node of g.virtualNodes.values()) {
     const ref: ProxyRef = { kind: 'virtualNode', mesh: node.mesh, name: node.name };
-    g.proxies.set(proxyKey(ref), nodeView(g, ref, node, hashOf));
+    g.proxies.set(proxyKey(ref), nodeView(g, ref, node, servicesByMesh.get(node.mesh) ?? [], hashOf));
   }
   for (const gw of g.gateways.values()) {
     const ref: ProxyRef = { kind: 'virtualGateway', mesh: gw.mesh, name: gw.name };
@@ -139,6 +146,7 @@ function nodeView(
   g: MeshGraph,
   ref: ProxyRef,
   node: SpecResource<VirtualNodeShape>,
+  meshServices: readonly string[],
   hashOf: (id: string) => string,
 ): ProxyView {
   const services: ReachableService[] = [];
@@ -161,10 +169,10 @@ function nodeView(
     });
   }
   if (g.meshes.get(ref.mesh)?.egressFilter === 'ALLOW_ALL') {
-    for (const s of g.services.values()) {
-      if (s.mesh !== ref.mesh || seen.has(s.name)) continue;
-      seen.add(s.name);
-      services.push({ name: s.name, clientPolicy: defaults, implicit: true });
+    for (const name of meshServices) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      services.push({ name, clientPolicy: defaults, implicit: true });
     }
   }
   services.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -226,8 +234,11 @@ function closeView(
   };
 }
 
-/** Virtual nodes behind a virtual service; adds routers and routes it passes to `inputs`. */
-export function upstreamOf(g: MeshGraph, mesh: string, service: string, inputs?: Set<string>): string[] {
+/**
+ * Virtual nodes behind a virtual service; adds routers and routes it passes to `inputs`. Records unresolved
+ * targets in `g.unresolved`, so it runs only while the graph is being built.
+ */
+function upstreamOf(g: MeshGraph, mesh: string, service: string, inputs?: Set<string>): string[] {
   const p = g.services.get(key(mesh, service))?.provider;
   if (!p) return [];
   if (p.kind === 'virtualNode') return [p.name];

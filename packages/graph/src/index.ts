@@ -1,5 +1,5 @@
 export { affectedProxies, proxiesUsingNode, proxyIds } from './affected.ts';
-export { buildGraph, upstreamOf } from './build-graph.ts';
+export { buildGraph } from './build-graph.ts';
 export type {
   GatewayEntry,
   MeshEntry,

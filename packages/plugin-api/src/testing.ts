@@ -152,3 +152,4 @@ export function startPluginHarness(
     },
   };
 }
+export { checkStaleThenRecovery, type StaleRecoveryCheck, testVirtualNode } from './stale-recovery-check.ts';

@@ -5,19 +5,12 @@ import { join } from 'node:path';
 import { DirectorySource } from './directory/directory-source.ts';
 import { SourceError } from './errors.ts';
 import { locateLocalRepo } from './git/locate.ts';
-import type { GitTarget } from './git/resolve-target.ts';
+import { describeTarget, type GitTarget } from './git/resolve-target.ts';
 import { LocalGitSource } from './local/local-git-source.ts';
 import { RemoteGitSource } from './remote/remote-git-source.ts';
 import { isHttpUrl, rejectUnsupportedUrl, stripCredentials } from './remote/url.ts';
 import { normaliseSubdir } from './spec-files.ts';
 import type { Source, SourceOptions } from './types.ts';
-
-function describeTarget(t: GitTarget): string {
-  if (t.commit) return `commit ${t.commit}`;
-  if (t.tag) return `tag ${t.tag}`;
-  if (t.branch) return `branch ${t.branch}`;
-  return 'HEAD';
-}
 
 function label(where: string, target: GitTarget | null, subdir: string): string {
   const path = subdir ? ` path ${subdir}` : '';

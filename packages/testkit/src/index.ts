@@ -4,6 +4,7 @@ export * from './fake-kube-apiserver.ts';
 export * from './git.ts';
 export * from './grpc-echo.ts';
 export * from './moto.ts';
+export * from './moto-discovery-settings.ts';
 export * from './paths.ts';
 export * from './ports.ts';
 export * from './processes.ts';

@@ -1,4 +1,4 @@
-import type { SourcePosition, SpecResource } from '@plexus/spec';
+import { formatFieldPath, type SourcePosition, type SpecResource } from '@plexus/spec';
 
 /** A spec feature Plexus cannot translate honestly; the proxy's config is refused and the last good one kept. */
 export class UnsupportedFeatureError extends Error {
@@ -7,7 +7,7 @@ export class UnsupportedFeatureError extends Error {
   readonly position?: SourcePosition;
   constructor(resource: SpecResource, path: ReadonlyArray<string | number>, reason: string) {
     const pos = safePosition(resource, path);
-    const dotted = `spec${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
+    const dotted = formatFieldPath(path);
     const where = pos ? `${pos.file}:${pos.line}:${pos.col}: ` : '';
     super(`${where}${resource.kind} ${resource.mesh}/${resource.name}: ${dotted}: ${reason}`);
     this.name = 'UnsupportedFeatureError';

@@ -4,6 +4,7 @@ import { type Ctx, toConfig } from './context.ts';
 import { gatewayListeners } from './gateway/listeners.ts';
 import { egressListener, egressPorts } from './listeners/egress.ts';
 import { ingressListener } from './listeners/ingress.ts';
+import { names } from './names.ts';
 import { proxylessListeners } from './proxyless/api-listeners.ts';
 import { sdsAgentCluster } from './tls/sds.ts';
 import { type EndpointLookup, type EnvoyConfig, resolveOptions, type TranslateOptions } from './types.ts';
@@ -44,7 +45,6 @@ export function translateProxy(
     ctx.accessLog = accessLog(gw.resource.spec?.logging);
     gatewayListeners(ctx, gw);
   }
-  if (ctx.usesSds)
-    ctx.clusters.set('static_cluster_sds_unix_socket', sdsAgentCluster(ctx.opts.sdsSocketPath));
+  if (ctx.usesSds) ctx.clusters.set(names.sdsCluster, sdsAgentCluster(ctx.opts.sdsSocketPath));
   return toConfig(ctx);
 }

@@ -1,31 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildGraph } from '@plexus/graph';
-import { loadAndValidate } from '@plexus/spec';
-import {
-  envoyBinary,
-  freePort,
-  type Started,
-  startProcess,
-  toStaticBootstrap,
-  waitFor,
-} from '@plexus/testkit';
+import { createServer, type Server } from 'node:http';
+import { freePort, waitFor } from '@plexus/testkit';
 import { translateProxy } from '@plexus/translate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as mesh from './helpers/mesh-yaml.ts';
+import { httpGet, listenOn, type StaticEnvoy, startStaticEnvoy } from './helpers/static-envoy.ts';
 
 /**
  * Real traffic through a translated virtual gateway: a real Envoy runs the gateway's config (made static) on
  * loopback, in front of two real HTTP servers standing for the virtual nodes `red` and `blue`.
  */
 function specs(gatewayPort: number, redPort: number, bluePort: number): string {
-  return `
-apiVersion: plexus/v1
-kind: Mesh
-metadata: { name: m }
-spec: {}
----
+  return mesh.yaml(
+    `---
 apiVersion: plexus/v1
 kind: VirtualGateway
 metadata: { name: gw, mesh: m }
@@ -54,50 +40,30 @@ spec:
       rewrite:
         prefix: { defaultPrefix: DISABLED }
         hostname: { defaultTargetHostname: DISABLED }
----
-apiVersion: plexus/v1
-kind: VirtualNode
-metadata: { name: red, mesh: m }
-spec:
-  listeners: [{ portMapping: { port: ${redPort}, protocol: http } }]
-  serviceDiscovery: { static: { endpoints: [{ address: 127.0.0.1 }] } }
----
-apiVersion: plexus/v1
-kind: VirtualNode
-metadata: { name: blue, mesh: m }
-spec:
-  listeners: [{ portMapping: { port: ${bluePort}, protocol: http } }]
-  serviceDiscovery: { static: { endpoints: [{ address: 127.0.0.1 }] } }
----
-apiVersion: plexus/v1
-kind: VirtualRouter
-metadata: { name: color, mesh: m }
-spec:
-  listeners: [{ portMapping: { port: 9080, protocol: http } }]
----
-apiVersion: plexus/v1
-kind: Route
-metadata: { name: blue-header, mesh: m, virtualRouter: color }
-spec:
-  priority: 1
-  httpRoute:
+`,
+    mesh.listeningNode({ name: 'red', port: redPort, protocol: 'http', address: '127.0.0.1' }),
+    mesh.listeningNode({ name: 'blue', port: bluePort, protocol: 'http', address: '127.0.0.1' }),
+    mesh.virtualRouter('color', 9080, 'http'),
+    mesh.route(
+      'blue-header',
+      'color',
+      1,
+      `  httpRoute:
     match: { prefix: /, headers: [{ name: x-color, match: { exact: blue } }] }
     action: { weightedTargets: [{ virtualNode: blue, weight: 1 }] }
----
-apiVersion: plexus/v1
-kind: Route
-metadata: { name: red, mesh: m, virtualRouter: color }
-spec:
-  priority: 2
-  httpRoute:
+`,
+    ),
+    mesh.route(
+      'red',
+      'color',
+      2,
+      `  httpRoute:
     match: { prefix: / }
     action: { weightedTargets: [{ virtualNode: red, weight: 1 }] }
----
-apiVersion: plexus/v1
-kind: VirtualService
-metadata: { name: color.m.local, mesh: m }
-spec: { provider: { virtualRouter: { virtualRouterName: color } } }
-`;
+`,
+    ),
+    mesh.routerService('color.m.local', 'color'),
+  );
 }
 
 function app(name: string): Server {
@@ -116,8 +82,7 @@ function app(name: string): Server {
 
 describe('virtual gateway traffic through real Envoy', () => {
   const servers: Server[] = [];
-  let envoy: Started | undefined;
-  let dir = '';
+  let envoy: StaticEnvoy | undefined;
   let gatewayPort = 0;
 
   beforeAll(async () => {
@@ -127,14 +92,10 @@ describe('virtual gateway traffic through real Envoy', () => {
       ['red', redPort],
       ['blue', bluePort],
     ] as const) {
-      const s = app(name);
-      await new Promise<void>((r) => s.listen(port, '127.0.0.1', r));
-      servers.push(s);
+      servers.push(await listenOn(app(name), port, '127.0.0.1'));
     }
-    const loaded = loadAndValidate([{ path: 'mesh.yaml', content: specs(gatewayPort, redPort!, bluePort!) }]);
-    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const cfg = translateProxy(
-      buildGraph(loaded.resources),
+      mesh.validGraph(specs(gatewayPort, redPort!, bluePort!)),
       { kind: 'virtualGateway', mesh: 'm', name: 'gw' },
       () => undefined,
       {
@@ -142,44 +103,21 @@ describe('virtual gateway traffic through real Envoy', () => {
         egressPort,
       },
     );
-    dir = mkdtempSync(join(tmpdir(), 'plexus-gw-'));
-    const bootstrap = join(dir, 'envoy.json');
-    writeFileSync(bootstrap, JSON.stringify(toStaticBootstrap(cfg)));
-    envoy = startProcess(envoyBinary(), [
-      '-c',
-      bootstrap,
-      '--disable-hot-restart',
-      '-l',
-      'warn',
-      '--concurrency',
-      '1',
-    ]);
+    envoy = startStaticEnvoy(cfg, 'gw');
     await waitFor(async () => (await fetch(`http://127.0.0.1:${gatewayPort}/color`)).status === 200, {
-      what: `gateway on ${gatewayPort}\n${envoy?.output()}`,
+      what: `gateway on ${gatewayPort}\n${envoy?.process.output()}`,
     });
   });
 
   afterAll(async () => {
     await envoy?.stop();
     for (const s of servers) s.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** node:http, not fetch: fetch will not send a Host header of our choosing. */
-  const get = (path: string, headers: Record<string, string> = {}) =>
-    new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: gatewayPort, path, headers }, (res) => {
-        let text = '';
-        res.on('data', (b: Buffer) => {
-          text += b.toString();
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: res.statusCode === 200 ? JSON.parse(text) : text }),
-        );
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const { status, text } = await httpGet({ port: gatewayPort, path, headers });
+    return { status, body: (status === 200 ? JSON.parse(text) : text) as unknown };
+  };
 
   it('routes through the target service`s router, rewriting prefix and host by default', async () => {
     expect((await get('/color/a/b')).body).toEqual({

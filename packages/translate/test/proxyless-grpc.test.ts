@@ -1,11 +1,11 @@
 import type * as grpc from '@grpc/grpc-js';
 import * as grpcXds from '@grpc/grpc-js-xds';
-import { buildGraph, parseProxyId, proxyKey } from '@plexus/graph';
-import { loadAndValidate } from '@plexus/spec';
+import { parseProxyId, proxyKey } from '@plexus/graph';
 import { callEcho, freePort, startEchoServer, xdsClient } from '@plexus/testkit';
 import { translateProxy } from '@plexus/translate';
 import { XdsServer } from '@plexus/xds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as mesh from './helpers/mesh-yaml.ts';
 
 /**
  * The proxyless contract end to end: a real @grpc/grpc-js-xds client whose node is mesh/m/virtualNode/client
@@ -15,63 +15,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const SAY = '/test.Echo/Say';
 
 function specs(port: number, redAddress: string, blueAddress: string): string {
-  return `
-apiVersion: plexus/v1
-kind: Mesh
-metadata: { name: m }
-spec: {}
----
-apiVersion: plexus/v1
-kind: VirtualNode
-metadata: { name: client, mesh: m }
-spec:
-  backends: [{ virtualService: { virtualServiceName: echo.m.local } }]
----
-apiVersion: plexus/v1
-kind: VirtualNode
-metadata: { name: red, mesh: m }
-spec:
-  listeners: [{ portMapping: { port: ${port}, protocol: grpc } }]
-  serviceDiscovery: { static: { endpoints: [{ address: ${redAddress}, zone: z1 }] } }
----
-apiVersion: plexus/v1
-kind: VirtualNode
-metadata: { name: blue, mesh: m }
-spec:
-  listeners: [{ portMapping: { port: ${port}, protocol: grpc } }]
-  serviceDiscovery: { static: { endpoints: [{ address: ${blueAddress} }] } }
----
-apiVersion: plexus/v1
-kind: VirtualRouter
-metadata: { name: echo, mesh: m }
-spec:
-  listeners: [{ portMapping: { port: ${port}, protocol: grpc } }]
----
-apiVersion: plexus/v1
-kind: Route
-metadata: { name: blue, mesh: m, virtualRouter: echo }
-spec:
-  priority: 1
-  grpcRoute:
+  return mesh.yaml(
+    mesh.clientNode('client', 'echo.m.local'),
+    mesh.listeningNode({ name: 'red', port, protocol: 'grpc', address: redAddress, zone: 'z1' }),
+    mesh.listeningNode({ name: 'blue', port, protocol: 'grpc', address: blueAddress }),
+    mesh.virtualRouter('echo', port, 'grpc'),
+    mesh.route(
+      'blue',
+      'echo',
+      1,
+      `  grpcRoute:
     match:
       serviceName: test.Echo
       metadata: [{ name: x-color, match: { exact: blue } }]
     action: { weightedTargets: [{ virtualNode: blue, weight: 1 }] }
----
-apiVersion: plexus/v1
-kind: Route
-metadata: { name: red, mesh: m, virtualRouter: echo }
-spec:
-  priority: 2
-  grpcRoute:
+`,
+    ),
+    mesh.route(
+      'red',
+      'echo',
+      2,
+      `  grpcRoute:
     match: { serviceName: test.Echo, methodName: Say }
     action: { weightedTargets: [{ virtualNode: red, weight: 1 }] }
----
-apiVersion: plexus/v1
-kind: VirtualService
-metadata: { name: echo.m.local, mesh: m }
-spec: { provider: { virtualRouter: { virtualRouterName: echo } } }
-`;
+`,
+    ),
+    mesh.routerService('echo.m.local', 'echo'),
+  );
 }
 
 describe('proxyless gRPC through translated config', () => {
@@ -89,9 +59,7 @@ describe('proxyless gRPC through translated config', () => {
     ] as const) {
       servers.push((await startEchoServer(name, { host, port, path: SAY })).server);
     }
-    const loaded = loadAndValidate([{ path: 'mesh.yaml', content: specs(port, '127.0.0.2', '127.0.0.3') }]);
-    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const graph = buildGraph(loaded.resources);
+    const graph = mesh.validGraph(specs(port, '127.0.0.2', '127.0.0.3'));
     const ref = { kind: 'virtualNode' as const, mesh: 'm', name: 'client' };
     xds = new XdsServer({
       resolveProxy: (node) => {

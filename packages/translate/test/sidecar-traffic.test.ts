@@ -1,19 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildGraph } from '@plexus/graph';
-import { loadAndValidate } from '@plexus/spec';
-import {
-  envoyBinary,
-  freePort,
-  type Started,
-  startProcess,
-  toStaticBootstrap,
-  waitFor,
-} from '@plexus/testkit';
+import { createServer, type Server } from 'node:http';
+import { freePort, waitFor } from '@plexus/testkit';
 import { type EnvoyConfig, translateProxy, withoutApiListeners } from '@plexus/translate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as mesh from './helpers/mesh-yaml.ts';
+import { httpGet, listenOn, type StaticEnvoy, startStaticEnvoy } from './helpers/static-envoy.ts';
 
 /**
  * Real traffic through translated sidecar listeners, without iptables: the egress listener is bound on the
@@ -23,68 +13,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * solo's ingress config together (solo's app on 127.0.0.4).
  */
 function specs(port: number, soloPort: number): string {
-  return `
-apiVersion: plexus/v1
-kind: Mesh
-metadata: { name: m }
-spec: {}
----
-apiVersion: plexus/v1
-kind: VirtualNode
-metadata: { name: front, mesh: m }
-spec:
-  backends: [{ virtualService: { virtualServiceName: color.m.local } }]
----
-apiVersion: plexus/v1
-kind: VirtualNode
-metadata: { name: red, mesh: m }
-spec:
-  listeners: [{ portMapping: { port: ${port}, protocol: http } }]
-  serviceDiscovery: { static: { endpoints: [{ address: 127.0.0.2 }] } }
----
-apiVersion: plexus/v1
-kind: VirtualNode
-metadata: { name: blue, mesh: m }
-spec:
-  listeners: [{ portMapping: { port: ${port}, protocol: http } }]
-  serviceDiscovery: { static: { endpoints: [{ address: 127.0.0.3 }] } }
----
-apiVersion: plexus/v1
-kind: VirtualNode
-metadata: { name: solo, mesh: m }
-spec:
-  listeners: [{ portMapping: { port: ${soloPort}, protocol: http } }]
-  serviceDiscovery: { static: { endpoints: [{ address: 127.0.0.4 }] } }
----
-apiVersion: plexus/v1
-kind: VirtualRouter
-metadata: { name: color, mesh: m }
-spec:
-  listeners: [{ portMapping: { port: ${port}, protocol: http } }]
----
-apiVersion: plexus/v1
-kind: Route
-metadata: { name: blue, mesh: m, virtualRouter: color }
-spec:
-  priority: 1
-  httpRoute:
+  return mesh.yaml(
+    mesh.clientNode('front', 'color.m.local'),
+    mesh.listeningNode({ name: 'red', port, protocol: 'http', address: '127.0.0.2' }),
+    mesh.listeningNode({ name: 'blue', port, protocol: 'http', address: '127.0.0.3' }),
+    mesh.listeningNode({ name: 'solo', port: soloPort, protocol: 'http', address: '127.0.0.4' }),
+    mesh.virtualRouter('color', port, 'http'),
+    mesh.route(
+      'blue',
+      'color',
+      1,
+      `  httpRoute:
     match: { prefix: /, queryParameters: [{ name: color, match: { exact: blue } }] }
     action: { weightedTargets: [{ virtualNode: blue, weight: 1 }] }
----
-apiVersion: plexus/v1
-kind: Route
-metadata: { name: red, mesh: m, virtualRouter: color }
-spec:
-  priority: 2
-  httpRoute:
+`,
+    ),
+    mesh.route(
+      'red',
+      'color',
+      2,
+      `  httpRoute:
     match: { prefix: /, method: GET }
     action: { weightedTargets: [{ virtualNode: red, weight: 1 }] }
----
-apiVersion: plexus/v1
-kind: VirtualService
-metadata: { name: color.m.local, mesh: m }
-spec: { provider: { virtualRouter: { virtualRouterName: color } } }
-`;
+`,
+    ),
+    mesh.routerService('color.m.local', 'color'),
+  );
 }
 
 function merge(a: EnvoyConfig, b: EnvoyConfig): EnvoyConfig {
@@ -100,8 +54,7 @@ function merge(a: EnvoyConfig, b: EnvoyConfig): EnvoyConfig {
 
 describe('sidecar traffic through real Envoy', () => {
   const servers: Server[] = [];
-  let envoy: Started | undefined;
-  let dir = '';
+  let envoy: StaticEnvoy | undefined;
   let port = 0;
   let soloPort = 0;
 
@@ -114,12 +67,9 @@ describe('sidecar traffic through real Envoy', () => {
       ['solo', '127.0.0.4'],
     ] as const) {
       const s = createServer((req, res) => res.end(`${name} ${req.method} ${req.url} ${req.headers.host}`));
-      await new Promise<void>((r) => s.listen(name === 'solo' ? soloPort : port, host, r));
-      servers.push(s);
+      servers.push(await listenOn(s, name === 'solo' ? soloPort : port, host));
     }
-    const loaded = loadAndValidate([{ path: 'mesh.yaml', content: specs(port, soloPort) }]);
-    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const graph = buildGraph(loaded.resources);
+    const graph = mesh.validGraph(specs(port, soloPort));
     const none = () => undefined;
     const front = translateProxy(graph, { kind: 'virtualNode', mesh: 'm', name: 'front' }, none, {
       listenAddress: '127.0.0.1',
@@ -135,41 +85,21 @@ describe('sidecar traffic through real Envoy', () => {
       listeners: solo.listeners.filter((l) => String(l.name).startsWith('lds_ingress')),
     };
     const cfg = merge(withoutApiListeners(front), soloIngress);
-    dir = mkdtempSync(join(tmpdir(), 'plexus-sidecar-'));
-    const bootstrap = join(dir, 'envoy.json');
-    writeFileSync(bootstrap, JSON.stringify(toStaticBootstrap(cfg)));
-    envoy = startProcess(envoyBinary(), [
-      '-c',
-      bootstrap,
-      '--disable-hot-restart',
-      '-l',
-      'warn',
-      '--concurrency',
-      '1',
-    ]);
+    envoy = startStaticEnvoy(cfg, 'sidecar');
     await waitFor(async () => (await get(port, '/', `color.m.local:${port}`)).status === 200, {
-      what: `egress listener on ${port}: ${envoy?.output()}`,
+      what: `egress listener on ${port}: ${envoy?.process.output()}`,
     });
   });
 
   afterAll(async () => {
     await envoy?.stop();
     for (const s of servers) s.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const get = (to: number, path: string, host: string, method = 'GET') =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: to, path, method, headers: { host } }, (res) => {
-        let body = '';
-        res.on('data', (b: Buffer) => {
-          body += b.toString();
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  const get = async (to: number, path: string, host: string, method = 'GET') => {
+    const { status, text } = await httpGet({ port: to, path, method, headers: { host } });
+    return { status, body: text };
+  };
 
   it('egress: the virtual host of the backend service, its routes in priority order', async () => {
     expect(await get(port, '/a?color=blue', `color.m.local:${port}`)).toEqual({

@@ -1,9 +1,6 @@
 import type protobuf from 'protobufjs';
+import { timestampFromMs as timestamp } from './proto-json.ts';
 import type { AdsStream } from './stream-base.ts';
-
-function timestamp(ms: number) {
-  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 };
-}
 
 interface ClientStatusRequest {
   node_matchers?: { node_id?: { exact?: string; prefix?: string } }[];

@@ -57,10 +57,15 @@ function parseDuration(path: string, v: unknown): Obj {
   return { seconds: String(sign * Number(m[2])), nanos: sign * nanos };
 }
 
+/** google.protobuf.Timestamp (as protobufjs takes it) of an epoch-ms time. */
+export function timestampFromMs(ms: number): { seconds: string; nanos: number } {
+  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 };
+}
+
 function parseTimestamp(path: string, v: unknown): Obj {
   const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
   if (Number.isNaN(ms)) throw new ProtoJsonError(path, `invalid timestamp ${JSON.stringify(v)}`);
-  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 };
+  return timestampFromMs(ms);
 }
 
 function toValue(v: Json): Obj {

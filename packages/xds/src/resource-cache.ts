@@ -21,7 +21,7 @@ export interface ResourceEntry {
   readonly key: string;
 }
 
-export function resourceName(typeUrl: string, json: Record<string, unknown>): string {
+function resourceName(typeUrl: string, json: Record<string, unknown>): string {
   const n = typeUrl.endsWith('.ClusterLoadAssignment') ? (json.clusterName ?? json.cluster_name) : json.name;
   if (typeof n !== 'string' || !n) {
     throw new Error(`${typeUrl.slice(typeUrl.lastIndexOf('.') + 1)} without a name`);
@@ -42,11 +42,12 @@ export class ResourceCache {
       throw new Error(`resource "@type" ${String(atType)} where ${typeUrl} was expected`);
     }
     const name = resourceName(typeUrl, json);
-    const text = canonicalJson({ ...json, '@type': typeUrl });
+    const typed = { ...json, '@type': typeUrl };
+    const text = canonicalJson(typed);
     const hash = createHash('sha256').update(typeUrl).update('\0').update(text).digest('base64url');
     const found = this.byHash.get(hash);
     if (found) return found;
-    const any = encodeAny(typeUrl, anyFromJson(envoyRoot(), { ...json, '@type': typeUrl }, name).value);
+    const any = encodeAny(typeUrl, anyFromJson(envoyRoot(), typed, name).value);
     this.encodeCount++;
     const version = hash.slice(0, 16);
     let delta: Uint8Array | undefined;

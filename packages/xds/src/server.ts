@@ -150,7 +150,9 @@ export class XdsServer extends EventEmitter {
       if (!stream) return;
       stream.connected = false;
       this.streams.delete(stream);
-      this.streamsByKey.get(stream.proxyKey)?.delete(stream);
+      const peers = this.streamsByKey.get(stream.proxyKey);
+      peers?.delete(stream);
+      if (peers?.size === 0) this.streamsByKey.delete(stream.proxyKey);
       this.emit('disconnect', {
         streamId: stream.id,
         proxyKey: stream.proxyKey,
@@ -159,7 +161,8 @@ export class XdsServer extends EventEmitter {
       });
     };
     const reject = (code: GrpcStatus, reason: string, node?: XdsNode) => {
-      this.rejected[reason.split(':')[0]] = (this.rejected[reason.split(':')[0]] ?? 0) + 1;
+      const kind = reason.split(':')[0];
+      this.rejected[kind] = (this.rejected[kind] ?? 0) + 1;
       const ev: RejectEvent = { node, code, reason, at: Date.now() };
       this.emit('reject', ev);
       this.log.warn({ node: node?.id, reason }, 'xDS stream rejected');
@@ -306,7 +309,10 @@ export class XdsServer extends EventEmitter {
     return [...set].every((s) => s.converged());
   }
 
-  /** Streams rejected before they started, by reason (unknown node, missing node, shutdown). */
+  /**
+   * Counters for /metrics: connected streams, streams rejected before they started by reason (unknown node,
+   * missing node, shutdown), cached resources and encodes so far.
+   */
   metrics(): {
     connectedStreams: number;
     rejectedStreams: Record<string, number>;

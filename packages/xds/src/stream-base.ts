@@ -154,7 +154,7 @@ export abstract class AdsStream<Req> {
 }
 
 /** Resources of a type in the snapshot, or an empty map. */
-export function typeEntries(snap: ProxySnapshot, typeUrl: string): Map<string, ResourceEntry> {
+function typeEntries(snap: ProxySnapshot, typeUrl: string): Map<string, ResourceEntry> {
   return snap.types.get(typeUrl) ?? EMPTY;
 }
 const EMPTY = new Map<string, ResourceEntry>();

@@ -7,13 +7,13 @@ import {
   ServiceDiscoveryClient,
   UpdateInstanceCustomHealthStatusCommand,
 } from '@aws-sdk/client-servicediscovery';
-import { DiscoveryManager, type DiscoverySettings, type EndpointSet } from '@plexus/plugin-api';
-import { startPluginHarness } from '@plexus/plugin-api/testing';
-import type { SpecResource } from '@plexus/spec';
+import type { DiscoverySettings } from '@plexus/plugin-api';
+import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@plexus/plugin-api/testing';
 import {
   type FaultProxy,
   jsonThrottle,
   type MotoServer,
+  motoDiscoverySettings,
   startFaultProxy,
   startMoto,
   waitFor,
@@ -26,12 +26,7 @@ let proxy: FaultProxy;
 let sd: ServiceDiscoveryClient;
 let serviceId: string;
 
-function settingsFor(endpoint: string): DiscoverySettings {
-  return {
-    aws: { endpoint, region: moto.region, credentials: moto.credentials, maxAttempts: 1 },
-    pollIntervalMs: 100,
-  };
-}
+const settingsFor = (endpoint: string): DiscoverySettings => motoDiscoverySettings(moto, endpoint);
 
 async function register(id: string, attrs: Record<string, string>) {
   await sd.send(new RegisterInstanceCommand({ ServiceId: serviceId, InstanceId: id, Attributes: attrs }));
@@ -162,49 +157,36 @@ describe('cloudmap plugin against moto (real SDK)', () => {
     }
   });
 
-  it('proxy-injected ThrottlingException: the manager keeps the last endpoints stale, then recovers', async () => {
-    const m = new DiscoveryManager({
-      plugins: [cloudMapDiscoveryPlugin],
+  it('proxy-injected ThrottlingException: the manager keeps the last endpoints stale, then recovers', () =>
+    checkStaleThenRecovery({
+      plugin: cloudMapDiscoveryPlugin,
       settings: settingsFor(proxy.endpoint),
-      debounceMs: 10,
-      retry: { baseMs: 50, maxMs: 200 },
-    });
-    const sets: EndpointSet[] = [];
-    m.onChange((changed) => sets.push(...changed));
-    const node: SpecResource = {
-      kind: 'VirtualNode',
-      mesh: 'colorapp',
-      name: 'colorteller-v2',
-      spec: {
-        listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
+      node: testVirtualNode({
+        mesh: 'colorapp',
+        name: 'colorteller-v2',
+        port: 8080,
+        protocol: 'http',
         serviceDiscovery: { awsCloudMap: { ...base, attributes: [{ key: 'version', value: 'v2' }] } },
+        file: 'x.yaml',
+      }),
+      fail: () =>
+        proxy.setFault((r) =>
+          r.action === 'DiscoverInstances' ? jsonThrottle('ThrottlingException') : undefined,
+        ),
+      heal: () => proxy.setFault(() => undefined),
+      onFirst: (first) => expect(first.endpoints.map((e) => e.address)).toEqual(['10.0.0.2', 'fd00::3']),
+      whileStale: async (stale, first, m) => {
+        expect(stale).toMatchObject({ stale: true, endpoints: first.endpoints });
+        const throttled = proxy.requests.length;
+        await waitFor(() => proxy.requests.length >= throttled + 3, { what: 'retries while throttled' });
+        expect(m.status()[0].failures).toBeGreaterThanOrEqual(1);
+        await register('red-5', { AWS_INSTANCE_IPV4: '10.0.0.5', version: 'v2' });
       },
-      format: 'native',
-      position: { file: 'x.yaml', line: 1, col: 1 },
-      positionOf: () => ({ file: 'x.yaml', line: 1, col: 1 }),
-    };
-    try {
-      m.setResources([node]);
-      await waitFor(() => sets.length === 1, { what: 'first set' });
-      expect(sets[0].endpoints.map((e) => e.address)).toEqual(['10.0.0.2', 'fd00::3']);
-      proxy.setFault((r) =>
-        r.action === 'DiscoverInstances' ? jsonThrottle('ThrottlingException') : undefined,
-      );
-      await waitFor(() => sets.length === 2, { what: 'stale set' });
-      expect(sets[1]).toMatchObject({ stale: true, endpoints: sets[0].endpoints });
-      const throttled = proxy.requests.length;
-      await waitFor(() => proxy.requests.length >= throttled + 3, { what: 'retries while throttled' });
-      expect(m.status()[0].failures).toBeGreaterThanOrEqual(1);
-      await register('red-5', { AWS_INSTANCE_IPV4: '10.0.0.5', version: 'v2' });
-      proxy.setFault(() => undefined);
-      await waitFor(() => sets.length === 3, { what: 'recovered set' });
-      expect(sets[2].stale).toBeUndefined();
-      expect(sets[2].endpoints.map((e) => e.address)).toEqual(['10.0.0.2', '10.0.0.5', 'fd00::3']);
-    } finally {
-      m.close();
-      proxy.setFault(() => undefined);
-    }
-  });
+      onRecovered: (sets) => {
+        expect(sets[2].stale).toBeUndefined();
+        expect(sets[2].endpoints.map((e) => e.address)).toEqual(['10.0.0.2', '10.0.0.5', 'fd00::3']);
+      },
+    }));
 
   it('validates awsCloudMap config', () => {
     expect(validateCloudMapConfig({ namespaceName: 'n', serviceName: 's' })).toEqual([]);

@@ -6,16 +6,15 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { DiscoveryManager, type DiscoverySettings, type EndpointSet } from '@plexus/plugin-api';
-import { startPluginHarness } from '@plexus/plugin-api/testing';
-import type { SpecResource } from '@plexus/spec';
+import type { DiscoverySettings } from '@plexus/plugin-api';
+import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@plexus/plugin-api/testing';
 import {
   ec2Throttle,
   type FaultProxy,
   type MotoServer,
+  motoDiscoverySettings,
   startFaultProxy,
   startMoto,
-  waitFor,
 } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ec2Module, { ec2DiscoveryPlugin, validateEc2Config } from '../src/index.ts';
@@ -25,13 +24,8 @@ let proxy: FaultProxy;
 let ec2: EC2Client;
 const byName = new Map<string, Instance>();
 
-function settingsFor(endpoint: string, extra: DiscoverySettings = {}): DiscoverySettings {
-  return {
-    aws: { endpoint, region: moto.region, credentials: moto.credentials, maxAttempts: 1 },
-    pollIntervalMs: 100,
-    ...extra,
-  };
-}
+const settingsFor = (endpoint: string, extra: DiscoverySettings = {}): DiscoverySettings =>
+  motoDiscoverySettings(moto, endpoint, extra);
 
 async function launch(name: string, zone: string, tags: Record<string, string>): Promise<Instance> {
   const out = await ec2.send(
@@ -159,45 +153,34 @@ describe('ec2 plugin against moto (real SDK)', () => {
     }
   });
 
-  it('proxy-injected RequestLimitExceeded: last endpoints stay (stale), recovery resumes updates', async () => {
-    const m = new DiscoveryManager({
-      plugins: [ec2DiscoveryPlugin],
+  it('proxy-injected RequestLimitExceeded: last endpoints stay (stale), recovery resumes updates', () =>
+    checkStaleThenRecovery({
+      plugin: ec2DiscoveryPlugin,
       settings: settingsFor(proxy.endpoint),
-      debounceMs: 10,
-      retry: { baseMs: 50, maxMs: 200 },
-    });
-    const sets: EndpointSet[] = [];
-    m.onChange((changed) => sets.push(...changed));
-    const node: SpecResource = {
-      kind: 'VirtualNode',
-      mesh: 'm',
-      name: 'gateway',
-      spec: {
-        listeners: [{ portMapping: { port: 8443, protocol: 'http' } }],
+      node: testVirtualNode({
+        mesh: 'm',
+        name: 'gateway',
+        port: 8443,
+        protocol: 'http',
         serviceDiscovery: { ec2: { tags: { app: 'gateway' } } },
+        file: 'g.yaml',
+      }),
+      fail: () => proxy.setFault((r) => (r.action === 'DescribeInstances' ? ec2Throttle() : undefined)),
+      heal: () => proxy.setFault(() => undefined),
+      onFirst: (first) =>
+        expect(first.endpoints).toEqual([expect.objectContaining({ address: ipOf('other'), port: 8443 })]),
+      whileStale: async (stale, first, m) => {
+        expect(stale).toMatchObject({ stale: true, endpoints: first.endpoints });
+        expect(m.status()[0].lastError).toMatch(/limit/i);
+        await launch('other-2', 'us-east-1b', { app: 'gateway' });
       },
-      format: 'native',
-      position: { file: 'g.yaml', line: 1, col: 1 },
-      positionOf: () => ({ file: 'g.yaml', line: 1, col: 1 }),
-    };
-    try {
-      m.setResources([node]);
-      await waitFor(() => sets.length === 1, { what: 'first set' });
-      expect(sets[0].endpoints).toEqual([expect.objectContaining({ address: ipOf('other'), port: 8443 })]);
-      proxy.setFault((r) => (r.action === 'DescribeInstances' ? ec2Throttle() : undefined));
-      await waitFor(() => sets.length === 2, { what: 'stale set' });
-      expect(sets[1]).toMatchObject({ stale: true, endpoints: sets[0].endpoints });
-      expect(m.status()[0].lastError).toMatch(/limit/i);
-      await launch('other-2', 'us-east-1b', { app: 'gateway' });
-      proxy.setFault(() => undefined);
-      await waitFor(() => sets.length === 3, { what: 'recovered set' });
-      expect(sets[2].stale).toBeUndefined();
-      expect(sets[2].endpoints.map((e) => e.address).sort()).toEqual([ipOf('other'), ipOf('other-2')].sort());
-    } finally {
-      m.close();
-      proxy.setFault(() => undefined);
-    }
-  });
+      onRecovered: (sets) => {
+        expect(sets[2].stale).toBeUndefined();
+        expect(sets[2].endpoints.map((e) => e.address).sort()).toEqual(
+          [ipOf('other'), ipOf('other-2')].sort(),
+        );
+      },
+    }));
 
   it('validates ec2 config', () => {
     expect(validateEc2Config({ tags: { app: 'x' } })).toEqual([]);

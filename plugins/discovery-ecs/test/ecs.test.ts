@@ -4,16 +4,15 @@ import {
   StopTaskCommand,
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
-import { DiscoveryManager, type DiscoverySettings, type EndpointSet } from '@plexus/plugin-api';
-import { startPluginHarness } from '@plexus/plugin-api/testing';
-import type { SpecResource } from '@plexus/spec';
+import type { DiscoverySettings } from '@plexus/plugin-api';
+import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@plexus/plugin-api/testing';
 import {
   type FaultProxy,
   jsonThrottle,
   type MotoServer,
+  motoDiscoverySettings,
   startFaultProxy,
   startMoto,
-  waitFor,
 } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ecsModule, { ecsDiscoveryPlugin } from '../src/index.ts';
@@ -28,12 +27,7 @@ let vpcTasks: string[] = [];
 
 const CLUSTER = 'colorapp';
 
-function settingsFor(endpoint: string): DiscoverySettings {
-  return {
-    aws: { endpoint, region: moto.region, credentials: moto.credentials, maxAttempts: 1 },
-    pollIntervalMs: 100,
-  };
-}
+const settingsFor = (endpoint: string): DiscoverySettings => motoDiscoverySettings(moto, endpoint);
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -249,42 +243,29 @@ describe('ecs plugin against moto (real SDK)', () => {
     }
   });
 
-  it('proxy-injected ThrottlingException on ListTasks: endpoints stay (stale) and updates resume; StopTask removes', async () => {
-    const m = new DiscoveryManager({
-      plugins: [ecsDiscoveryPlugin],
+  it('proxy-injected ThrottlingException on ListTasks: endpoints stay (stale) and updates resume; StopTask removes', () =>
+    checkStaleThenRecovery({
+      plugin: ecsDiscoveryPlugin,
       settings: settingsFor(proxy.endpoint),
-      debounceMs: 10,
-      retry: { baseMs: 50, maxMs: 200 },
-    });
-    const sets: EndpointSet[] = [];
-    m.onChange((changed) => sets.push(...changed));
-    const node: SpecResource = {
-      kind: 'VirtualNode',
-      mesh: 'colorapp',
-      name: 'colorteller-vpc',
-      spec: {
-        listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
+      node: testVirtualNode({
+        mesh: 'colorapp',
+        name: 'colorteller-vpc',
+        port: 8080,
+        protocol: 'http',
         serviceDiscovery: { ecs: { cluster: CLUSTER, family: 'colorteller-vpc' } },
+        file: 'n.yaml',
+      }),
+      fail: () =>
+        proxy.setFault((r) => (r.action === 'ListTasks' ? jsonThrottle('ThrottlingException') : undefined)),
+      heal: () => proxy.setFault(() => undefined),
+      onFirst: (first) => expect(first.endpoints).toHaveLength(2),
+      whileStale: async (stale, first) => {
+        expect(stale).toMatchObject({ stale: true, source: 'ecs', endpoints: first.endpoints });
+        await fx.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: vpcTasks[0] }));
       },
-      format: 'native',
-      position: { file: 'n.yaml', line: 1, col: 1 },
-      positionOf: () => ({ file: 'n.yaml', line: 1, col: 1 }),
-    };
-    try {
-      m.setResources([node]);
-      await waitFor(() => sets.length === 1, { what: 'first set' });
-      expect(sets[0].endpoints).toHaveLength(2);
-      proxy.setFault((r) => (r.action === 'ListTasks' ? jsonThrottle('ThrottlingException') : undefined));
-      await waitFor(() => sets.length === 2, { what: 'stale set' });
-      expect(sets[1]).toMatchObject({ stale: true, source: 'ecs', endpoints: sets[0].endpoints });
-      await fx.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: vpcTasks[0] }));
-      proxy.setFault(() => undefined);
-      await waitFor(() => sets.length === 3, { what: 'recovered set' });
-      expect(sets[2].stale).toBeUndefined();
-      expect(sets[2].endpoints.map((e) => e.metadata?.taskArn)).toEqual([vpcTasks[1]]);
-    } finally {
-      m.close();
-      proxy.setFault(() => undefined);
-    }
-  });
+      onRecovered: (sets) => {
+        expect(sets[2].stale).toBeUndefined();
+        expect(sets[2].endpoints.map((e) => e.metadata?.taskArn)).toEqual([vpcTasks[1]]);
+      },
+    }));
 });

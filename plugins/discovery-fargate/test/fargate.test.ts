@@ -1,14 +1,13 @@
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
-import { DiscoveryManager, type DiscoverySettings, type EndpointSet } from '@plexus/plugin-api';
-import { startPluginHarness } from '@plexus/plugin-api/testing';
-import type { SpecResource } from '@plexus/spec';
+import type { DiscoverySettings } from '@plexus/plugin-api';
+import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@plexus/plugin-api/testing';
 import {
   type FaultProxy,
   jsonThrottle,
   type MotoServer,
+  motoDiscoverySettings,
   startFaultProxy,
   startMoto,
-  waitFor,
 } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The moto fixture builder is shared with the ecs plugin's tests.
@@ -22,12 +21,7 @@ let fargateTasks: string[] = [];
 let ec2Tasks: string[] = [];
 const CLUSTER = 'fargate-cluster';
 
-function settingsFor(endpoint: string): DiscoverySettings {
-  return {
-    aws: { endpoint, region: moto.region, credentials: moto.credentials, maxAttempts: 1 },
-    pollIntervalMs: 100,
-  };
-}
+const settingsFor = (endpoint: string): DiscoverySettings => motoDiscoverySettings(moto, endpoint);
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -115,49 +109,44 @@ describe('fargate plugin against moto (real SDK)', () => {
     }
   });
 
-  it('proxy-injected ThrottlingException on DescribeTasks: stale, then recovery', async () => {
-    const m = new DiscoveryManager({
-      plugins: [fargateDiscoveryPlugin],
+  it('proxy-injected ThrottlingException on DescribeTasks: stale, then recovery', () => {
+    let more: string[] = [];
+    return checkStaleThenRecovery({
+      plugin: fargateDiscoveryPlugin,
       settings: settingsFor(proxy.endpoint),
-      debounceMs: 10,
-      retry: { baseMs: 50, maxMs: 200 },
-    });
-    const sets: EndpointSet[] = [];
-    m.onChange((changed) => sets.push(...changed));
-    const node: SpecResource = {
-      kind: 'VirtualNode',
-      mesh: 'm',
-      name: 'colorteller',
-      spec: {
-        listeners: [{ portMapping: { port: 8080, protocol: 'grpc' } }],
+      node: testVirtualNode({
+        mesh: 'm',
+        name: 'colorteller',
+        port: 8080,
+        protocol: 'grpc',
         serviceDiscovery: { fargate: { cluster: CLUSTER, service: 'colorteller' } },
+        file: 'n.yaml',
+      }),
+      fail: () =>
+        proxy.setFault((r) =>
+          r.action === 'DescribeTasks' ? jsonThrottle('ThrottlingException') : undefined,
+        ),
+      heal: () => proxy.setFault(() => undefined),
+      onFirst: (first) => {
+        expect(first).toMatchObject({ source: 'fargate' });
+        expect(first.endpoints).toHaveLength(3);
       },
-      format: 'native',
-      position: { file: 'n.yaml', line: 1, col: 1 },
-      positionOf: () => ({ file: 'n.yaml', line: 1, col: 1 }),
-    };
-    try {
-      m.setResources([node]);
-      await waitFor(() => sets.length === 1, { what: 'first set' });
-      expect(sets[0]).toMatchObject({ source: 'fargate' });
-      expect(sets[0].endpoints).toHaveLength(3);
-      proxy.setFault((r) => (r.action === 'DescribeTasks' ? jsonThrottle('ThrottlingException') : undefined));
-      await waitFor(() => sets.length === 2, { what: 'stale set' });
-      expect(sets[1]).toMatchObject({ stale: true, endpoints: sets[0].endpoints });
-      const more = await fx.runTasks(CLUSTER, 'colorteller', 1, {
-        launchType: 'FARGATE',
-        awsvpc: true,
-        group: 'service:colorteller',
-      });
-      proxy.setFault(() => undefined);
+      whileStale: async (stale, first) => {
+        expect(stale).toMatchObject({ stale: true, endpoints: first.endpoints });
+        more = await fx.runTasks(CLUSTER, 'colorteller', 1, {
+          launchType: 'FARGATE',
+          awsvpc: true,
+          group: 'service:colorteller',
+        });
+      },
       // a poll whose ListTasks ran before the new task existed may recover with 3 first: wait for the 4th
-      await waitFor(() => sets.at(-1)?.endpoints.length === 4, { what: 'recovered set with the new task' });
-      expect(sets.slice(2).every((s) => s.stale === undefined)).toBe(true);
-      expect(sets.at(-1)?.endpoints.map((e) => e.metadata?.taskArn)).toContain(more[0]);
-    } finally {
-      m.close();
-      proxy.setFault(() => undefined);
-    }
+      recoveredWhen: (sets) => sets.at(-1)?.endpoints.length === 4,
+      recoveredWhat: 'recovered set with the new task',
+      onRecovered: (sets) => {
+        expect(sets.slice(2).every((s) => s.stale === undefined)).toBe(true);
+        expect(sets.at(-1)?.endpoints.map((e) => e.metadata?.taskArn)).toContain(more[0]);
+      },
+    });
   });
 
   it('validates fargate config like ecs', () => {

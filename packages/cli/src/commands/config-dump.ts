@@ -2,10 +2,9 @@ import { buildGraph, parseProxyId, proxyIds, proxyKey } from '@plexus/graph';
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
 import { translateProxy, UnsupportedFeatureError } from '@plexus/translate';
 import { stringify } from 'yaml';
-import { readCommandPaths, usageFailure } from '../command-input.ts';
+import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
-import { registerPluginDiscoveryKeys } from '../plugin-keys.ts';
 
 const USAGE = `usage: plexus config-dump --node ID [--format json|yaml] [--plugin PKG[,PKG]] PATH
 
@@ -51,7 +50,8 @@ export const command: Command = {
     }
     const files = readCommandPaths('config-dump', paths);
     if (!files) return 2;
-    const unregister = await registerPluginDiscoveryKeys(plugins);
+    const unregister = await registerCommandPlugins('config-dump', plugins);
+    if (!unregister) return 2;
     const loaded = loadAndValidate(files);
     unregister();
     if (!loaded.ok) {
@@ -68,14 +68,8 @@ export const command: Command = {
       return 1;
     }
     try {
-      const cfg = translateProxy(graph, ref, () => undefined);
-      const out = {
-        listeners: cfg.listeners,
-        routes: cfg.routes,
-        clusters: cfg.clusters,
-        endpoints: cfg.endpoints,
-        secrets: cfg.secrets,
-      };
+      // translateProxy's EnvoyConfig is exactly the documented shape, keys in order.
+      const out = translateProxy(graph, ref, () => undefined);
       console.log(format === 'yaml' ? stringify(out).trimEnd() : JSON.stringify(out, null, 2));
       return 0;
     } catch (err) {

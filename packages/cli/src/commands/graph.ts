@@ -1,8 +1,7 @@
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
-import { readCommandPaths, usageFailure } from '../command-input.ts';
+import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
-import { registerPluginDiscoveryKeys } from '../plugin-keys.ts';
 import { buildResourceGraph, graphToDot, graphToJson, graphToMermaid } from '../resource-graph.ts';
 
 const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG[,PKG]] PATH...
@@ -37,7 +36,8 @@ export const command: Command = {
     }
     const files = readCommandPaths('graph', paths);
     if (!files) return 2;
-    const unregister = await registerPluginDiscoveryKeys(plugins);
+    const unregister = await registerCommandPlugins('graph', plugins);
+    if (!unregister) return 2;
     const result = loadAndValidate(files);
     unregister();
     for (const d of result.diagnostics) {

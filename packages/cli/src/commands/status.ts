@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HTTP_LISTEN, type StatusDocument } from '@plexus/daemon';
+import { TYPE } from '@plexus/translate';
 import type { Command } from '../main.ts';
 
 const usage = `usage: plexus status [--server URL] [--format table|json]
@@ -9,11 +10,11 @@ revision, the last error, and per proxy its node, revision and, per xDS type, SY
 revision), STALE (behind or disconnected), NACKED (rejected; the message is shown) or - (never sent).`;
 
 const TYPES: Array<[string, string]> = [
-  ['LDS', 'type.googleapis.com/envoy.config.listener.v3.Listener'],
-  ['RDS', 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration'],
-  ['CDS', 'type.googleapis.com/envoy.config.cluster.v3.Cluster'],
-  ['EDS', 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment'],
-  ['SDS', 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret'],
+  ['LDS', TYPE.listener],
+  ['RDS', TYPE.route],
+  ['CDS', TYPE.cluster],
+  ['EDS', TYPE.endpoint],
+  ['SDS', TYPE.secret],
 ];
 
 function cell(p: StatusDocument['proxies'][number], typeUrl: string, applied: string | null): string {

@@ -1,9 +1,8 @@
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
-import { readCommandPaths, usageFailure } from '../command-input.ts';
+import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
 import { countByKind, summaryLine } from '../load-summary.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
-import { registerPluginDiscoveryKeys } from '../plugin-keys.ts';
 
 const USAGE = `usage: plexus validate [--partial] [--format text|json] [--plugin PKG[,PKG]] PATH...
 
@@ -41,13 +40,8 @@ export const command: Command = {
     }
     const files = readCommandPaths('validate', paths);
     if (!files) return 2;
-    let unregister: () => void;
-    try {
-      unregister = await registerPluginDiscoveryKeys(plugins);
-    } catch (err) {
-      console.error(`plexus validate: ${(err as Error).message}`);
-      return 2;
-    }
+    const unregister = await registerCommandPlugins('validate', plugins);
+    if (!unregister) return 2;
     const result = loadAndValidate(files, { partial });
     unregister();
     if (format === 'json') {

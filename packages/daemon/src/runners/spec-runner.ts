@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { latestWins } from '../channels.ts';
-import type { Channels } from '../messages.ts';
+import type { Channels, RevisionError } from '../messages.ts';
 import { errorFromDiagnostics, errorFromException } from '../revision-error.ts';
 import type { Runner } from '../runner.ts';
 import type { CoreStages, SourceRevision } from '../stages.ts';
@@ -17,8 +17,7 @@ export function createSpecRunner(stages: CoreStages, channels: Channels, log: Lo
         fail(rev, errorFromException(rev.id, 'load', err));
         return;
       }
-      const errors = result.diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length > 0 || result.ok === false) {
+      if (result.ok === false || result.diagnostics.some((d) => d.severity === 'error')) {
         const error = errorFromDiagnostics(rev.id, result.diagnostics, stages.formatDiagnostic);
         rlog.error({ errors: error.errors }, 'revision invalid; keeping the last good one');
         fail(rev, error);
@@ -29,7 +28,7 @@ export function createSpecRunner(stages: CoreStages, channels: Channels, log: Lo
     },
     (err) => log.error({ err }, 'spec runner failed'),
   );
-  const fail = (rev: SourceRevision, error: ReturnType<typeof errorFromException>) =>
+  const fail = (rev: SourceRevision, error: RevisionError) =>
     channels.outcomes.publish({ revision: rev.id, seenAt: rev.seenAt, ok: false, error });
   let unsubscribe = () => {};
   return {

@@ -18,7 +18,7 @@ interface Translated {
  * The proxies whose config may differ from the last translated one: those the graph diff names plus those using
  * a node whose endpoints changed. Undefined means "all of them" (first run, or a stage that cannot tell).
  */
-export function proxiesToTranslate(
+function proxiesToTranslate(
   stages: Pick<CoreStages, 'affectedProxies' | 'proxiesUsingNode'>,
   last: Pick<Translated, 'graph' | 'endpoints'> | undefined,
   graph: unknown,

@@ -17,6 +17,14 @@ export interface ResolvedTarget {
   ref?: string;
 }
 
+/** How messages and labels name a target: `commit <sha>`, `tag <t>`, `branch <b>` or `HEAD`. */
+export function describeTarget(t: GitTarget): string {
+  if (t.commit) return `commit ${t.commit}`;
+  if (t.tag) return `tag ${t.tag}`;
+  if (t.branch) return `branch ${t.branch}`;
+  return 'HEAD';
+}
+
 function isNotFound(err: unknown): boolean {
   return (err as { code?: string }).code === 'NotFoundError';
 }
@@ -45,13 +53,8 @@ export async function resolveLocalTarget(
   } catch (err) {
     if (err instanceof SourceError) throw err;
     if (isNotFound(err)) {
-      const what = target.commit
-        ? `commit ${target.commit}`
-        : target.tag
-          ? `tag ${target.tag}`
-          : target.branch
-            ? `branch ${target.branch}`
-            : 'HEAD (no commit yet?)';
+      const what =
+        target.commit || target.tag || target.branch ? describeTarget(target) : 'HEAD (no commit yet?)';
       throw new SourceError('not-found', `${what} not found in ${gitdir}`, { cause: err });
     }
     throw err;

@@ -101,11 +101,12 @@ export class RemoteGitSource implements Source {
       const pw = urlPassword(this.opts.url);
       if (pw) creds.secrets.push(pw);
       await this.ensureCache();
-      const found = this.opts.target.commit
-        ? await this.fetchPinnedCommit(this.opts.target.commit, creds)
-        : await this.fetchRefIfMoved(creds);
-      this.failures = 0;
+      // one isomorphic-git cache for the whole check, so pack indexes are parsed once, not per lookup
       const cache = await this.reader.cache();
+      const found = this.opts.target.commit
+        ? await this.fetchPinnedCommit(this.opts.target.commit, creds, cache)
+        : await this.fetchRefIfMoved(creds, cache);
+      this.failures = 0;
       const commit = await peelToCommit(this.opts.cacheDir, found.oid, cache);
       if (commit === this.emitter.currentId) this.emitter.ok();
       else {
@@ -162,7 +163,7 @@ export class RemoteGitSource implements Source {
   }
 
   /** ls-remote the ref; fetch only when it points at an object not in the cache yet. */
-  private async fetchRefIfMoved(creds: Credentials): Promise<{ oid: string; ref?: string }> {
+  private async fetchRefIfMoved(creds: Credentials, cache: object): Promise<{ oid: string; ref?: string }> {
     const { url } = this.opts;
     const ref = this.remoteRef();
     const refs = await git.listServerRefs({
@@ -175,7 +176,7 @@ export class RemoteGitSource implements Source {
     const entry = refs.find((r) => r.ref === ref);
     if (!entry) throw new SourceError('not-found', `${ref} not found on ${stripCredentials(url)}`);
     const fullRef = ref === 'HEAD' ? entry.target : ref;
-    if (entry.oid === this.fetchedRemoteOid || (await hasObject(this.opts.cacheDir, entry.oid))) {
+    if (entry.oid === this.fetchedRemoteOid || (await hasObject(this.opts.cacheDir, entry.oid, cache))) {
       this.fetchedRemoteOid = entry.oid;
       return { oid: entry.oid, ref: fullRef };
     }
@@ -201,10 +202,11 @@ export class RemoteGitSource implements Source {
   private async fetchPinnedCommit(
     commit: string,
     creds: Credentials,
+    cache: object,
   ): Promise<{ oid: string; ref?: string }> {
     const gitdir = this.opts.cacheDir;
     const oid = commit.toLowerCase();
-    if (await hasObject(gitdir, oid)) return { oid };
+    if (await hasObject(gitdir, oid, cache)) return { oid };
     const common = { fs, http, gitdir, url: this.opts.url, tags: false };
     try {
       await git.fetch({ ...common, headers: { ...creds.headers }, ref: oid, singleBranch: true, depth: 1 });
@@ -213,7 +215,7 @@ export class RemoteGitSource implements Source {
       // most servers refuse a want of a non-tip SHA unless uploadpack.allowReachableSHA1InWant is set
       await git.fetch({ ...common, headers: { ...creds.headers }, singleBranch: false });
     }
-    if (!(await hasObject(gitdir, oid))) {
+    if (!(await hasObject(gitdir, oid, cache))) {
       throw new SourceError('not-found', `commit ${oid} not found on ${stripCredentials(this.opts.url)}`);
     }
     return { oid };
@@ -254,9 +256,9 @@ export class RemoteGitSource implements Source {
   }
 }
 
-async function hasObject(gitdir: string, oid: string): Promise<boolean> {
+async function hasObject(gitdir: string, oid: string, cache: object): Promise<boolean> {
   try {
-    await git.readObject({ fs, gitdir, oid, format: 'deflated' });
+    await git.readObject({ fs, gitdir, oid, cache, format: 'deflated' });
     return true;
   } catch {
     return false;

@@ -17,7 +17,7 @@ function reply(res: ServerResponse, status: number, body: Record<string, unknown
 }
 
 /**
- * A request handler for the daemon's HTTP server (mount it on e.g. POST /api/v1/webhook). Accepted → 202 and
+ * A request handler for the daemon's HTTP server (the daemon mounts it on POST /webhook). Accepted → 202 and
  * onTrigger; bad or missing signature → 401; not POST → 405; body over the limit → 413. A GitHub "ping" is
  * answered 202 without a trigger.
  */

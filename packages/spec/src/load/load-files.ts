@@ -59,8 +59,8 @@ export function loadFiles(
     }
   }
   const crds = readCustomResources(cluster, opts);
-  resources.push(...crds.resources);
-  diagnostics.push(...crds.diagnostics);
+  for (const r of crds.resources) resources.push(r);
+  for (const d of crds.diagnostics) diagnostics.push(d);
   return { resources, diagnostics, skipped };
 }
 

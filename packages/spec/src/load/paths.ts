@@ -28,8 +28,8 @@ export function mapApiPath(apiPath: FieldPath, source: unknown, aliases: KeyAlia
       node = node[segment];
       continue;
     }
-    if (node !== null && typeof node === 'object' && !Array.isArray(node)) {
-      const obj = node as Record<string, unknown>;
+    if (isRecord(node)) {
+      const obj = node;
       const key = String(segment);
       const found = key in obj ? key : aliases[key]?.find((alias) => alias in obj);
       if (found !== undefined) {

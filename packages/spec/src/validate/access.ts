@@ -1,9 +1,9 @@
+import { isRecord } from '../load/paths.ts';
+
 /** Defensive readers: semantic rules run on specs that may have failed the schema, and must never throw. */
 
 export function obj(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 export function arr(value: unknown): unknown[] {
@@ -16,6 +16,11 @@ export function str(value: unknown): string | undefined {
 
 export function int(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+}
+
+/** The distinct port numbers of `ports`, in first-seen order. */
+export function distinctPorts(ports: ReadonlyArray<{ port: number }>): number[] {
+  return [...new Set(ports.map((p) => p.port))];
 }
 
 /** Listener ports and protocols of a node, router or gateway spec, skipping malformed entries. */

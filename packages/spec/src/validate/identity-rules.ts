@@ -1,5 +1,5 @@
 import type { SpecResource } from '../model/resource.ts';
-import { type ResourceRule, referenceSeverity } from './context.ts';
+import { type ResourceRule, type RuleContext, referenceSeverity } from './context.ts';
 import { metadataDiagnostic } from './diagnostic.ts';
 
 const MAX_NAME = 255;
@@ -35,7 +35,7 @@ function checkParent(
   field: 'virtualRouter' | 'virtualGateway',
   kind: 'VirtualRouter' | 'VirtualGateway',
   label: string,
-  ctx: Parameters<ResourceRule>[1],
+  ctx: RuleContext,
 ): void {
   if (!parent) {
     ctx.out.push(metadataDiagnostic(r, 'error', field, `a ${r.kind} must name its ${label}`));
@@ -64,7 +64,7 @@ const KIND_LABELS: Record<string, string> = {
 };
 
 /** Reports every resource whose name is already taken within its kind and mesh (routes: within the router). */
-export function duplicateDiagnostics(ctx: Parameters<ResourceRule>[1]): void {
+export function duplicateDiagnostics(ctx: RuleContext): void {
   for (const { resource: r, first } of ctx.index.duplicates) {
     const scope =
       r.kind === 'Mesh'

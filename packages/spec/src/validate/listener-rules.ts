@@ -1,8 +1,9 @@
+import { PROTOCOLS as PROTOCOL_LIST } from '../schema/common.ts';
 import { arr, int, listenerPorts, obj, str } from './access.ts';
 import type { ResourceRule } from './context.ts';
 import { specDiagnostic } from './diagnostic.ts';
 
-const PROTOCOLS = new Set(['tcp', 'http', 'http2', 'grpc']);
+const PROTOCOLS = new Set<string>(PROTOCOL_LIST);
 const LISTENER_KINDS = new Set(['VirtualNode', 'VirtualRouter', 'VirtualGateway']);
 
 /**

@@ -1,5 +1,5 @@
 import type { SpecResource } from '../model/resource.ts';
-import { arr, int, listenerPorts, obj, str } from './access.ts';
+import { arr, distinctPorts, int, listenerPorts, obj, str } from './access.ts';
 import { type ResourceRule, type RuleContext, referenceSeverity } from './context.ts';
 import { specDiagnostic } from './diagnostic.ts';
 
@@ -44,7 +44,7 @@ export const backendRule: ResourceRule = (r, ctx) => {
 };
 
 function portList(ports: ReadonlyArray<{ port: number }>): string {
-  return [...new Set(ports.map((p) => p.port))].join(', ');
+  return distinctPorts(ports).join(', ');
 }
 
 /**
@@ -79,7 +79,7 @@ export const routeTargetRule: ResourceRule = (r, ctx) => {
             ),
           );
         }
-      } else if (new Set(ports.map((p) => p.port)).size > 1) {
+      } else if (distinctPorts(ports).length > 1) {
         ctx.out.push(
           specDiagnostic(
             r,

@@ -1,5 +1,5 @@
 import type { SpecResource } from '../model/resource.ts';
-import { arr, int, listenerPorts, obj, str } from './access.ts';
+import { arr, distinctPorts, int, listenerPorts, obj, str } from './access.ts';
 import type { ResourceRule, RuleContext } from './context.ts';
 import { specDiagnostic } from './diagnostic.ts';
 
@@ -51,7 +51,8 @@ function checkProtocol(r: SpecResource, parent: SpecResource, label: string, ctx
   const listeners = listenerPorts(parent.spec);
   if (listeners.length === 0) return;
   const spec = obj(r.spec);
-  const ports = [...new Set(listeners.map((l) => l.port))].join(', ');
+  const distinct = distinctPorts(listeners);
+  const ports = distinct.join(', ');
   for (const type of ROUTE_TYPES) {
     const route = obj(spec?.[type]);
     if (!route) continue;
@@ -70,7 +71,7 @@ function checkProtocol(r: SpecResource, parent: SpecResource, label: string, ctx
         );
         continue;
       }
-    } else if (new Set(listeners.map((l) => l.port)).size > 1) {
+    } else if (distinct.length > 1) {
       ctx.out.push(
         specDiagnostic(
           r,

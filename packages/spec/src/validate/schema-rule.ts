@@ -1,3 +1,4 @@
+import { checkSchema } from '../schema/dsl.ts';
 import { SPEC_SCHEMAS } from '../schema/index.ts';
 import type { ResourceRule } from './context.ts';
 import { specDiagnostic } from './diagnostic.ts';
@@ -6,7 +7,7 @@ import { specDiagnostic } from './diagnostic.ts';
 export const schemaRule: ResourceRule = (r, ctx) => {
   const schema = SPEC_SCHEMAS[r.kind];
   if (!schema) return;
-  const issues: Array<{ path: ReadonlyArray<string | number>; message: string }> = [];
-  schema.check(r.spec ?? {}, [], issues);
-  for (const issue of issues) ctx.out.push(specDiagnostic(r, 'error', issue.path, issue.message));
+  for (const issue of checkSchema(schema, r.spec ?? {})) {
+    ctx.out.push(specDiagnostic(r, 'error', issue.path, issue.message));
+  }
 };

@@ -1,4 +1,5 @@
 import type { ServiceDiscovery } from '@plexus/graph';
+import { socketAddress } from '../common/hcm.ts';
 import type { Json } from '../types.ts';
 
 const FAMILY: Record<string, string> = {
@@ -24,13 +25,7 @@ export function dnsCluster(
     dns_lookup_family: pref ? (FAMILY[pref] ?? 'AUTO') : 'AUTO',
     load_assignment: {
       cluster_name: name,
-      endpoints: [
-        {
-          lb_endpoints: [
-            { endpoint: { address: { socket_address: { address: dns.hostname, port_value: port } } } },
-          ],
-        },
-      ],
+      endpoints: [{ lb_endpoints: [{ endpoint: { address: socketAddress(dns.hostname, port) } }] }],
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { StaticEndpoint } from '@plexus/graph';
 import type { Endpoint } from '@plexus/plugin-api';
+import { socketAddress } from '../common/hcm.ts';
 import type { Json } from '../types.ts';
 
 const HEALTH: Record<Endpoint['health'], string> = {
@@ -27,7 +28,7 @@ export function loadAssignment(clusterName: string, endpoints: Endpoint[]): Json
       groups.set(k, g);
     }
     g.lb.push({
-      endpoint: { address: { socket_address: { address: e.address, port_value: e.port } } },
+      endpoint: { address: socketAddress(e.address, e.port) },
       health_status: HEALTH[e.health] ?? 'UNKNOWN',
     });
   }

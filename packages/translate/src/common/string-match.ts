@@ -19,3 +19,10 @@ export function headerMatcher(h: HeaderMatch): Json {
 export function exactHeader(name: string, value: string): Json {
   return { name, string_match: { exact: value } };
 }
+
+/** A gateway route's `hostname` match → an `:authority` HeaderMatcher; undefined when neither form is set. */
+export function authorityMatcher(hostname: { exact?: string; suffix?: string }): Json | undefined {
+  if (hostname.exact !== undefined) return exactHeader(':authority', hostname.exact);
+  if (hostname.suffix !== undefined) return { name: ':authority', string_match: { suffix: hostname.suffix } };
+  return undefined;
+}

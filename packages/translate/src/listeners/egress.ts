@@ -1,5 +1,4 @@
 import type { ReachableService } from '@plexus/graph';
-import { duration } from '../common/duration.ts';
 import {
   hcmFilter,
   ORIGINAL_DST_FILTER,
@@ -80,11 +79,10 @@ export function egressListener(ctx: Ctx, ports: EgressPorts): void {
     if (ports.http.has(port)) continue;
     const target = serviceTcpTarget(ctx, via, pp);
     if (!target) continue;
-    const { idle: routeIdle, ...dest } = target as Json & { idle?: { value?: number; unit?: 'ms' | 's' } };
     chains.push({
       name: `egress_tcp_${port}`,
       filter_chain_match: { destination_port: port },
-      filters: [tcpProxyFilter(ctx, 'egress', dest, duration(routeIdle) ?? idle)],
+      filters: [tcpProxyFilter(ctx, 'egress', target.destination, target.idle ?? idle)],
     });
   }
   if (filter.amazonawsCluster) {

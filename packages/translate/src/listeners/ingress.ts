@@ -13,7 +13,7 @@ import {
 import type { Ctx } from '../context.ts';
 import { healthCheck } from '../health-checks.ts';
 import { names } from '../names.ts';
-import { DEFAULT_IDLE_TIMEOUT, DEFAULT_REQUEST_TIMEOUT } from '../routes/timeouts.ts';
+import { applyRouteTimeouts, DEFAULT_IDLE_TIMEOUT } from '../routes/timeouts.ts';
 import { listenerTlsVariants } from '../tls/listener.ts';
 import { type Json, TYPE } from '../types.ts';
 
@@ -66,13 +66,9 @@ export function ingressListener(ctx: Ctx, node: SpecResource<VirtualNodeShape>):
 function ingressRouteConfig(ctx: Ctx, name: string, cluster: string, l: NodeListener): Json {
   const protocol = l.portMapping.protocol;
   const t = protocol === 'tcp' ? undefined : l.timeout?.[protocol];
-  const perRequest =
-    duration(t?.perRequest) ?? (ctx.opts.requestTimeout ? DEFAULT_REQUEST_TIMEOUT : undefined);
   const action: Json = { cluster };
-  if (perRequest) {
-    action.timeout = perRequest;
-    if (protocol === 'grpc') action.max_stream_duration = { max_stream_duration: perRequest };
-  }
+  // The listener's idle timeout belongs to its HCM, not to this route: only perRequest applies here.
+  applyRouteTimeouts(ctx, action, { perRequest: t?.perRequest }, protocol === 'grpc');
   return {
     '@type': TYPE.route,
     name,

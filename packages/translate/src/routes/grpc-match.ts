@@ -1,5 +1,5 @@
 import type { GatewayGrpcRouteShape, GrpcRouteShape } from '@plexus/graph';
-import { exactHeader, headerMatcher } from '../common/string-match.ts';
+import { authorityMatcher, headerMatcher } from '../common/string-match.ts';
 import type { Json } from '../types.ts';
 
 type Match = GrpcRouteShape['match'] | GatewayGrpcRouteShape['match'];
@@ -13,9 +13,8 @@ export function grpcRouteMatch(m: Match | undefined): Json {
   else out.prefix = '/';
   const headers: Json[] = (m?.metadata ?? []).map(headerMatcher);
   if (m && 'hostname' in m && m.hostname) {
-    if (m.hostname.exact !== undefined) headers.push(exactHeader(':authority', m.hostname.exact));
-    else if (m.hostname.suffix !== undefined)
-      headers.push({ name: ':authority', string_match: { suffix: m.hostname.suffix } });
+    const authority = authorityMatcher(m.hostname);
+    if (authority) headers.push(authority);
   }
   if (headers.length) out.headers = headers;
   return out;

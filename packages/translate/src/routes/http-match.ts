@@ -1,5 +1,5 @@
 import type { GatewayHttpRouteShape, HttpRouteShape } from '@plexus/graph';
-import { exactHeader, headerMatcher } from '../common/string-match.ts';
+import { authorityMatcher, exactHeader, headerMatcher } from '../common/string-match.ts';
 import type { Json } from '../types.ts';
 
 type Match = HttpRouteShape['match'] | GatewayHttpRouteShape['match'];
@@ -14,9 +14,8 @@ export function httpRouteMatch(m: Match | undefined): Json {
   if (m?.method) headers.push(exactHeader(':method', m.method));
   if (m && 'scheme' in m && m.scheme) headers.push(exactHeader(':scheme', m.scheme));
   if (m && 'hostname' in m && m.hostname) {
-    if (m.hostname.exact !== undefined) headers.push(exactHeader(':authority', m.hostname.exact));
-    else if (m.hostname.suffix !== undefined)
-      headers.push({ name: ':authority', string_match: { suffix: m.hostname.suffix } });
+    const authority = authorityMatcher(m.hostname);
+    if (authority) headers.push(authority);
   }
   if (headers.length) out.headers = headers;
   const qp = (m?.queryParameters ?? []).map((q) =>

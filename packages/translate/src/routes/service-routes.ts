@@ -2,6 +2,7 @@ import type { HttpRouteShape, ReachableService, RouteShape } from '@plexus/graph
 import { graphKey } from '@plexus/graph';
 import type { SpecResource } from '@plexus/spec';
 import { egressCluster } from '../clusters/egress.ts';
+import { duration } from '../common/duration.ts';
 import { type Ctx, type PortProtocol, targetListener } from '../context.ts';
 import type { Json } from '../types.ts';
 import { grpcRouteMatch } from './grpc-match.ts';
@@ -73,13 +74,17 @@ function withHeaders(match: Json, extra: Json[]): Json {
   return { ...match, headers: [...((match.headers as Json[] | undefined) ?? []), ...extra] };
 }
 
-/** The tcp_proxy destination of a TCP virtual service on one port, with the route's idle timeout. */
-export function serviceTcpTarget(ctx: Ctx, via: ReachableService, pp: PortProtocol): Json | undefined {
+/** The tcp_proxy destination of a TCP virtual service on one port, with the route's idle timeout if it sets one. */
+export function serviceTcpTarget(
+  ctx: Ctx,
+  via: ReachableService,
+  pp: PortProtocol,
+): { destination: Json; idle?: string } | undefined {
   const provider = ctx.graph.services.get(graphKey(ctx.proxy.mesh, via.name))?.provider;
   if (!provider) return undefined;
   if (provider.kind === 'virtualNode') {
     const l = targetListener(ctx, provider.name, pp.port);
-    return l ? { cluster: egressCluster(ctx, provider.name, l, via) } : undefined;
+    return l ? { destination: { cluster: egressCluster(ctx, provider.name, l, via) } } : undefined;
   }
   const router = ctx.graph.routers.get(graphKey(ctx.proxy.mesh, provider.name));
   for (const r of router?.routes ?? []) {
@@ -88,8 +93,7 @@ export function serviceTcpTarget(ctx: Ctx, via: ReachableService, pp: PortProtoc
     if (t.match?.port !== undefined && t.match.port !== pp.port) continue;
     const target = targetClusters(ctx, t.action?.weightedTargets ?? [], via);
     if (!target) continue;
-    const idle = t.timeout?.idle;
-    return { ...target, ...(idle ? { idle } : {}) };
+    return { destination: target, idle: duration(t.timeout?.idle) };
   }
   return undefined;
 }

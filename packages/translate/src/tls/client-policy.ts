@@ -2,7 +2,7 @@ import type { ClientPolicy } from '@plexus/graph';
 import type { SpecResource } from '@plexus/spec';
 import type { Ctx } from '../context.ts';
 import { type Json, TYPE } from '../types.ts';
-import { sdsSecretConfig } from './sds.ts';
+import { fileCertificates, sdsSecretConfig } from './sds.ts';
 import { applyValidation } from './validation.ts';
 
 /** A backend's (or backend defaults') client TLS policy → UpstreamTlsContext on the egress cluster. */
@@ -15,12 +15,7 @@ export function upstreamTls(
 ): Json {
   const common: Json = {};
   if (tls.certificate?.file) {
-    common.tls_certificates = [
-      {
-        certificate_chain: { filename: tls.certificate.file.certificateChain },
-        private_key: { filename: tls.certificate.file.privateKey },
-      },
-    ];
+    common.tls_certificates = fileCertificates(tls.certificate.file);
   } else if (tls.certificate?.sds) {
     common.tls_certificate_sds_secret_configs = [sdsSecretConfig(ctx, tls.certificate.sds.secretName)];
   }

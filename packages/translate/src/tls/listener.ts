@@ -3,7 +3,7 @@ import type { SpecResource } from '@plexus/spec';
 import type { Ctx } from '../context.ts';
 import { UnsupportedFeatureError } from '../errors.ts';
 import { type Json, TYPE } from '../types.ts';
-import { sdsSecretConfig } from './sds.ts';
+import { fileCertificates, sdsSecretConfig } from './sds.ts';
 import { applyValidation } from './validation.ts';
 
 /** How a listener's filter chain is repeated for TLS: STRICT one TLS chain, PERMISSIVE TLS + plaintext. */
@@ -40,12 +40,7 @@ function downstreamTls(
     );
   }
   if (cert?.file) {
-    common.tls_certificates = [
-      {
-        certificate_chain: { filename: cert.file.certificateChain },
-        private_key: { filename: cert.file.privateKey },
-      },
-    ];
+    common.tls_certificates = fileCertificates(cert.file);
   } else if (cert?.sds)
     common.tls_certificate_sds_secret_configs = [sdsSecretConfig(ctx, cert.sds.secretName)];
   const ctxJson: Json = { '@type': TYPE.downstreamTls, common_tls_context: common };

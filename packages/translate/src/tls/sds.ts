@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { names } from '../names.ts';
-import type { Json } from '../types.ts';
+import { type Json, TYPE } from '../types.ts';
 
 /** A secret fetched from the local SDS agent (SPIRE in App Mesh) over its Unix socket. */
 export function sdsSecretConfig(ctx: Ctx, secretName: string): Json {
@@ -26,7 +26,7 @@ export function sdsAgentCluster(socketPath: string): Json {
     connect_timeout: '1s',
     typed_extension_protocol_options: {
       'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
-        '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+        '@type': TYPE.httpProtocolOptions,
         explicit_http_config: { http2_protocol_options: {} },
       },
     },
@@ -35,4 +35,11 @@ export function sdsAgentCluster(socketPath: string): Json {
       endpoints: [{ lb_endpoints: [{ endpoint: { address: { pipe: { path: socketPath } } } }] }],
     },
   };
+}
+
+/** An App Mesh `file` certificate → CommonTlsContext.tls_certificates. */
+export function fileCertificates(file: { certificateChain: string; privateKey: string }): Json[] {
+  return [
+    { certificate_chain: { filename: file.certificateChain }, private_key: { filename: file.privateKey } },
+  ];
 }

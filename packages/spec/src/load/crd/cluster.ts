@@ -112,7 +112,7 @@ export class CrdCluster {
   gatewayOf(route: CustomResource): Resolution {
     const ref = route.spec.virtualGatewayRef;
     if (isRecord(ref) && typeof ref.name === 'string') {
-      const namespace = typeof ref.namespace === 'string' && ref.namespace ? ref.namespace : route.namespace;
+      const namespace = typeof ref.namespace === 'string' ? ref.namespace : undefined;
       return { name: this.refName('VirtualGateway', { name: ref.name, namespace }, route.namespace) };
     }
     const gateways = this.list('VirtualGateway');

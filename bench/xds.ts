@@ -91,7 +91,7 @@ function spawnClients(address: string, n: number, procs: number, keys: number, n
     if (count <= 0) break;
     kids.push(
       fork(self, ['--child', address, String(p * per), String(count), String(keys), JSON.stringify(names)], {
-        execArgv: ['--import', 'tsx'],
+        execArgv: [],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       }),
     );

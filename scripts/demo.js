@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// `npm start`: the colorapp demo (scripts/demo/main.ts), run through tsx's loader.
-import { register } from 'tsx/esm/api';
-
-register();
+// `npm start`: the colorapp demo (scripts/demo/main.ts); Node 24 runs the TypeScript sources directly.
 await import('./demo/main.ts');

@@ -5,6 +5,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DAEMON_NODE_FLAGS } from '@plexus/daemon/node-flags';
 import type { MeshShape } from '../gen/mesh.ts';
 import {
   type EnvoyNode,
@@ -148,9 +149,9 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
   mkdirSync(WORK, { recursive: true });
   const logFile = `${WORK}/daemon-${process.pid}.log`;
   const daemon: ChildProcess = fork(CHILD, [repo.dir, logFile, portsArg, ...(o.profile ? ['--heap'] : [])], {
+    // As `plexus run` starts it: Node's own type stripping, the daemon's V8 flags.
     execArgv: [
-      '--import',
-      'tsx',
+      ...DAEMON_NODE_FLAGS,
       ...(o.profile ? ['--cpu-prof', '--cpu-prof-dir', WORK] : []),
       ...(o.daemonHeapMb ? [`--max-old-space-size=${o.daemonHeapMb}`] : []),
     ],

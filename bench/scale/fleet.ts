@@ -23,10 +23,11 @@ export class Fleet {
   readonly converged = new Map<number, number>();
   /** When the clients were told to connect (after their processes were up). */
   startedAt = 0;
-  private constructor(
-    private readonly kids: ChildProcess[],
-    readonly size: number,
-  ) {
+  private readonly kids: ChildProcess[];
+  readonly size: number;
+  private constructor(kids: ChildProcess[], size: number) {
+    this.kids = kids;
+    this.size = size;
     for (const k of kids) {
       k.on('message', (m: { events?: AckEvent[] }) => {
         if (!m.events) return;
@@ -43,7 +44,7 @@ export class Fleet {
     const kids: ChildProcess[] = [];
     for (let p = 0; p * per < clients.length; p++) {
       const kid = fork(CHILD, [], {
-        execArgv: ['--import', 'tsx'],
+        execArgv: [],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       await new Promise<void>((r, j) => {

@@ -1,4 +1,4 @@
-/** Summarises a V8 sampling heap profile: live bytes by allocating function (npx tsx bench/scale/heap-summary.ts FILE). */
+/** Summarises a V8 sampling heap profile: live bytes by allocating function (npx node bench/scale/heap-summary.ts FILE). */
 import { readFileSync } from 'node:fs';
 
 interface HeapNode {

@@ -5,7 +5,7 @@
  * { names: ClientNames[] } on request.
  */
 import { AdsClient, type DeltaAdsStream, type SotwAdsStream, XdsTypes } from '@plexus/testkit';
-import { envoyRoot } from '@plexus/xds';
+import { envoyType } from '@plexus/xds';
 
 export type Variant = 'sotw' | 'delta';
 
@@ -30,12 +30,9 @@ const SHORT: Record<string, string> = {
   [XdsTypes.endpoint]: 'E',
 };
 
-const root = envoyRoot();
-const Listener = root.lookupType('envoy.config.listener.v3.Listener');
-const Cluster = root.lookupType('envoy.config.cluster.v3.Cluster');
-const Hcm = root.lookupType(
-  'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
-);
+const Listener = envoyType('envoy.config.listener.v3.Listener');
+const Cluster = envoyType('envoy.config.cluster.v3.Cluster');
+const Hcm = envoyType('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager');
 const HCM_URL = `type.googleapis.com/${Hcm.fullName.slice(1)}`;
 
 type AnyMsg = { type_url: string; value: Uint8Array };
@@ -91,12 +88,16 @@ class LoadProxy {
   private pending = new Set<string>();
   private converged = false;
 
-  constructor(
-    private readonly address: string,
-    readonly idx: number,
-    readonly node: string,
-    readonly variant: Variant,
-  ) {}
+  private readonly address: string;
+  readonly idx: number;
+  readonly node: string;
+  readonly variant: Variant;
+  constructor(address: string, idx: number, node: string, variant: Variant) {
+    this.address = address;
+    this.idx = idx;
+    this.node = node;
+    this.variant = variant;
+  }
 
   names() {
     return { idx: this.idx, eds: [...this.eds], rds: [...this.rds] };

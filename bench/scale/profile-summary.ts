@@ -1,4 +1,4 @@
-/** Summarises a .cpuprofile: self time by function and by file (npx tsx bench/scale/profile-summary.ts FILE [N]). */
+/** Summarises a .cpuprofile: self time by function and by file (npx node bench/scale/profile-summary.ts FILE [N]). */
 import { readFileSync } from 'node:fs';
 
 interface Node {

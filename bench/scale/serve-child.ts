@@ -55,7 +55,7 @@ async function floor(): Promise<Serving> {
   const streams = new Set<ServerDuplexStream<unknown, Uint8Array>>();
   const Req = root.lookupType('envoy.service.discovery.v3.DiscoveryRequest');
   const id = (b: Buffer) => b;
-  const server = new Server({ 'grpc.max_send_message_length': -1 });
+  const server = new Server({ 'grpc.max_send_message_length': -1, 'grpc.enable_channelz': 0 });
   server.addService(
     {
       StreamAggregatedResources: {
@@ -141,3 +141,4 @@ process.on('message', (m: { set?: string; prepare?: string }) => {
 });
 process.on('disconnect', () => process.exit(0));
 process.send?.({ ready: srv.port });
+process.on('SIGTERM', () => process.exit(0));

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DAEMON_NODE_FLAGS } from '@plexus/daemon/node-flags';
 
 const BENCH = fileURLToPath(new URL('..', import.meta.url));
 export const WORK = `${BENCH}.work`;
@@ -71,7 +72,8 @@ export async function startPeer(first: string): Promise<SnapshotServer> {
 /** The Plexus XdsServer alone, or the bare floor loop, in a child process (bench/scale/serve-child.ts). */
 export async function startServeChild(mode: 'plexus' | 'floor', first: string): Promise<SnapshotServer> {
   const p = fork(fileURLToPath(new URL('./serve-child.ts', import.meta.url)), [mode], {
-    execArgv: ['--import', 'tsx'],
+    // The same runtime as the daemon, so the floor and Plexus differ only in the serving code.
+    execArgv: [...DAEMON_NODE_FLAGS, ...(process.env.BENCH_SERVE_PROF ? ['--cpu-prof', '--cpu-prof-dir', WORK] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((r, j) => {

@@ -49,7 +49,9 @@ class EchoServer {
   port = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(readonly name: string) {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
     const handler = (method: Method) => (_call: unknown, cb: grpc.sendUnaryData<Buffer>) => {
       const o = this.behave(++this.hits, method);
       const answer = () =>

@@ -44,7 +44,9 @@ export class Backend {
   port = 0;
   private readonly pending = new Set<NodeJS.Timeout>();
 
-  constructor(readonly name: string) {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
     this.server = createServer((req, res) => {
       const hit = ++this.hits;
       const b = this.behave(hit, req.url ?? '/');

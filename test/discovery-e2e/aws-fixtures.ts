@@ -28,7 +28,9 @@ export class AwsFakes {
   private vpcId = '';
   private subnets = new Map<string, string>();
 
-  constructor(readonly moto: MotoServer) {
+  readonly moto: MotoServer;
+  constructor(moto: MotoServer) {
+    this.moto = moto;
     const o = { endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials };
     this.ec2 = new EC2Client(o);
     this.ecs = new ECSClient(o);

@@ -49,7 +49,10 @@ export function colortellerYaml(weights: Weights): string {
 }
 
 export class WorkClone {
-  constructor(readonly dir: string) {}
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
+  }
 
   git(...args: string[]): string {
     return git(this.dir, args);

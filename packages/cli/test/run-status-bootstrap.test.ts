@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DAEMON_NODE_FLAGS } from '@plexus/daemon/node-flags';
 import { freePort, repoRoot, type Started, startProcess, waitFor } from '@plexus/testkit';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
@@ -170,6 +171,9 @@ describe('plexus run', () => {
       revision: { applied: string };
     };
     expect(status.revision.applied).toMatch(/^[0-9a-f]{16,}$/);
+    // the same process (same pid) now runs with the daemon's V8 flags
+    const cmdline = readFileSync(`/proc/${daemon.proc.pid}/cmdline`, 'utf8').split('\0');
+    for (const flag of DAEMON_NODE_FLAGS) expect(cmdline).toContain(flag);
     const exited = new Promise<number | null>((r) => daemon!.proc.once('exit', (code) => r(code)));
     daemon.proc.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -9,7 +9,10 @@ export class Channel<T> {
   #has = false;
   readonly #listeners = new Set<Listener<T>>();
 
-  constructor(readonly name: string) {}
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
 
   publish(value: T): void {
     this.#value = value;

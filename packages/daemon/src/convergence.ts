@@ -32,10 +32,12 @@ interface Pending {
 export class ConvergenceTracker {
   #pending: Pending | undefined;
 
-  constructor(
-    private readonly xds: XdsServer,
-    private readonly done: (e: ConvergedEvent) => void,
-  ) {}
+  private readonly xds: XdsServer;
+  private readonly done: (e: ConvergedEvent) => void;
+  constructor(xds: XdsServer, done: (e: ConvergedEvent) => void) {
+    this.xds = xds;
+    this.done = done;
+  }
 
   /** A revision applied: a newer one supersedes any still converging. */
   applied(revision: string, seenAt: number, full: string[], endpointOnly: string[]): void {

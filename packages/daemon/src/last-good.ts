@@ -14,10 +14,12 @@ export class LastGoodStore {
   readonly #recent = new Map<string, SourceRevision>();
   readonly #unsubscribe: Array<() => void> = [];
 
-  constructor(
-    private readonly dir: string,
-    private readonly log: Logger,
-  ) {}
+  private readonly dir: string;
+  private readonly log: Logger;
+  constructor(dir: string, log: Logger) {
+    this.dir = dir;
+    this.log = log;
+  }
 
   load(): SourceRevision | undefined {
     try {

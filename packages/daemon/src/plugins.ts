@@ -32,6 +32,28 @@ export function containerModulesOf(mod: Record<string, unknown>): ContainerModul
   return [...new Set(values.filter(isContainerModule))];
 }
 
+/** Node's refusals of TypeScript it will not strip: inside node_modules, or syntax beyond type annotations. */
+const TYPESCRIPT_REFUSED = new Set([
+  'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING',
+  'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX',
+]);
+
+/**
+ * Imports a plugin package. Node strips types only outside node_modules, so a plugin installed from a registry
+ * as TypeScript source is retried through tsx's loader when tsx is installed.
+ */
+async function importPackage(pkg: string): Promise<Record<string, unknown>> {
+  try {
+    return await import(pkg);
+  } catch (err) {
+    if (!TYPESCRIPT_REFUSED.has((err as { code?: string }).code ?? '')) throw err;
+    const tsx = await import('tsx/esm/api').catch(() => undefined);
+    if (!tsx) throw new Error(`${(err as Error).message} (install tsx, or publish the plugin as JavaScript)`);
+    tsx.register();
+    return import(pkg);
+  }
+}
+
 /**
  * Imports each plugin package and returns its ContainerModules. A package named explicitly (`--plugin`) must
  * load and export one; a built-in that does not is skipped with a warning.
@@ -45,7 +67,7 @@ export async function importPluginModules(
   // Imported together: the AWS and Kubernetes SDKs behind some plugins take seconds each to load.
   const loaded = await Promise.all(
     wanted.map(([pkg]) =>
-      import(pkg).then(
+      importPackage(pkg).then(
         (mod: Record<string, unknown>) => ({ mod }),
         (err: Error) => ({ err }),
       ),

@@ -37,15 +37,27 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
   readonly #convergence: ConvergenceTracker;
   readonly #unsubscribe: Array<() => void> = [];
 
+  private readonly channels: Channels;
+  private readonly xds: XdsServer;
+  private readonly discovery: Discovery;
+  private readonly metrics: DaemonMetrics;
+  private readonly revisions: ProxyRevisions;
+  private readonly log: Logger;
   constructor(
-    private readonly channels: Channels,
-    private readonly xds: XdsServer,
-    private readonly discovery: Discovery,
-    private readonly metrics: DaemonMetrics,
-    private readonly revisions: ProxyRevisions,
-    private readonly log: Logger,
+    channels: Channels,
+    xds: XdsServer,
+    discovery: Discovery,
+    metrics: DaemonMetrics,
+    revisions: ProxyRevisions,
+    log: Logger,
   ) {
     super();
+    this.channels = channels;
+    this.xds = xds;
+    this.discovery = discovery;
+    this.metrics = metrics;
+    this.revisions = revisions;
+    this.log = log;
     this.#convergence = new ConvergenceTracker(xds, (e) => {
       if (e.proxies.length > 0) {
         this.metrics.convergence.observe(e.ms / 1000);

@@ -6,7 +6,10 @@ export class SerialRunner {
   private running: Promise<void> | null = null;
   private pendingSeenAt: number | null = null;
 
-  constructor(private readonly run: (seenAt: number) => Promise<void>) {}
+  private readonly run: (seenAt: number) => Promise<void>;
+  constructor(run: (seenAt: number) => Promise<void>) {
+    this.run = run;
+  }
 
   /** Resolves once a run that started after this call has finished. */
   trigger(seenAt: number = Date.now()): Promise<void> {
@@ -38,10 +41,12 @@ export class Debouncer {
   private timer: NodeJS.Timeout | null = null;
   private firstAt: number | null = null;
 
-  constructor(
-    private readonly delayMs: number,
-    private readonly fire: (firstAt: number) => void,
-  ) {}
+  private readonly delayMs: number;
+  private readonly fire: (firstAt: number) => void;
+  constructor(delayMs: number, fire: (firstAt: number) => void) {
+    this.delayMs = delayMs;
+    this.fire = fire;
+  }
 
   poke(): void {
     this.firstAt ??= Date.now();

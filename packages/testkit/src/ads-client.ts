@@ -164,11 +164,9 @@ export class AdsClient {
   private readonly client: GrpcClient;
 
   /** `decode: false` leaves resources as bytes (load clients: no per-resource decoding cost). */
-  constructor(
-    address: string,
-    options: Record<string, unknown> = {},
-    private readonly opts: { decode?: boolean } = {},
-  ) {
+  private readonly opts: { decode?: boolean };
+  constructor(address: string, options: Record<string, unknown> = {}, opts: { decode?: boolean } = {}) {
+    this.opts = opts;
     this.client = new GrpcClient(address, credentials.createInsecure(), options);
   }
 
@@ -206,14 +204,16 @@ abstract class AdsStreamBase<Req extends object, Res> {
   protected readonly call: ClientDuplexStream<Req, Res>;
   protected readonly inbox = new Inbox<Res>();
   private sentNode = false;
+  protected readonly node: AdsNodeInit;
 
   constructor(
     client: GrpcClient,
     method: string,
     reqType: string,
     decode: (b: Buffer) => Res,
-    protected readonly node: AdsNodeInit,
+    node: AdsNodeInit,
   ) {
+    this.node = node;
     const T = protoRoot().lookupType(reqType);
     this.call = client.makeBidiStreamRequest(
       ADS + method,

@@ -26,8 +26,8 @@ interface DeltaTypeState {
   clientHas: Map<string, string>;
   /** Last entry sent per name (for CSDS). */
   sentEntries: Map<string, ResourceEntry>;
-  /** nonce → system version and names of responses not yet ACKed/NACKed. */
-  outstanding: Map<string, { version: string; names: string[] }>;
+  /** nonce → system version and names of responses not yet ACKed/NACKed, and whether they add names. */
+  outstanding: Map<string, { version: string; names: string[]; adds: boolean }>;
   /** Names in the last NACKed response not since replaced by an ACKed one. */
   rejected: Set<string>;
   needInitial: boolean;
@@ -93,8 +93,9 @@ export class DeltaStream extends AdsStream<DeltaRequest> {
     this.scheduleFlush();
   }
 
-  protected inFlight(typeUrl: string): boolean {
-    return (this.types.get(typeUrl)?.outstanding.size ?? 0) > 0;
+  protected addingInFlight(typeUrl: string): boolean {
+    for (const o of this.types.get(typeUrl)?.outstanding.values() ?? []) if (o.adds) return true;
+    return false;
   }
 
   settled(typeUrl: string): boolean {
@@ -143,6 +144,7 @@ export class DeltaStream extends AdsStream<DeltaRequest> {
       const keepStale = typeUrl === TypeUrl.Cluster && !this.listenersAndRoutesSettled();
       const { send, removed } = this.diff(snap, typeUrl, st, keepStale);
       if (send.length === 0 && removed.length === 0 && !st.needInitial) continue;
+      const adds = send.some((e) => (st.clientHas.get(e.name) ?? ABSENT) === ABSENT);
       for (const e of send) {
         st.clientHas.set(e.name, e.version);
         st.sentEntries.set(e.name, e);
@@ -163,7 +165,11 @@ export class DeltaStream extends AdsStream<DeltaRequest> {
           removed,
         ),
       );
-      st.outstanding.set(nonce, { version: systemVersion, names: [...send.map((e) => e.name), ...removed] });
+      st.outstanding.set(nonce, {
+        version: systemVersion,
+        names: [...send.map((e) => e.name), ...removed],
+        adds,
+      });
       if (st.outstanding.size > MAX_OUTSTANDING) st.outstanding.delete(st.outstanding.keys().next().value!);
       st.needInitial = false;
       this.recordSent(typeUrl, systemVersion);

@@ -1,6 +1,6 @@
 export { canonicalJson } from './canonical-json.ts';
 export { anyFromJson, ProtoJsonError } from './proto-json.ts';
-export { CONFIG_KEYS, envoyRoot, PUSH_ORDER, TypeUrl } from './protos.ts';
+export { CONFIG_KEYS, envoyRoot, envoyType, PUSH_ORDER, TypeUrl } from './protos.ts';
 export { type ResolveProxy, XdsServer, type XdsServerOptions } from './server.ts';
 export type {
   AckEvent,

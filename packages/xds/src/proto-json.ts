@@ -1,16 +1,15 @@
 import protobuf from 'protobufjs';
-import { TYPE_PREFIX } from './protos.ts';
+import { envoyType, TYPE_PREFIX } from './protos.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = Record<string, unknown>;
 
 /** A proto3-JSON value that does not fit its field: names the path so the author can find it. */
 export class ProtoJsonError extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-  ) {
+  readonly path: string;
+  constructor(path: string, message: string) {
     super(`${path}: ${message}`);
+    this.path = path;
   }
 }
 
@@ -84,17 +83,13 @@ function toStruct(v: { [k: string]: Json }): Obj {
 }
 
 /** Encodes a proto3 JSON object with "@type" into Any bytes' payload; returns { type_url, value }. */
-export function anyFromJson(
-  root: protobuf.Root,
-  json: Obj,
-  path = '$',
-): { type_url: string; value: Uint8Array } {
+export function anyFromJson(json: Obj, path = '$'): { type_url: string; value: Uint8Array } {
   const url = json['@type'];
   if (typeof url !== 'string') throw new ProtoJsonError(path, 'missing "@type"');
   const typeName = url.slice(url.lastIndexOf('/') + 1);
   let type: protobuf.Type;
   try {
-    type = root.lookupType(typeName);
+    type = envoyType(typeName);
   } catch {
     throw new ProtoJsonError(`${path}.@type`, `unknown type "${typeName}"`);
   }
@@ -113,7 +108,7 @@ function convert(type: protobuf.Type, v: unknown, path: string): unknown {
   switch (type.fullName) {
     case '.google.protobuf.Any':
       if (!v || typeof v !== 'object') throw new ProtoJsonError(path, 'expected an object with "@type"');
-      return anyFromJson(type.root as protobuf.Root, v as Obj, path);
+      return anyFromJson(v as Obj, path);
     case '.google.protobuf.Duration':
       return parseDuration(path, v);
     case '.google.protobuf.Timestamp':

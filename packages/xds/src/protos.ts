@@ -24,46 +24,90 @@ function walkV3(dir: string, base: string, out: string[]): string[] {
   return out;
 }
 
-let cached: protobuf.Root | undefined;
+/** What the xDS server itself speaks; every other type loads on first use (see envoyType). */
+const BASE_FILES = [
+  'envoy/service/discovery/v3/ads.proto',
+  'envoy/service/status/v3/csds.proto',
+  'envoy/config/listener/v3/listener.proto',
+  'envoy/config/route/v3/route.proto',
+  'envoy/config/cluster/v3/cluster.proto',
+  'envoy/config/endpoint/v3/endpoint.proto',
+  'envoy/extensions/transport_sockets/tls/v3/secret.proto',
+];
+
+const dirs = protoDirs();
+let root: protobuf.Root | undefined;
+let index: Map<string, string> | undefined;
+
+function findFile(rel: string): string | null {
+  for (const d of dirs) if (existsSync(join(d, rel))) return join(d, rel);
+  return null;
+}
 
 /**
- * Every Envoy v3 proto whose imports are all present (a few tracing protos need opencensus/opentelemetry,
- * which the package does not ship), plus the xDS TypedStruct types. Loaded once per process (~0.5 s).
+ * The shared protobufjs root: the discovery, CSDS and resource protos, plus whatever envoyType has loaded since.
+ * Loading all ~370 Envoy v3 protos up front cost ~20 MB of heap that a control plane using a dozen extension
+ * types never touches.
  */
 export function envoyRoot(): protobuf.Root {
-  if (cached) return cached;
-  const dirs = protoDirs();
-  const find = (rel: string) => {
-    for (const d of dirs) if (existsSync(join(d, rel))) return join(d, rel);
-    return null;
-  };
-  const loadable = new Map<string, boolean>();
-  const canLoad = (rel: string): boolean => {
-    // google/protobuf/{any,struct,...}.proto are built into protobufjs
-    if (/^google\/protobuf\/[^/]+\.proto$/.test(rel)) return true;
-    const known = loadable.get(rel);
-    if (known !== undefined) return known;
-    loadable.set(rel, true);
-    const path = find(rel);
-    let ok = path !== null;
-    if (path) {
-      for (const m of readFileSync(path, 'utf8').matchAll(/^import\s+(?:public\s+)?"([^"]+)";/gm)) {
-        if (!canLoad(m[1])) ok = false;
-      }
-    }
-    loadable.set(rel, ok);
-    return ok;
-  };
+  if (root) return root;
+  const r = new protobuf.Root();
+  r.resolvePath = (_origin, target) => findFile(target) ?? target;
+  r.loadSync(BASE_FILES, { keepCase: true });
+  r.resolveAll();
+  root = r;
+  return r;
+}
+
+/** Top-level message and enum names of every shipped v3 proto → its file, from a text scan (no parsing). */
+function typeIndex(): Map<string, string> {
+  if (index) return index;
   const envoyApi = dirs[0];
-  const files = walkV3(join(envoyApi, 'envoy'), envoyApi, [])
-    .concat(['xds/type/v3/typed_struct.proto', 'udpa/type/v1/typed_struct.proto'])
-    .filter(canLoad);
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => find(target) ?? target;
-  root.loadSync(files, { keepCase: true });
-  root.resolveAll();
-  cached = root;
-  return root;
+  const files = walkV3(join(envoyApi, 'envoy'), envoyApi, []).concat([
+    'xds/type/v3/typed_struct.proto',
+    'udpa/type/v1/typed_struct.proto',
+  ]);
+  index = new Map();
+  for (const rel of files) {
+    const path = findFile(rel);
+    if (!path) continue;
+    const text = readFileSync(path, 'utf8');
+    const pkg = /^package\s+([\w.]+)\s*;/m.exec(text)?.[1];
+    if (!pkg) continue;
+    for (const m of text.matchAll(/^(?:message|enum)\s+(\w+)/gm)) index.set(`${pkg}.${m[1]}`, rel);
+  }
+  return index;
+}
+
+function lookupLoaded(r: protobuf.Root, name: string): protobuf.Type | null {
+  const found = r.lookup(name, [protobuf.Type]);
+  return found instanceof protobuf.Type ? found : null;
+}
+
+/**
+ * A message type by full name (`envoy.extensions.filters.http.router.v3.Router`), loading its file and imports
+ * on first use. Throws for a name no shipped proto declares.
+ */
+export function envoyType(name: string): protobuf.Type {
+  const r = envoyRoot();
+  const bare = name.startsWith('.') ? name.slice(1) : name;
+  const loaded = lookupLoaded(r, bare);
+  if (loaded) return loaded;
+  // A nested type lives in the file of its outermost message.
+  const parts = bare.split('.');
+  let file: string | undefined;
+  for (let n = parts.length; n > 1 && !file; n--) file = typeIndex().get(parts.slice(0, n).join('.'));
+  if (file) {
+    try {
+      r.loadSync(file, { keepCase: true });
+      r.resolveAll();
+    } catch (err) {
+      throw new Error(`cannot load ${file} for ${bare}: ${(err as Error).message}`);
+    }
+  }
+  const type = lookupLoaded(r, bare);
+  if (!type) throw new Error(`no such type ${bare}`);
+  return type;
 }
 
 export const TYPE_PREFIX = 'type.googleapis.com/';

@@ -69,8 +69,10 @@ export class XdsServer extends EventEmitter {
   private readonly rejected: Record<string, number> = {};
   private stopping = false;
 
-  constructor(private readonly options: XdsServerOptions) {
+  private readonly options: XdsServerOptions;
+  constructor(options: XdsServerOptions) {
     super();
+    this.options = options;
     this.root = envoyRoot();
     this.log = options.logger ?? noopLogger;
     this.ctx = {
@@ -84,6 +86,8 @@ export class XdsServer extends EventEmitter {
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.max_send_message_length': -1,
       'grpc.max_receive_message_length': 16 * 1024 * 1024,
+      // Status and CSDS report on every stream already; channelz would keep trace state per connection.
+      'grpc.enable_channelz': 0,
     });
     this.addServices();
   }

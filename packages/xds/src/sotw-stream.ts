@@ -24,6 +24,8 @@ interface SotwTypeState {
   /** What the last response held: for LDS/CDS, everything the client has. */
   sentEntries: Map<string, ResourceEntry>;
   inFlight: boolean;
+  /** The response in flight carries a name the previous one did not. */
+  inFlightAdds: boolean;
   /** Answer the next pass even if nothing changed (obligation 13). */
   force: boolean;
 }
@@ -54,6 +56,7 @@ export class SotwStream extends AdsStream<SotwRequest> {
         names: new Set(),
         sentEntries: new Map(),
         inFlight: false,
+        inFlightAdds: false,
         force: false,
       };
       this.types.set(typeUrl, st);
@@ -90,8 +93,9 @@ export class SotwStream extends AdsStream<SotwRequest> {
       st.names = new Set(explicit);
   }
 
-  protected inFlight(typeUrl: string): boolean {
-    return this.types.get(typeUrl)?.inFlight ?? false;
+  protected addingInFlight(typeUrl: string): boolean {
+    const st = this.types.get(typeUrl);
+    return (st?.inFlight && st.inFlightAdds) === true;
   }
 
   settled(typeUrl: string): boolean {
@@ -156,6 +160,7 @@ export class SotwStream extends AdsStream<SotwRequest> {
           [...entries.values()].map((e) => e.any),
         ),
       );
+      st.inFlightAdds = [...entries.keys()].some((n) => !st.sentEntries.has(n));
       st.sentVersion = version;
       st.sentNonce = nonce;
       st.sentEntries = entries;

@@ -31,13 +31,24 @@ export abstract class AdsStream<Req> {
   private responses = 0;
   private flushPending = false;
 
+  readonly variant: 'sotw' | 'delta';
+  readonly node: XdsNode;
+  readonly proxyKey: string;
+  protected readonly ctx: StreamContext;
+  protected readonly call: ServerDuplexStream<Req, Buffer>;
   constructor(
-    readonly variant: 'sotw' | 'delta',
-    readonly node: XdsNode,
-    readonly proxyKey: string,
-    protected readonly ctx: StreamContext,
-    protected readonly call: ServerDuplexStream<Req, Buffer>,
-  ) {}
+    variant: 'sotw' | 'delta',
+    node: XdsNode,
+    proxyKey: string,
+    ctx: StreamContext,
+    call: ServerDuplexStream<Req, Buffer>,
+  ) {
+    this.variant = variant;
+    this.node = node;
+    this.proxyKey = proxyKey;
+    this.ctx = ctx;
+    this.call = call;
+  }
 
   abstract onRequest(req: Req): void;
   /** Sends whatever the client lacks, in make-before-break order, as far as the write budget allows. */
@@ -80,13 +91,19 @@ export abstract class AdsStream<Req> {
     return [...PUSH_ORDER.filter((t) => asked.includes(t)), ...asked.filter((t) => !PUSH_ORDER.includes(t))];
   }
 
-  /** Listeners and routes wait while clusters or endpoints are on their way (make before break). */
+  /**
+   * Listeners and routes wait while clusters or endpoints the client did not have are on their way (make before
+   * break): a route must not point at a cluster the client has not yet created and warmed. A response that only
+   * changes existing clusters or endpoints holds nothing back, since the client keeps serving the old cluster
+   * until the new version is warm, so an ordinary update costs one round trip, not three.
+   */
   protected heldBack(typeUrl: string): boolean {
     if (typeUrl !== TypeUrl.Listener && typeUrl !== TypeUrl.RouteConfiguration) return false;
-    return this.inFlight(TypeUrl.Cluster) || this.inFlight(TypeUrl.ClusterLoadAssignment);
+    return this.addingInFlight(TypeUrl.Cluster) || this.addingInFlight(TypeUrl.ClusterLoadAssignment);
   }
 
-  protected abstract inFlight(typeUrl: string): boolean;
+  /** An unanswered response of this type carries a resource name the client did not have. */
+  protected abstract addingInFlight(typeUrl: string): boolean;
 
   /** Stale clusters go only once listeners and routes no longer point at them (obligation 12). */
   protected listenersAndRoutesSettled(): boolean {

@@ -237,6 +237,37 @@ describe('both variants', () => {
     expect(order.at(-1)).toBe(XdsTypes.cluster);
   });
 
+  it('obligation 12: an update of existing clusters holds nothing back (SotW and delta)', async () => {
+    const h = await startHarness();
+    h.server.setProxyConfig(NODE, sampleConfig({ clusters: ['c1'] }));
+    const s = h.client().sotw({ id: NODE });
+    const d = h.client().delta({ id: `${NODE}` });
+    const names: Record<string, string[]> = {
+      [XdsTypes.cluster]: [],
+      [XdsTypes.endpoint]: ['c1'],
+      [XdsTypes.listener]: [],
+      [XdsTypes.route]: ['r1'],
+    };
+    for (const t of Object.keys(names)) {
+      s.request({ typeUrl: t, names: names[t] });
+      d.request({ typeUrl: t, subscribe: names[t] });
+    }
+    for (let i = 0; i < 4; i++) {
+      const r = await s.next();
+      s.ack(r, names[r.typeUrl]);
+      d.ack(await d.next());
+    }
+    await waitFor(() => h.server.converged(NODE));
+    const cfg = sampleConfig({ clusters: ['c1'], split: [['c1', 3]] });
+    cfg.clusters = [edsCluster('c1', { connectTimeout: '2s' })];
+    h.server.setProxyConfig(NODE, cfg);
+    // the changed cluster goes first, and the changed route follows before the cluster is ACKed
+    const sotwTypes = [(await s.next()).typeUrl, (await s.next()).typeUrl];
+    expect(sotwTypes).toEqual([XdsTypes.cluster, XdsTypes.route]);
+    const deltaTypes = [(await d.next()).typeUrl, (await d.next()).typeUrl];
+    expect(deltaTypes).toEqual([XdsTypes.cluster, XdsTypes.route]);
+  });
+
   it('obligation 13: after a cluster update the endpoint request that follows is answered, even if it looks like an ACK', async () => {
     const h = await startHarness();
     h.server.setProxyConfig(NODE, sampleConfig({ clusters: ['c1'] }));

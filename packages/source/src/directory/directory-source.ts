@@ -27,7 +27,9 @@ export class DirectorySource implements Source {
   private watcher: FSWatcher | null = null;
   private retry: NodeJS.Timeout | null = null;
 
-  constructor(private readonly opts: DirectorySourceOptions) {
+  private readonly opts: DirectorySourceOptions;
+  constructor(opts: DirectorySourceOptions) {
+    this.opts = opts;
     this.settleMs = opts.settleMs ?? 300;
     this.debouncer = new Debouncer(
       Math.max(20, Math.floor(this.settleMs / 3)),

@@ -39,10 +39,9 @@ export class GitTreeReader {
   private readCounts = { trees: 0, blobs: 0 };
 
   /** `cache`: an isomorphic-git cache to start from (the reader owns it from then on). */
-  constructor(
-    readonly gitdir: string,
-    cache: object = {},
-  ) {
+  readonly gitdir: string;
+  constructor(gitdir: string, cache: object = {}) {
+    this.gitdir = gitdir;
     this.gitCache = cache;
   }
 

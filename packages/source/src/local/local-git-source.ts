@@ -36,7 +36,9 @@ export class LocalGitSource implements Source {
   /** Lives as long as the source: each commit re-reads only the trees and blobs that changed. */
   private readonly reader: GitTreeReader;
 
-  constructor(private readonly opts: LocalGitSourceOptions) {
+  private readonly opts: LocalGitSourceOptions;
+  constructor(opts: LocalGitSourceOptions) {
+    this.opts = opts;
     this.reader = new GitTreeReader(opts.gitdir);
     this.debouncer = new Debouncer(opts.batchMs ?? 50, (at) => void this.runner.trigger(at));
   }

@@ -48,7 +48,9 @@ export class RemoteGitSource implements Source {
   /** Lives as long as the source: each commit re-reads only the trees and blobs that changed. */
   private readonly reader: GitTreeReader;
 
-  constructor(private readonly opts: RemoteGitSourceOptions) {
+  private readonly opts: RemoteGitSourceOptions;
+  constructor(opts: RemoteGitSourceOptions) {
+    this.opts = opts;
     this.reader = new GitTreeReader(opts.cacheDir);
     this.intervalMs = opts.pollIntervalMs ?? 30_000;
     const { commit } = opts.target;

@@ -30,7 +30,10 @@ export function writeFiles(root: string, files: Record<string, string | null>): 
 
 /** A work tree made with `git init`, with helpers that commit through the CLI. */
 export class WorkTree {
-  constructor(readonly dir: string) {}
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
+  }
 
   static create(prefix = 'repo'): WorkTree {
     const dir = tempDir(prefix);

@@ -10,10 +10,31 @@ const HEALTH: Record<Endpoint['health'], string> = {
 };
 
 /**
+ * Assignments already built from one endpoint list, by cluster name. Every proxy that calls a node gets the same
+ * cluster from the same discovered list, so a 1,000-proxy mesh shares one object per cluster instead of holding a
+ * copy per caller (~20 MB at 10 endpoints per node). Results are never mutated after they are returned.
+ */
+const built = new WeakMap<Endpoint[], Map<string, Json>>();
+
+/**
  * Endpoints → ClusterLoadAssignment, one locality per (region, zone), each with a load_balancing_weight
  * (gRPC drops a locality without one).
  */
 export function loadAssignment(clusterName: string, endpoints: Endpoint[]): Json {
+  let byCluster = built.get(endpoints);
+  if (!byCluster) {
+    byCluster = new Map();
+    built.set(endpoints, byCluster);
+  }
+  let cla = byCluster.get(clusterName);
+  if (!cla) {
+    cla = buildLoadAssignment(clusterName, endpoints);
+    byCluster.set(clusterName, cla);
+  }
+  return cla;
+}
+
+function buildLoadAssignment(clusterName: string, endpoints: Endpoint[]): Json {
   const groups = new Map<string, { region?: string; zone?: string; lb: Json[] }>();
   const sorted = [...endpoints].sort((a, b) =>
     `${a.region ?? ''}/${a.zone ?? ''}/${a.address}/${a.port}`.localeCompare(

@@ -324,7 +324,15 @@ async function main(): Promise<number> {
     console.log('serving alone (same resources, same SotW clients):');
     try {
       serving = await runServing(
-        { shape, proxies: p.proxies, procs: p.procs, runs: p.runs, servers, timeoutMs },
+        {
+          shape,
+          proxies: p.proxies,
+          procs: p.procs,
+          runs: p.runs,
+          servers,
+          timeoutMs,
+          profile: process.argv.includes('--profile'),
+        },
         log,
       );
     } catch (err) {

@@ -81,7 +81,11 @@ export function updateBenchmarksMd(
   else {
     const nextAt = text.indexOf('\n## ', start + 3);
     const end = nextAt < 0 ? text.length : nextAt + 1;
-    out = `${text.slice(0, start)}${section}${nextAt < 0 ? '' : '\n'}${text.slice(end)}`;
+    // hand-written `###` notes after the table (analysis, before/after) survive a rerun
+    const old = text.slice(start, end);
+    const notesAt = old.indexOf('\n### ');
+    const notes = notesAt < 0 ? '' : `\n${old.slice(notesAt + 1).trimEnd()}\n`;
+    out = `${text.slice(0, start)}${section}${notes}${nextAt < 0 ? '' : '\n'}${text.slice(end)}`;
   }
   writeFileSync(path, out.replace(/\n{3,}/g, '\n\n'));
 }

@@ -141,4 +141,5 @@ process.on('message', (m: { set?: string; prepare?: string }) => {
 });
 process.on('disconnect', () => process.exit(0));
 process.send?.({ ready: srv.port });
+// a clean exit on SIGTERM, so --cpu-prof writes its profile
 process.on('SIGTERM', () => process.exit(0));

@@ -70,10 +70,14 @@ export async function startPeer(first: string): Promise<SnapshotServer> {
 }
 
 /** The Plexus XdsServer alone, or the bare floor loop, in a child process (bench/scale/serve-child.ts). */
-export async function startServeChild(mode: 'plexus' | 'floor', first: string): Promise<SnapshotServer> {
+export async function startServeChild(
+  mode: 'plexus' | 'floor',
+  first: string,
+  profile = false,
+): Promise<SnapshotServer> {
   const p = fork(fileURLToPath(new URL('./serve-child.ts', import.meta.url)), [mode], {
     // The same runtime as the daemon, so the floor and Plexus differ only in the serving code.
-    execArgv: [...DAEMON_NODE_FLAGS, ...(process.env.BENCH_SERVE_PROF ? ['--cpu-prof', '--cpu-prof-dir', WORK] : [])],
+    execArgv: [...DAEMON_NODE_FLAGS, ...(profile ? ['--cpu-prof', '--cpu-prof-dir', WORK] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((r, j) => {

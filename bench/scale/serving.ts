@@ -31,6 +31,8 @@ export interface ServingOptions {
   runs: number;
   servers: ServerKind[];
   timeoutMs: number;
+  /** Write a .cpuprofile of each Node server child to bench/.work. */
+  profile?: boolean;
 }
 
 export interface ServingResult {
@@ -84,9 +86,9 @@ function snapshotFiles(o: ServingOptions): { files: string[]; resources: number 
   }
 }
 
-async function start(kind: ServerKind, first: string): Promise<SnapshotServer> {
+async function start(kind: ServerKind, first: string, profile = false): Promise<SnapshotServer> {
   if (kind === 'go-control-plane') return startPeer(first);
-  return startServeChild(kind === 'plexus-xds' ? 'plexus' : 'floor', first);
+  return startServeChild(kind === 'plexus-xds' ? 'plexus' : 'floor', first, profile);
 }
 
 export async function runServing(o: ServingOptions, log: (s: string) => void): Promise<ServingResult[]> {
@@ -108,7 +110,7 @@ async function serveAll(o: ServingOptions, files: string[], out: ServingResult[]
     variant: 'sotw',
   }));
   for (const kind of o.servers) {
-    const server = await start(kind, files[0]);
+    const server = await start(kind, files[0], o.profile);
     let fleet: Fleet | undefined;
     try {
       const cpuBefore = cpuSeconds(server.pid);

@@ -22,12 +22,19 @@ interface SotwTypeState {
   sentVersion?: string;
   sentNonce?: string;
   /** What the last response held: for LDS/CDS, everything the client has. */
-  sentEntries: Map<string, ResourceEntry>;
+  sentEntries: ReadonlyMap<string, ResourceEntry>;
   inFlight: boolean;
   /** The response in flight carries a name the previous one did not. */
   inFlightAdds: boolean;
   /** Answer the next pass even if nothing changed (obligation 13). */
   force: boolean;
+  /** The last desired() without stale entries, while the snapshot's map and the subscription are the same. */
+  memo?: { all: ReadonlyMap<string, ResourceEntry>; names: Set<string>; wildcard: boolean; result: Desired };
+}
+
+interface Desired {
+  entries: ReadonlyMap<string, ResourceEntry>;
+  version: string;
 }
 
 /** State-of-the-world ADS: one response per type holds the whole (LDS/CDS) or named (RDS/EDS) set. */
@@ -110,14 +117,27 @@ export class SotwStream extends AdsStream<SotwRequest> {
     return this.types.get(typeUrl)?.sentEntries.values() ?? [];
   }
 
-  /** What the client should have of a type now, and its version. */
-  private desired(
-    snap: ProxySnapshot,
-    typeUrl: string,
-    st: SotwTypeState,
-    keepStale: boolean,
-  ): { entries: Map<string, ResourceEntry>; version: string } {
+  /**
+   * What the client should have of a type now, and its version. Called on every flush and every ACK of every
+   * stream, so the common answers are not rebuilt: a plain wildcard gets the snapshot's own map, and a result
+   * without stale entries is kept until the snapshot or the subscription changes.
+   */
+  private desired(snap: ProxySnapshot, typeUrl: string, st: SotwTypeState, keepStale: boolean): Desired {
     const all = entriesForClient(snap, typeUrl, this.node);
+    if (!keepStale) {
+      const m = st.memo;
+      if (m && m.all === all && m.names === st.names && m.wildcard === st.wildcard) return m.result;
+      const result =
+        st.wildcard && st.names.size === 0
+          ? { entries: all, version: versionOfAll(all) }
+          : this.select(all, st, false);
+      st.memo = { all, names: st.names, wildcard: st.wildcard, result };
+      return result;
+    }
+    return this.select(all, st, true);
+  }
+
+  private select(all: ReadonlyMap<string, ResourceEntry>, st: SotwTypeState, keepStale: boolean): Desired {
     const out = new Map<string, ResourceEntry>();
     let stale = false;
     if (st.wildcard) for (const [n, e] of all) out.set(n, e);

@@ -8,6 +8,11 @@ const CONTROL_PLANE = (() => {
   return w.finish();
 })();
 
+/** The writer's output as a Buffer without copying it (it is one already under Node). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** google.protobuf.Any { type_url = 1; value = 2 } */
 export function encodeAny(typeUrl: string, value: Uint8Array): Uint8Array {
   const w = protobuf.Writer.create();
@@ -38,7 +43,7 @@ export function encodeSotwResponse(
   w.uint32((4 << 3) | 2).string(typeUrl);
   w.uint32((5 << 3) | 2).string(nonce);
   w.uint32((6 << 3) | 2).bytes(CONTROL_PLANE);
-  return Buffer.from(w.finish());
+  return asBuffer(w.finish());
 }
 
 /**
@@ -59,5 +64,5 @@ export function encodeDeltaResponse(
   w.uint32((5 << 3) | 2).string(nonce);
   for (const n of removed) w.uint32((6 << 3) | 2).string(n);
   w.uint32((7 << 3) | 2).bytes(CONTROL_PLANE);
-  return Buffer.from(w.finish());
+  return asBuffer(w.finish());
 }

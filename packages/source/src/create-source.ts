@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectorySource } from './directory/directory-source.ts';
 import { SourceError } from './errors.ts';
+import type { GitSourceOptions } from './git/git-source-options.ts';
 import { locateLocalRepo } from './git/locate.ts';
 import { describeTarget, type GitTarget } from './git/resolve-target.ts';
 import { LocalGitSource } from './local/local-git-source.ts';
@@ -30,6 +31,12 @@ export function createSource(opts: SourceOptions): Source {
   const chosen = [target.branch, target.tag, target.commit].filter(Boolean).length;
   if (chosen > 1) throw new SourceError('config', 'give at most one of branch, tag and commit');
   const subdir = normaliseSubdir(opts.path);
+  const gitOptions = (where: string): GitSourceOptions => ({
+    target,
+    subdir,
+    label: label(where, target, subdir),
+    pollIntervalMs: opts.pollIntervalMs,
+  });
 
   rejectUnsupportedUrl(opts.repo);
   if (isHttpUrl(opts.repo)) {
@@ -38,12 +45,9 @@ export function createSource(opts: SourceOptions): Source {
       .digest('hex')
       .slice(0, 16);
     return new RemoteGitSource({
+      ...gitOptions(stripCredentials(opts.repo)),
       url: opts.repo,
-      target,
-      subdir,
       cacheDir: opts.cacheDir ?? join(tmpdir(), 'plexus-source', key),
-      label: label(stripCredentials(opts.repo), target, subdir),
-      pollIntervalMs: opts.pollIntervalMs,
       auth: opts.auth,
     });
   }
@@ -65,11 +69,5 @@ export function createSource(opts: SourceOptions): Source {
     return new DirectorySource({ root, label: label(local.dir, null, subdir), settleMs: opts.settleMs });
   }
   const where = local.kind === 'worktree' ? local.dir : local.gitdir;
-  return new LocalGitSource({
-    gitdir: local.gitdir,
-    target,
-    subdir,
-    label: label(where, target, subdir),
-    pollIntervalMs: opts.pollIntervalMs,
-  });
+  return new LocalGitSource({ ...gitOptions(where), gitdir: local.gitdir });
 }

@@ -1,25 +1,16 @@
 import { open, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitFor } from '@plexus/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSource, DirectorySource, hashFiles, type Source, SourceError } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { createSource, DirectorySource, hashFiles, SourceError } from '../src/index.ts';
+import { cleanupsAfterEach } from './helpers/cleanups.ts';
 import { collect, content, paths } from './helpers/collect.ts';
 import { removeDir, tempDir, writeFiles } from './helpers/git-cli.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('plain directory (dev mode)', () => {
-  const cleanups: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  const track = (source: Source, dir: string) => {
-    cleanups.push(async () => {
-      await source.stop();
-      removeDir(dir);
-    });
-    return source;
-  };
+  const { defer, track } = cleanupsAfterEach();
 
   it('delivers the tree, then edits, additions and deletions; the id hashes the (path, content) list', async () => {
     const dir = tempDir('dir');
@@ -116,7 +107,7 @@ describe('plain directory (dev mode)', () => {
 
   it('refuses a git ref for a plain directory and a missing subdirectory', () => {
     const dir = tempDir('bad');
-    cleanups.push(() => removeDir(dir));
+    defer(() => removeDir(dir));
     expect(() => createSource({ repo: dir, branch: 'main' })).toThrow(SourceError);
     expect(() => createSource({ repo: dir, path: 'missing' })).toThrow(/missing/);
     expect(() => createSource({ repo: join(dir, 'nope') })).toThrow(/not a directory/);

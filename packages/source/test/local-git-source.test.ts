@@ -1,25 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '@plexus/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSource, LocalGitSource, type Source, SourceError } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { createSource, LocalGitSource, SourceError } from '../src/index.ts';
+import { cleanupsAfterEach } from './helpers/cleanups.ts';
 import { collect, content, paths } from './helpers/collect.ts';
-import { git, removeDir, tempDir, WorkTree } from './helpers/git-cli.ts';
+import { git, tempDir, WorkTree } from './helpers/git-cli.ts';
 
 const MESH = 'apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata:\n  name: m\n';
 
 describe('local git work tree', () => {
-  const cleanups: Array<() => Promise<void> | void> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  const track = (source: Source, ...dirs: string[]) => {
-    cleanups.push(async () => {
-      await source.stop();
-      for (const d of dirs) removeDir(d);
-    });
-    return source;
-  };
+  const { track } = cleanupsAfterEach();
 
   it('delivers the committed HEAD first, then each new commit as soon as the ref moves', async () => {
     const repo = WorkTree.create();

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { waitFor } from '@plexus/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSource,
   createWebhookHandler,
@@ -11,6 +11,7 @@ import {
   type Source,
   SourceError,
 } from '../src/index.ts';
+import { cleanupsAfterEach } from './helpers/cleanups.ts';
 import { collect, content, paths } from './helpers/collect.ts';
 import { git, removeDir, tempDir, WorkTree } from './helpers/git-cli.ts';
 import { type GitHttpServer, startGitHttpServer } from './helpers/git-http-server.ts';
@@ -23,7 +24,7 @@ describe('remote repository over HTTP (git http-backend)', () => {
   let server: GitHttpServer;
   let work: WorkTree;
   let bare: string;
-  const cleanups: Array<() => Promise<void> | void> = [];
+  const { defer, track } = cleanupsAfterEach();
 
   beforeAll(async () => {
     root = tempDir('http-root');
@@ -44,9 +45,6 @@ describe('remote repository over HTTP (git http-backend)', () => {
     removeDir(root);
     removeDir(work.dir);
   });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
 
   const remote = (opts: Partial<Parameters<typeof createSource>[0]> = {}): Source => {
     const cacheDir = opts.cacheDir ?? tempDir('cache');
@@ -57,11 +55,7 @@ describe('remote repository over HTTP (git http-backend)', () => {
       ...opts,
       cacheDir,
     });
-    cleanups.push(async () => {
-      await source.stop();
-      removeDir(cacheDir);
-    });
-    return source;
+    return track(source, cacheDir);
   };
   const push = (files: Record<string, string | null>, ...flags: string[]) => {
     const sha = work.commit(files);
@@ -133,7 +127,7 @@ describe('remote repository over HTTP (git http-backend)', () => {
 
   it('reads the token from a file; a wrong or missing token is a clear error that never shows the token', async () => {
     const dir = tempDir('token');
-    cleanups.push(() => removeDir(dir));
+    defer(() => removeDir(dir));
     const file = join(dir, 'token');
     writeFileSync(file, `${TOKEN}\n`);
     const fromFile = await collect(remote({ auth: { tokenFile: file } }));
@@ -183,7 +177,7 @@ describe('remote repository over HTTP (git http-backend)', () => {
       createWebhookHandler({ secret, onTrigger: () => void source.refresh?.() }),
     );
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
-    cleanups.push(() => new Promise<void>((r) => hook.close(() => r())));
+    defer(() => new Promise<void>((r) => hook.close(() => r())));
     const address = hook.address();
     const hookUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
 
@@ -227,18 +221,17 @@ describe('remote repository over HTTP (git http-backend)', () => {
     const foreign = tempDir('foreign');
     git(foreign, 'init', '-q', '--bare');
     const refused = await collect(remote({ cacheDir: foreign }));
-    cleanups.push(() => removeDir(foreign));
+    defer(() => removeDir(foreign));
     expect(refused.errors[0].code).toBe('config');
     expect(existsSync(join(foreign, 'HEAD'))).toBe(true);
   });
 
   it('reports an unreachable server through onError and keeps retrying', async () => {
     const cacheDir = tempDir('cache');
-    const source = createSource({ repo: 'http://127.0.0.1:1/specs.git', pollIntervalMs: 20, cacheDir });
-    cleanups.push(async () => {
-      await source.stop();
-      removeDir(cacheDir);
-    });
+    const source = track(
+      createSource({ repo: 'http://127.0.0.1:1/specs.git', pollIntervalMs: 20, cacheDir }),
+      cacheDir,
+    );
     const seen = await collect(source);
     expect(seen.revs).toEqual([]);
     expect(seen.errors[0].code).toBe('network');

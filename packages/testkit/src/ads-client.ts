@@ -88,13 +88,16 @@ export interface StreamEnd {
   details: string;
 }
 
-function decodeAny(
-  any: { type_url: string; value: Uint8Array },
-  bytes: Uint8Array,
-  decode = true,
-): DecodedResource {
-  if (!decode) return { typeUrl: any.type_url, name: '', value: {}, bytes };
+interface AnyMessage {
+  type_url: string;
+  value: Uint8Array;
+}
+
+/** A received resource: decoded, with the Any's bytes; with `decode` off only its type and value bytes. */
+function decodeAny(any: AnyMessage, decode: boolean): DecodedResource {
+  if (!decode) return { typeUrl: any.type_url, name: '', value: {}, bytes: any.value };
   const r = protoRoot();
+  const bytes = r.lookupType('google.protobuf.Any').encode(any).finish();
   const typeName = any.type_url.slice(any.type_url.lastIndexOf('/') + 1);
   const T = r.lookupType(typeName);
   const value = T.toObject(T.decode(any.value), { longs: String, enums: String, defaults: false }) as Record<
@@ -103,6 +106,12 @@ function decodeAny(
   >;
   const name = String(value.name ?? value.cluster_name ?? '');
   return { typeUrl: any.type_url, name, value, bytes };
+}
+
+/** Decodes a response of protobuf type `typeName` and hands the message to `toResponse`. */
+function responseDecoder<M, Res>(typeName: string, toResponse: (m: M) => Res): (b: Buffer) => Res {
+  const T = protoRoot().lookupType(typeName);
+  return (b) => toResponse(T.decode(b) as unknown as M);
 }
 
 /** A queue of received messages with awaitable next(). */
@@ -200,7 +209,7 @@ export class AdsClient {
   }
 }
 
-abstract class AdsStreamBase<Req extends object, Res> {
+abstract class AdsStreamBase<Req extends object, Res extends { typeUrl: string }> {
   protected readonly call: ClientDuplexStream<Req, Res>;
   protected readonly inbox = new Inbox<Res>();
   private sentNode = false;
@@ -250,6 +259,15 @@ abstract class AdsStreamBase<Req extends object, Res> {
     return this.inbox.next(timeoutMs, 'response');
   }
 
+  /** Next response of a given type (others are dropped). */
+  async nextOf(typeUrl: string, timeoutMs = 10_000): Promise<Res> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await this.next(Math.max(1, deadline - Date.now()));
+      if (r.typeUrl === typeUrl) return r;
+    }
+  }
+
   /** Resolves true if a response arrived within `ms` (and leaves it queued). */
   async receivesWithin(ms: number): Promise<boolean> {
     if (this.inbox.pending() > 0) return true;
@@ -290,30 +308,26 @@ export interface SotwRequestInit {
   withNode?: boolean;
 }
 
+interface DiscoveryResponseMessage {
+  version_info: string;
+  type_url: string;
+  nonce: string;
+  resources: AnyMessage[];
+}
+
 export class SotwAdsStream extends AdsStreamBase<object, SotwResponse> {
   constructor(client: GrpcClient, node: AdsNodeInit, decode = true) {
-    const r = protoRoot();
-    const Res = r.lookupType('envoy.service.discovery.v3.DiscoveryResponse');
     super(
       client,
       'StreamAggregatedResources',
       'envoy.service.discovery.v3.DiscoveryRequest',
-      (b) => {
-        const m = Res.decode(b) as unknown as {
-          version_info: string;
-          type_url: string;
-          nonce: string;
-          resources: { type_url: string; value: Uint8Array }[];
-        };
-        const Any = r.lookupType('google.protobuf.Any');
-        return {
-          versionInfo: m.version_info,
-          typeUrl: m.type_url,
-          nonce: m.nonce,
-          resources: m.resources.map((a) => decodeAny(a, decode ? Any.encode(a).finish() : a.value, decode)),
-          receivedAt: Date.now(),
-        };
-      },
+      responseDecoder('envoy.service.discovery.v3.DiscoveryResponse', (m: DiscoveryResponseMessage) => ({
+        versionInfo: m.version_info,
+        typeUrl: m.type_url,
+        nonce: m.nonce,
+        resources: m.resources.map((a) => decodeAny(a, decode)),
+        receivedAt: Date.now(),
+      })),
       node,
     );
   }
@@ -344,15 +358,6 @@ export class SotwAdsStream extends AdsStreamBase<object, SotwResponse> {
       error: message,
     });
   }
-
-  /** Next response of a given type (others are dropped). */
-  async nextOf(typeUrl: string, timeoutMs = 10_000): Promise<SotwResponse> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const r = await this.next(Math.max(1, deadline - Date.now()));
-      if (r.typeUrl === typeUrl) return r;
-    }
-  }
 }
 
 export interface DeltaRequestInit {
@@ -364,42 +369,36 @@ export interface DeltaRequestInit {
   error?: string;
 }
 
+interface DeltaDiscoveryResponseMessage {
+  system_version_info: string;
+  type_url: string;
+  nonce: string;
+  removed_resources: string[];
+  resources: { name: string; version: string; resource: AnyMessage; ttl?: unknown }[];
+}
+
 export class DeltaAdsStream extends AdsStreamBase<object, DeltaResponse> {
   constructor(client: GrpcClient, node: AdsNodeInit, decode = true) {
-    const r = protoRoot();
-    const Res = r.lookupType('envoy.service.discovery.v3.DeltaDiscoveryResponse');
     super(
       client,
       'DeltaAggregatedResources',
       'envoy.service.discovery.v3.DeltaDiscoveryRequest',
-      (b) => {
-        const m = Res.decode(b) as unknown as {
-          system_version_info: string;
-          type_url: string;
-          nonce: string;
-          removed_resources: string[];
-          resources: {
-            name: string;
-            version: string;
-            resource: { type_url: string; value: Uint8Array };
-            ttl?: unknown;
-          }[];
-        };
-        const Any = r.lookupType('google.protobuf.Any');
-        return {
+      responseDecoder(
+        'envoy.service.discovery.v3.DeltaDiscoveryResponse',
+        (m: DeltaDiscoveryResponseMessage) => ({
           systemVersionInfo: m.system_version_info,
           typeUrl: m.type_url,
           nonce: m.nonce,
           removed: m.removed_resources,
           resources: m.resources.map((x) => ({
-            ...decodeAny(x.resource, decode ? Any.encode(x.resource).finish() : x.resource.value, decode),
+            ...decodeAny(x.resource, decode),
             name: x.name,
             version: x.version,
             ttl: x.ttl ?? undefined,
           })),
           receivedAt: Date.now(),
-        };
-      },
+        }),
+      ),
       node,
     );
   }
@@ -422,13 +421,5 @@ export class DeltaAdsStream extends AdsStreamBase<object, DeltaResponse> {
 
   nack(res: DeltaResponse, message: string): void {
     this.request({ typeUrl: res.typeUrl, nonce: res.nonce, error: message });
-  }
-
-  async nextOf(typeUrl: string, timeoutMs = 10_000): Promise<DeltaResponse> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const r = await this.next(Math.max(1, deadline - Date.now()));
-      if (r.typeUrl === typeUrl) return r;
-    }
   }
 }

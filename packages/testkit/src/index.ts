@@ -5,6 +5,7 @@ export * from './git.ts';
 export * from './grpc-echo.ts';
 export * from './moto.ts';
 export * from './moto-discovery-settings.ts';
+export * from './moto-with-proxy.ts';
 export * from './paths.ts';
 export * from './ports.ts';
 export * from './processes.ts';

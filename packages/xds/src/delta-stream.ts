@@ -1,7 +1,6 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import { TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
-import { AdsStream, entriesForClient } from './stream-base.ts';
+import { AdsStream, entriesForClient, type TypeState } from './stream-base.ts';
 import type { ProxySnapshot } from './types.ts';
 import { versionOf } from './versions.ts';
 import { encodeDeltaResponse } from './wire.ts';
@@ -19,11 +18,15 @@ export interface DeltaRequest {
 const ABSENT = '';
 const MAX_OUTSTANDING = 16;
 
-interface DeltaTypeState {
+interface DeltaTypeState extends TypeState {
   wildcard: boolean;
   names: Set<string>;
   /** What the client has: name → resource version (from our sends or initial_resource_versions). */
   clientHas: Map<string, string>;
+  /** Counts changes to `wildcard`, `names` and `clientHas`, which are changed in place; keys `inSync`. */
+  changes: number;
+  /** Whether diff() found nothing to send or remove, for this entries map and `changes` (see settled()). */
+  inSync?: { all: ReadonlyMap<string, ResourceEntry>; changes: number; value: boolean };
   /** Last entry sent per name (for CSDS). */
   sentEntries: Map<string, ResourceEntry>;
   /** nonce → system version and names of responses not yet ACKed/NACKed, and whether they add names. */
@@ -34,34 +37,24 @@ interface DeltaTypeState {
 }
 
 /** Incremental ADS: only what changed, deletions in removed_resources. */
-export class DeltaStream extends AdsStream<DeltaRequest> {
-  private readonly types = new Map<string, DeltaTypeState>();
-
-  requestedTypes(): string[] {
-    return [...this.types.keys()];
-  }
-
+export class DeltaStream extends AdsStream<DeltaRequest, DeltaTypeState> {
   onRequest(req: DeltaRequest): void {
     const typeUrl = req.type_url;
-    if (!typeUrl) {
-      this.fail(GrpcStatus.INVALID_ARGUMENT, 'DeltaDiscoveryRequest.type_url is empty');
-      return;
-    }
-    let st = this.types.get(typeUrl);
-    const first = !st;
     const subscribe = req.resource_names_subscribe ?? [];
-    if (!st) {
-      st = {
-        wildcard: subscribe.length === 0,
-        names: new Set(),
-        clientHas: new Map(Object.entries(req.initial_resource_versions ?? {})),
-        sentEntries: new Map(),
-        outstanding: new Map(),
-        rejected: new Set(),
-        needInitial: true,
-      };
-      this.types.set(typeUrl, st);
-    }
+    const state = this.stateFor(typeUrl, 'DeltaDiscoveryRequest', () => ({
+      wildcard: subscribe.length === 0,
+      names: new Set(),
+      clientHas: new Map(Object.entries(req.initial_resource_versions ?? {})),
+      changes: 0,
+      sentEntries: new Map(),
+      outstanding: new Map(),
+      rejected: new Set(),
+      needInitial: true,
+    }));
+    if (!state) return;
+    const { st, first } = state;
+    const unsubscribe = req.resource_names_unsubscribe ?? [];
+    if (subscribe.length > 0 || unsubscribe.length > 0) st.changes++;
     // subscription changes apply whatever the nonce says (obligation 21)
     for (const n of subscribe) {
       if (n === '*') st.wildcard = true;
@@ -70,7 +63,7 @@ export class DeltaStream extends AdsStream<DeltaRequest> {
         if (!first) st.clientHas.delete(n); // a re-subscribe gets the resource again (obligation 23)
       }
     }
-    for (const n of req.resource_names_unsubscribe ?? []) {
+    for (const n of unsubscribe) {
       if (n === '*') st.wildcard = false;
       else {
         // names the client never had: nothing to do (obligation 25)
@@ -98,17 +91,23 @@ export class DeltaStream extends AdsStream<DeltaRequest> {
     return false;
   }
 
+  /**
+   * Called for every stream on every ACK, so the diff is not redone while neither the snapshot's map nor what
+   * the client has and wants changed: the snapshot's maps are never changed in place, and `changes` counts
+   * every change to the rest of what diff() reads.
+   */
   settled(typeUrl: string): boolean {
     const st = this.types.get(typeUrl);
     if (!st) return true;
     const snap = this.ctx.snapshot(this.proxyKey);
     if (!snap || st.outstanding.size > 0 || st.needInitial) return false;
+    const all = entriesForClient(snap, typeUrl, this.node);
+    const m = st.inSync;
+    if (m && m.all === all && m.changes === st.changes) return m.value;
     const d = this.diff(snap, typeUrl, st, false);
-    return d.send.length === 0 && d.removed.length === 0;
-  }
-
-  sentEntries(typeUrl: string): Iterable<ResourceEntry> {
-    return this.types.get(typeUrl)?.sentEntries.values() ?? [];
+    const value = d.send.length === 0 && d.removed.length === 0;
+    st.inSync = { all, changes: st.changes, value };
+    return value;
   }
 
   private diff(
@@ -154,6 +153,7 @@ export class DeltaStream extends AdsStream<DeltaRequest> {
         else st.clientHas.delete(n);
         st.sentEntries.delete(n);
       }
+      st.changes++;
       const systemVersion = versionOf(st.sentEntries.values());
       const nonce = this.nextNonce();
       this.write(

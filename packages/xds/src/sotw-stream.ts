@@ -1,7 +1,6 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import { FULL_STATE_TYPES, TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
-import { AdsStream, entriesForClient } from './stream-base.ts';
+import { AdsStream, entriesForClient, type TypeState } from './stream-base.ts';
 import type { ProxySnapshot } from './types.ts';
 import { versionOf, versionOfAll } from './versions.ts';
 import { encodeSotwResponse } from './wire.ts';
@@ -14,7 +13,7 @@ export interface SotwRequest {
   error_detail?: { code?: number; message?: string } | null;
 }
 
-interface SotwTypeState {
+interface SotwTypeState extends TypeState {
   /** Explicit "*" or the legacy empty first request (obligation 19). */
   wildcard: boolean;
   legacyWildcard: boolean;
@@ -38,36 +37,24 @@ interface Desired {
 }
 
 /** State-of-the-world ADS: one response per type holds the whole (LDS/CDS) or named (RDS/EDS) set. */
-export class SotwStream extends AdsStream<SotwRequest> {
-  private readonly types = new Map<string, SotwTypeState>();
+export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
   /** A cluster response went out; the endpoint request that follows gets an answer (obligation 13). */
   private edsOwed = false;
 
-  requestedTypes(): string[] {
-    return [...this.types.keys()];
-  }
-
   onRequest(req: SotwRequest): void {
     const typeUrl = req.type_url;
-    if (!typeUrl) {
-      this.fail(GrpcStatus.INVALID_ARGUMENT, 'DiscoveryRequest.type_url is empty');
-      return;
-    }
-    let st = this.types.get(typeUrl);
-    const first = !st;
-    if (st && req.response_nonce && req.response_nonce !== st.sentNonce) return; // stale (obligation 17)
-    if (!st) {
-      st = {
-        wildcard: false,
-        legacyWildcard: false,
-        names: new Set(),
-        sentEntries: new Map(),
-        inFlight: false,
-        inFlightAdds: false,
-        force: false,
-      };
-      this.types.set(typeUrl, st);
-    }
+    const state = this.stateFor(typeUrl, 'DiscoveryRequest', () => ({
+      wildcard: false,
+      legacyWildcard: false,
+      names: new Set(),
+      sentEntries: new Map(),
+      inFlight: false,
+      inFlightAdds: false,
+      force: false,
+    }));
+    if (!state) return;
+    const { st, first } = state;
+    if (!first && req.response_nonce && req.response_nonce !== st.sentNonce) return; // stale (obligation 17)
     if (!first && req.response_nonce && st.sentVersion !== undefined) {
       st.inFlight = false;
       if (req.error_detail) {
@@ -111,10 +98,6 @@ export class SotwStream extends AdsStream<SotwRequest> {
     const snap = this.ctx.snapshot(this.proxyKey);
     if (!snap || st.inFlight) return false;
     return st.sentVersion === this.desired(snap, typeUrl, st, false).version;
-  }
-
-  sentEntries(typeUrl: string): Iterable<ResourceEntry> {
-    return this.types.get(typeUrl)?.sentEntries.values() ?? [];
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { status as GrpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
 import { PUSH_ORDER, TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
 import type { AckEvent, NackEvent, NackRecord, ProxySnapshot, ProxyStatus, XdsNode } from './types.ts';
@@ -12,6 +12,12 @@ export interface StreamContext {
   maxQueued: number;
 }
 
+/** What the per-type state of either variant holds at least. */
+export interface TypeState {
+  /** The resources the client was last sent (for CSDS). */
+  sentEntries: ReadonlyMap<string, ResourceEntry>;
+}
+
 let nextStreamId = 1;
 
 /**
@@ -19,7 +25,7 @@ let nextStreamId = 1;
  * more than `maxQueued` responses. Pending changes are not queued as messages: each flush recomputes what
  * the client lacks from the current snapshot, so a slow client costs one bounded set of buffers.
  */
-export abstract class AdsStream<Req> {
+export abstract class AdsStream<Req, S extends TypeState = TypeState> {
   readonly id = nextStreamId++;
   readonly connectedAt = Date.now();
   connected = true;
@@ -30,6 +36,8 @@ export abstract class AdsStream<Req> {
   private writesInFlight = 0;
   private responses = 0;
   private flushPending = false;
+  /** Per type the client has asked for, in the order it first asked. */
+  protected readonly types = new Map<string, S>();
 
   readonly variant: 'sotw' | 'delta';
   readonly node: XdsNode;
@@ -53,12 +61,38 @@ export abstract class AdsStream<Req> {
   abstract onRequest(req: Req): void;
   /** Sends whatever the client lacks, in make-before-break order, as far as the write budget allows. */
   protected abstract flushNow(snapshot: ProxySnapshot): void;
-  /** The types this stream has asked for. */
-  abstract requestedTypes(): string[];
   /** True when the client has been sent, and has answered, everything of this type it should have. */
   abstract settled(typeUrl: string): boolean;
+
+  /** The types this stream has asked for. */
+  requestedTypes(): string[] {
+    return [...this.types.keys()];
+  }
+
   /** The resources the client was last sent of a type (for CSDS). */
-  abstract sentEntries(typeUrl: string): Iterable<ResourceEntry>;
+  sentEntries(typeUrl: string): Iterable<ResourceEntry> {
+    return this.types.get(typeUrl)?.sentEntries.values() ?? [];
+  }
+
+  /**
+   * The state of a request's type, made by `create` on the type's first request. A request without a type
+   * fails the stream with INVALID_ARGUMENT naming the request message (`requestMessage`) and gets undefined.
+   */
+  protected stateFor(
+    typeUrl: string,
+    requestMessage: string,
+    create: () => S,
+  ): { st: S; first: boolean } | undefined {
+    if (!typeUrl) {
+      this.fail(GrpcStatus.INVALID_ARGUMENT, `${requestMessage}.type_url is empty`);
+      return undefined;
+    }
+    const known = this.types.get(typeUrl);
+    if (known) return { st: known, first: false };
+    const st = create();
+    this.types.set(typeUrl, st);
+    return { st, first: true };
+  }
 
   /** Coalesces many changes in one tick into one pass. */
   scheduleFlush(): void {

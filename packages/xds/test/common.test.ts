@@ -38,9 +38,12 @@ describe('both variants', () => {
     const end = await s.ended();
     expect(end.code).toBe(GrpcStatus.INVALID_ARGUMENT);
     expect(end.details).toMatch(/type_url/);
+    expect(end.details).toBe('DiscoveryRequest.type_url is empty');
     const d = h.client().delta({ id: NODE });
     d.request({ typeUrl: '' });
-    expect((await d.ended()).code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    const dEnd = await d.ended();
+    expect(dEnd.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    expect(dEnd.details).toBe('DeltaDiscoveryRequest.type_url is empty');
   });
 
   it('obligation 4: an unknown node gets NOT_FOUND naming it, a missing node INVALID_ARGUMENT, and a count', async () => {

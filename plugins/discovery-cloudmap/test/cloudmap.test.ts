@@ -7,39 +7,22 @@ import {
   ServiceDiscoveryClient,
   UpdateInstanceCustomHealthStatusCommand,
 } from '@aws-sdk/client-servicediscovery';
-import type { DiscoverySettings } from '@plexus/plugin-api';
 import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@plexus/plugin-api/testing';
-import {
-  type FaultProxy,
-  jsonThrottle,
-  type MotoServer,
-  motoDiscoverySettings,
-  startFaultProxy,
-  startMoto,
-  waitFor,
-} from '@plexus/testkit';
+import { jsonThrottle, type MotoWithProxy, startMotoWithProxy, waitFor } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import cloudMapModule, { cloudMapDiscoveryPlugin, validateCloudMapConfig } from '../src/index.ts';
 
-let moto: MotoServer;
-let proxy: FaultProxy;
+let aws: MotoWithProxy;
 let sd: ServiceDiscoveryClient;
 let serviceId: string;
-
-const settingsFor = (endpoint: string): DiscoverySettings => motoDiscoverySettings(moto, endpoint);
 
 async function register(id: string, attrs: Record<string, string>) {
   await sd.send(new RegisterInstanceCommand({ ServiceId: serviceId, InstanceId: id, Attributes: attrs }));
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint);
-  sd = new ServiceDiscoveryClient({
-    endpoint: moto.endpoint,
-    region: moto.region,
-    credentials: moto.credentials,
-  });
+  aws = await startMotoWithProxy();
+  sd = new ServiceDiscoveryClient(aws.clientConfig);
   await sd.send(new CreateHttpNamespaceCommand({ Name: 'colorapp.local' }));
   const ns = await sd.send(new ListNamespacesCommand({}));
   const nsId = ns.Namespaces?.find((n) => n.Name === 'colorapp.local')?.Id;
@@ -61,10 +44,7 @@ beforeAll(async () => {
   await register('red-3', { AWS_INSTANCE_IPV6: 'fd00::3', AWS_INSTANCE_PORT: '9082', version: 'v2' });
 });
 
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
-});
+afterAll(() => aws?.stop());
 
 const base = { namespaceName: 'colorapp.local', serviceName: 'colorteller' };
 
@@ -73,7 +53,7 @@ describe('cloudmap plugin against moto (real SDK)', () => {
     const h = startPluginHarness(
       cloudMapModule,
       { key: 'awsCloudMap', config: base, listenerPorts: [8080] },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       const eps = await h.nextUpdate();
@@ -98,7 +78,7 @@ describe('cloudmap plugin against moto (real SDK)', () => {
         key: 'awsCloudMap',
         config: { ...base, attributes: [{ key: 'version', value: 'v2' }], ipPreference: 'IPv6_ONLY' },
       },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       const eps = await h.nextUpdate();
@@ -112,7 +92,7 @@ describe('cloudmap plugin against moto (real SDK)', () => {
     const h = startPluginHarness(
       cloudMapModule,
       { key: 'awsCloudMap', config: { ...base, attributes: [{ key: 'version', value: 'v1' }] } },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       await h.waitForUpdate((e) => e.length === 1);
@@ -147,7 +127,7 @@ describe('cloudmap plugin against moto (real SDK)', () => {
     const h = startPluginHarness(
       cloudMapModule,
       { key: 'awsCloudMap', config: { ...base, serviceName: 'nope' } },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       const err = await h.nextError();
@@ -160,7 +140,7 @@ describe('cloudmap plugin against moto (real SDK)', () => {
   it('proxy-injected ThrottlingException: the manager keeps the last endpoints stale, then recovers', () =>
     checkStaleThenRecovery({
       plugin: cloudMapDiscoveryPlugin,
-      settings: settingsFor(proxy.endpoint),
+      settings: aws.proxiedSettings(),
       node: testVirtualNode({
         mesh: 'colorapp',
         name: 'colorteller-v2',
@@ -170,15 +150,15 @@ describe('cloudmap plugin against moto (real SDK)', () => {
         file: 'x.yaml',
       }),
       fail: () =>
-        proxy.setFault((r) =>
+        aws.proxy.setFault((r) =>
           r.action === 'DiscoverInstances' ? jsonThrottle('ThrottlingException') : undefined,
         ),
-      heal: () => proxy.setFault(() => undefined),
+      heal: () => aws.proxy.setFault(() => undefined),
       onFirst: (first) => expect(first.endpoints.map((e) => e.address)).toEqual(['10.0.0.2', 'fd00::3']),
       whileStale: async (stale, first, m) => {
         expect(stale).toMatchObject({ stale: true, endpoints: first.endpoints });
-        const throttled = proxy.requests.length;
-        await waitFor(() => proxy.requests.length >= throttled + 3, { what: 'retries while throttled' });
+        const throttled = aws.proxy.requests.length;
+        await waitFor(() => aws.proxy.requests.length >= throttled + 3, { what: 'retries while throttled' });
         expect(m.status()[0].failures).toBeGreaterThanOrEqual(1);
         await register('red-5', { AWS_INSTANCE_IPV4: '10.0.0.5', version: 'v2' });
       },

@@ -6,26 +6,14 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import type { DiscoverySettings } from '@plexus/plugin-api';
 import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@plexus/plugin-api/testing';
-import {
-  ec2Throttle,
-  type FaultProxy,
-  type MotoServer,
-  motoDiscoverySettings,
-  startFaultProxy,
-  startMoto,
-} from '@plexus/testkit';
+import { ec2Throttle, type MotoWithProxy, startMotoWithProxy } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ec2Module, { ec2DiscoveryPlugin, validateEc2Config } from '../src/index.ts';
 
-let moto: MotoServer;
-let proxy: FaultProxy;
+let aws: MotoWithProxy;
 let ec2: EC2Client;
 const byName = new Map<string, Instance>();
-
-const settingsFor = (endpoint: string, extra: DiscoverySettings = {}): DiscoverySettings =>
-  motoDiscoverySettings(moto, endpoint, extra);
 
 async function launch(name: string, zone: string, tags: Record<string, string>): Promise<Instance> {
   const out = await ec2.send(
@@ -51,9 +39,8 @@ async function launch(name: string, zone: string, tags: Record<string, string>):
 const ipOf = (name: string) => byName.get(name)?.PrivateIpAddress as string;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startFaultProxy(moto.endpoint);
-  ec2 = new EC2Client({ endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials });
+  aws = await startMotoWithProxy();
+  ec2 = new EC2Client(aws.clientConfig);
   await Promise.all([
     launch('red-a', 'us-east-1a', { app: 'colorteller', color: 'red' }),
     launch('red-b', 'us-east-1b', { app: 'colorteller', color: 'red' }),
@@ -63,17 +50,14 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
-});
+afterAll(() => aws?.stop());
 
 describe('ec2 plugin against moto (real SDK)', () => {
   it('selects running instances by tags; port from the listener, zone from placement', async () => {
     const h = startPluginHarness(
       ec2Module,
       { key: 'ec2', config: { tags: { app: 'colorteller', color: 'red' } }, listenerPorts: [9080] },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       const eps = await h.nextUpdate();
@@ -99,7 +83,7 @@ describe('ec2 plugin against moto (real SDK)', () => {
           port: 7000,
         },
       },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       const eps = await h.nextUpdate();
@@ -115,13 +99,13 @@ describe('ec2 plugin against moto (real SDK)', () => {
     const h = startPluginHarness(
       ec2Module,
       { key: 'ec2', config: { tags: { app: 'fleet' } } },
-      { settings: settingsFor(proxy.endpoint, { plugins: { ec2: { pageSize: 5 } } }) },
+      { settings: aws.proxiedSettings({ plugins: { ec2: { pageSize: 5 } } }) },
     );
     try {
-      const before = proxy.requests.filter((r) => r.action === 'DescribeInstances').length;
+      const before = aws.proxy.requests.filter((r) => r.action === 'DescribeInstances').length;
       const eps = await h.nextUpdate();
       expect(eps).toHaveLength(6);
-      expect(proxy.requests.filter((r) => r.action === 'DescribeInstances').length - before).toBe(2);
+      expect(aws.proxy.requests.filter((r) => r.action === 'DescribeInstances').length - before).toBe(2);
     } finally {
       h.stop();
     }
@@ -131,7 +115,7 @@ describe('ec2 plugin against moto (real SDK)', () => {
     const h = startPluginHarness(
       ec2Module,
       { key: 'ec2', config: { tags: { app: 'colorteller', color: '*' } } },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       await h.waitForUpdate((e) => e.length === 3);
@@ -156,7 +140,7 @@ describe('ec2 plugin against moto (real SDK)', () => {
   it('proxy-injected RequestLimitExceeded: last endpoints stay (stale), recovery resumes updates', () =>
     checkStaleThenRecovery({
       plugin: ec2DiscoveryPlugin,
-      settings: settingsFor(proxy.endpoint),
+      settings: aws.proxiedSettings(),
       node: testVirtualNode({
         mesh: 'm',
         name: 'gateway',
@@ -165,8 +149,8 @@ describe('ec2 plugin against moto (real SDK)', () => {
         serviceDiscovery: { ec2: { tags: { app: 'gateway' } } },
         file: 'g.yaml',
       }),
-      fail: () => proxy.setFault((r) => (r.action === 'DescribeInstances' ? ec2Throttle() : undefined)),
-      heal: () => proxy.setFault(() => undefined),
+      fail: () => aws.proxy.setFault((r) => (r.action === 'DescribeInstances' ? ec2Throttle() : undefined)),
+      heal: () => aws.proxy.setFault(() => undefined),
       onFirst: (first) =>
         expect(first.endpoints).toEqual([expect.objectContaining({ address: ipOf('other'), port: 8443 })]),
       whileStale: async (stale, first, m) => {

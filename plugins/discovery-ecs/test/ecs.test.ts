@@ -4,22 +4,14 @@ import {
   StopTaskCommand,
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
-import type { DiscoverySettings } from '@plexus/plugin-api';
 import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@plexus/plugin-api/testing';
-import {
-  type FaultProxy,
-  jsonThrottle,
-  type MotoServer,
-  motoDiscoverySettings,
-  startFaultProxy,
-  startMoto,
-} from '@plexus/testkit';
+import { jsonThrottle, type MotoWithProxy, startMotoWithProxy } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ecsModule, { ecsDiscoveryPlugin } from '../src/index.ts';
+import { editDescribedTasks } from './describe-tasks-fault.ts';
 import { EcsFixture } from './moto-ecs.ts';
 
-let moto: MotoServer;
-let proxy: FaultProxy;
+let aws: MotoWithProxy;
 let fx: EcsFixture;
 const hosts: Array<{ instance: Instance; arn: string }> = [];
 let bridgeTasks: string[] = [];
@@ -27,16 +19,9 @@ let vpcTasks: string[] = [];
 
 const CLUSTER = 'colorapp';
 
-const settingsFor = (endpoint: string): DiscoverySettings => motoDiscoverySettings(moto, endpoint);
-
 beforeAll(async () => {
-  moto = await startMoto();
-  // moto advances a task one state per DescribeTasks by default; keep tasks RUNNING unless a test stops them
-  await moto.setTransition('ecs::task', { progression: 'manual', times: 1_000_000_000 });
-  proxy = await startFaultProxy(moto.endpoint);
-  fx = new EcsFixture(moto);
-  await fx.network();
-  await fx.cluster(CLUSTER);
+  aws = await startMotoWithProxy();
+  fx = await EcsFixture.start(aws.moto, CLUSTER);
   hosts.push(await fx.containerInstance(CLUSTER, 'us-east-1a'));
   hosts.push(await fx.containerInstance(CLUSTER, 'us-east-1b'));
   const bridge = await fx.taskDefinition('colorteller-bridge', 'bridge', [
@@ -63,10 +48,7 @@ beforeAll(async () => {
   vpcTasks = await fx.runTasks(CLUSTER, vpc, 2, { awsvpc: true });
 });
 
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
-});
+afterAll(() => aws?.stop());
 
 const ipOf = (i: number) => hosts[i].instance.PrivateIpAddress as string;
 
@@ -76,7 +58,7 @@ describe('ecs plugin against moto (real SDK)', () => {
     const h = startPluginHarness(
       ecsModule,
       { key: 'ecs', config: { cluster: CLUSTER, service: 'colorteller' }, listenerPorts: [8080] },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       const eps = await h.nextUpdate();
@@ -98,7 +80,7 @@ describe('ecs plugin against moto (real SDK)', () => {
     const h = startPluginHarness(
       ecsModule,
       { key: 'ecs', config: { cluster: CLUSTER, family: 'colorteller-host' }, listenerPorts: [9090] },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       const eps = await h.nextUpdate();
@@ -118,7 +100,7 @@ describe('ecs plugin against moto (real SDK)', () => {
         config: { cluster: CLUSTER, family: 'colorteller-vpc', containerName: 'app' },
         listenerPorts: [8080],
       },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       const eps = await h.nextUpdate();
@@ -139,7 +121,7 @@ describe('ecs plugin against moto (real SDK)', () => {
     const h = startPluginHarness(
       ecsModule,
       { key: 'ecs', config: { cluster: CLUSTER, service: 'colorteller' }, listenerPorts: [8080] },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       await h.waitForUpdate((e) => e.length === 2 && e.every((x) => x.health === 'healthy'));
@@ -168,33 +150,23 @@ describe('ecs plugin against moto (real SDK)', () => {
 
   it('proxy-injected lastStatus DEACTIVATING / desiredStatus STOPPED (moto keeps tasks RUNNING): draining', async () => {
     const [first, second] = bridgeTasks;
-    proxy.setFault((r) =>
-      r.action === 'DescribeTasks'
-        ? {
-            rewrite: (body) => {
-              const doc = JSON.parse(body) as {
-                tasks: Array<{ taskArn: string; lastStatus: string; desiredStatus: string }>;
-              };
-              for (const t of doc.tasks) {
-                if (t.taskArn === first) t.lastStatus = 'DEACTIVATING';
-                if (t.taskArn === second) t.desiredStatus = 'STOPPED';
-              }
-              return JSON.stringify(doc);
-            },
-          }
-        : undefined,
+    aws.proxy.setFault(
+      editDescribedTasks((t) => {
+        if (t.taskArn === first) t.lastStatus = 'DEACTIVATING';
+        if (t.taskArn === second) t.desiredStatus = 'STOPPED';
+      }),
     );
     const h = startPluginHarness(
       ecsModule,
       { key: 'ecs', config: { cluster: CLUSTER, service: 'colorteller' }, listenerPorts: [8080] },
-      { settings: settingsFor(proxy.endpoint) },
+      { settings: aws.proxiedSettings() },
     );
     try {
       const eps = await h.nextUpdate();
       expect(eps.map((e) => e.health)).toEqual(['draining', 'draining']);
     } finally {
       h.stop();
-      proxy.setFault(() => undefined);
+      aws.proxy.setFault(() => undefined);
     }
   });
 
@@ -208,7 +180,7 @@ describe('ecs plugin against moto (real SDK)', () => {
     const started = await fx.runTasks(CLUSTER, bulk, 130, { awsvpc: true });
     expect(started).toHaveLength(130);
     const sizes: number[] = [];
-    proxy.setFault((r) => {
+    aws.proxy.setFault((r) => {
       if (r.action !== 'DescribeTasks') return undefined;
       const n = (JSON.parse(r.body) as { tasks: string[] }).tasks.length;
       sizes.push(n);
@@ -228,7 +200,7 @@ describe('ecs plugin against moto (real SDK)', () => {
     const h = startPluginHarness(
       ecsModule,
       { key: 'ecs', config: { cluster: CLUSTER, family: 'bulk' } },
-      { settings: settingsFor(proxy.endpoint) },
+      { settings: aws.proxiedSettings() },
     );
     try {
       const eps = await h.nextUpdate(60_000);
@@ -238,7 +210,7 @@ describe('ecs plugin against moto (real SDK)', () => {
       expect(h.errors).toEqual([]);
     } finally {
       h.stop();
-      proxy.setFault(() => undefined);
+      aws.proxy.setFault(() => undefined);
       for (const t of started) await fx.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: t }));
     }
   });
@@ -246,7 +218,7 @@ describe('ecs plugin against moto (real SDK)', () => {
   it('proxy-injected ThrottlingException on ListTasks: endpoints stay (stale) and updates resume; StopTask removes', () =>
     checkStaleThenRecovery({
       plugin: ecsDiscoveryPlugin,
-      settings: settingsFor(proxy.endpoint),
+      settings: aws.proxiedSettings(),
       node: testVirtualNode({
         mesh: 'colorapp',
         name: 'colorteller-vpc',
@@ -256,8 +228,10 @@ describe('ecs plugin against moto (real SDK)', () => {
         file: 'n.yaml',
       }),
       fail: () =>
-        proxy.setFault((r) => (r.action === 'ListTasks' ? jsonThrottle('ThrottlingException') : undefined)),
-      heal: () => proxy.setFault(() => undefined),
+        aws.proxy.setFault((r) =>
+          r.action === 'ListTasks' ? jsonThrottle('ThrottlingException') : undefined,
+        ),
+      heal: () => aws.proxy.setFault(() => undefined),
       onFirst: (first) => expect(first.endpoints).toHaveLength(2),
       whileStale: async (stale, first) => {
         expect(stale).toMatchObject({ stale: true, source: 'ecs', endpoints: first.endpoints });

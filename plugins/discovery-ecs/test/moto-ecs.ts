@@ -13,7 +13,7 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
-import type { MotoServer } from '@plexus/testkit';
+import { type MotoServer, motoClientConfig } from '@plexus/testkit';
 
 /** Builds ECS fixtures in moto through the real SDK. */
 export class EcsFixture {
@@ -22,22 +22,28 @@ export class EcsFixture {
   subnet = { id: '', zone: '' };
   securityGroup = '';
 
-  constructor(moto: MotoServer) {
-    const o = { endpoint: moto.endpoint, region: moto.region, credentials: moto.credentials };
+  private constructor(moto: MotoServer) {
+    const o = motoClientConfig(moto);
     this.ecs = new ECSClient(o);
     this.ec2 = new EC2Client(o);
   }
 
-  async network(): Promise<void> {
+  /** Keeps moto's ECS tasks RUNNING, reads the default subnet and security group, and creates `cluster`. */
+  static async start(moto: MotoServer, cluster: string): Promise<EcsFixture> {
+    // moto advances a task one state per DescribeTasks by default; keep tasks RUNNING unless a test stops them
+    await moto.setTransition('ecs::task', { progression: 'manual', times: 1_000_000_000 });
+    const fx = new EcsFixture(moto);
+    await fx.network();
+    await fx.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    return fx;
+  }
+
+  private async network(): Promise<void> {
     const subnets = await this.ec2.send(new DescribeSubnetsCommand({}));
     const s = subnets.Subnets?.find((x) => x.AvailabilityZone === 'us-east-1c') ?? subnets.Subnets?.[0];
     this.subnet = { id: s?.SubnetId as string, zone: s?.AvailabilityZone as string };
     const sgs = await this.ec2.send(new DescribeSecurityGroupsCommand({}));
     this.securityGroup = sgs.SecurityGroups?.[0]?.GroupId as string;
-  }
-
-  async cluster(name: string): Promise<void> {
-    await this.ecs.send(new CreateClusterCommand({ clusterName: name }));
   }
 
   /** Launches an EC2 instance and registers it as a container instance with its identity document. */

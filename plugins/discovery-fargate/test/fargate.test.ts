@@ -1,35 +1,21 @@
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
-import type { DiscoverySettings } from '@plexus/plugin-api';
 import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@plexus/plugin-api/testing';
-import {
-  type FaultProxy,
-  jsonThrottle,
-  type MotoServer,
-  motoDiscoverySettings,
-  startFaultProxy,
-  startMoto,
-} from '@plexus/testkit';
+import { jsonThrottle, type MotoWithProxy, startMotoWithProxy } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The moto fixture builder is shared with the ecs plugin's tests.
+// The moto fixture builder and the DescribeTasks fault are shared with the ecs plugin's tests.
+import { editDescribedTasks } from '../../discovery-ecs/test/describe-tasks-fault.ts';
 import { EcsFixture } from '../../discovery-ecs/test/moto-ecs.ts';
 import fargateModule, { fargateDiscoveryPlugin, validateFargateConfig } from '../src/index.ts';
 
-let moto: MotoServer;
-let proxy: FaultProxy;
+let aws: MotoWithProxy;
 let fx: EcsFixture;
 let fargateTasks: string[] = [];
 let ec2Tasks: string[] = [];
 const CLUSTER = 'fargate-cluster';
 
-const settingsFor = (endpoint: string): DiscoverySettings => motoDiscoverySettings(moto, endpoint);
-
 beforeAll(async () => {
-  moto = await startMoto();
-  await moto.setTransition('ecs::task', { progression: 'manual', times: 1_000_000_000 });
-  proxy = await startFaultProxy(moto.endpoint);
-  fx = new EcsFixture(moto);
-  await fx.network();
-  await fx.cluster(CLUSTER);
+  aws = await startMotoWithProxy();
+  fx = await EcsFixture.start(aws.moto, CLUSTER);
   await fx.containerInstance(CLUSTER, 'us-east-1a');
   const def = await fx.taskDefinition(
     'colorteller',
@@ -50,10 +36,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await proxy?.stop();
-  await moto?.stop();
-});
+afterAll(() => aws?.stop());
 
 describe('fargate plugin against moto (real SDK)', () => {
   it('reports FARGATE tasks only: ENI IPs, container port, zone', async () => {
@@ -61,7 +44,7 @@ describe('fargate plugin against moto (real SDK)', () => {
     const h = startPluginHarness(
       fargateModule,
       { key: 'fargate', config: { cluster: CLUSTER, service: 'colorteller' }, listenerPorts: [8080] },
-      { settings: settingsFor(moto.endpoint) },
+      { settings: aws.settings() },
     );
     try {
       const eps = await h.nextUpdate();
@@ -83,21 +66,15 @@ describe('fargate plugin against moto (real SDK)', () => {
   });
 
   it('proxy-injected availabilityZone wins over the subnet zone', async () => {
-    proxy.setFault((r) =>
-      r.action === 'DescribeTasks'
-        ? {
-            rewrite: (body) => {
-              const doc = JSON.parse(body) as { tasks: Array<Record<string, unknown>> };
-              for (const t of doc.tasks) t.availabilityZone = 'us-east-1f';
-              return JSON.stringify(doc);
-            },
-          }
-        : undefined,
+    aws.proxy.setFault(
+      editDescribedTasks((t) => {
+        t.availabilityZone = 'us-east-1f';
+      }),
     );
     const h = startPluginHarness(
       fargateModule,
       { key: 'fargate', config: { cluster: CLUSTER, family: 'colorteller' }, listenerPorts: [8080] },
-      { settings: settingsFor(proxy.endpoint) },
+      { settings: aws.proxiedSettings() },
     );
     try {
       const eps = await h.nextUpdate();
@@ -105,7 +82,7 @@ describe('fargate plugin against moto (real SDK)', () => {
       expect(eps.every((e) => e.zone === 'us-east-1f')).toBe(true);
     } finally {
       h.stop();
-      proxy.setFault(() => undefined);
+      aws.proxy.setFault(() => undefined);
     }
   });
 
@@ -113,7 +90,7 @@ describe('fargate plugin against moto (real SDK)', () => {
     let more: string[] = [];
     return checkStaleThenRecovery({
       plugin: fargateDiscoveryPlugin,
-      settings: settingsFor(proxy.endpoint),
+      settings: aws.proxiedSettings(),
       node: testVirtualNode({
         mesh: 'm',
         name: 'colorteller',
@@ -123,10 +100,10 @@ describe('fargate plugin against moto (real SDK)', () => {
         file: 'n.yaml',
       }),
       fail: () =>
-        proxy.setFault((r) =>
+        aws.proxy.setFault((r) =>
           r.action === 'DescribeTasks' ? jsonThrottle('ThrottlingException') : undefined,
         ),
-      heal: () => proxy.setFault(() => undefined),
+      heal: () => aws.proxy.setFault(() => undefined),
       onFirst: (first) => {
         expect(first).toMatchObject({ source: 'fargate' });
         expect(first.endpoints).toHaveLength(3);

@@ -1,24 +1,22 @@
 import { relative, sep } from 'node:path';
-import { type FSWatcher, watch } from 'chokidar';
-import { Debouncer, SerialRunner } from '../batch.ts';
-import { RevisionEmitter } from '../emitter.ts';
+import { ChangeWatcher } from '../change-watcher.ts';
 import { toSourceError } from '../errors.ts';
-import { type GitTarget, resolveLocalTarget } from '../git/resolve-target.ts';
+import type { GitSourceOptions } from '../git/git-source-options.ts';
+import { resolveLocalTarget } from '../git/resolve-target.ts';
 import { GitTreeReader } from '../git/tree-reader.ts';
-import type { ErrorListener, RevisionListener, Source } from '../types.ts';
+import { SourceBase } from '../source-base.ts';
+import type { ErrorListener, RevisionListener } from '../types.ts';
+import { withDefaults } from '../with-defaults.ts';
 
-export interface LocalGitSourceOptions {
+export interface LocalGitSourceOptions extends GitSourceOptions {
   gitdir: string;
-  target: GitTarget;
-  /** Normalised subdirectory ('' = root). */
-  subdir: string;
-  /** Human label for revisions. */
-  label: string;
   /** Backstop poll in case a file event is lost (default 5 s). */
   pollIntervalMs?: number;
   /** Quiet time that batches a burst of ref events (default 50 ms). */
   batchMs?: number;
 }
+
+const DEFAULTS = { pollIntervalMs: 5000, batchMs: 50 };
 
 /** Files and folders of a git directory whose change can move the tracked commit. */
 const REF_ENTRIES = new Set(['HEAD', 'packed-refs', 'refs', 'logs']);
@@ -27,59 +25,52 @@ const REF_ENTRIES = new Set(['HEAD', 'packed-refs', 'refs', 'logs']);
  * Follows a branch, tag or commit of a local repository (work tree or bare): its committed state, read from
  * git objects. Ref files are watched so a commit, reset or force-push is seen at once.
  */
-export class LocalGitSource implements Source {
-  private readonly emitter = new RevisionEmitter();
-  private readonly runner = new SerialRunner((seenAt) => this.check(seenAt));
-  private readonly debouncer: Debouncer;
-  private watcher: FSWatcher | null = null;
+export class LocalGitSource extends SourceBase {
+  private readonly changes: ChangeWatcher;
   private poll: NodeJS.Timeout | null = null;
   /** Lives as long as the source: each commit re-reads only the trees and blobs that changed. */
   private readonly reader: GitTreeReader;
 
-  private readonly opts: LocalGitSourceOptions;
+  private readonly opts: LocalGitSourceOptions & typeof DEFAULTS;
   constructor(opts: LocalGitSourceOptions) {
-    this.opts = opts;
-    this.reader = new GitTreeReader(opts.gitdir);
-    this.debouncer = new Debouncer(opts.batchMs ?? 50, (at) => void this.runner.trigger(at));
+    super();
+    this.opts = withDefaults(opts, DEFAULTS);
+    const { gitdir } = opts;
+    this.reader = new GitTreeReader(gitdir);
+    this.changes = new ChangeWatcher({
+      dir: gitdir,
+      watch: {
+        ignored: (p: string) => {
+          const rel = relative(gitdir, p);
+          return rel !== '' && !REF_ENTRIES.has(rel.split(sep)[0]);
+        },
+      },
+      batchMs: this.opts.batchMs,
+      onChange: (at) => void this.runner.trigger(at),
+      onError: (err) => this.emitter.error(err),
+    });
   }
 
-  async start(onRevision: RevisionListener, onError: ErrorListener): Promise<void> {
-    if (this.emitter.attached) throw new Error('source already started');
-    this.emitter.attach(onRevision, onError);
-    const { gitdir } = this.opts;
-    const watcher = watch(gitdir, {
-      ignoreInitial: true,
-      ignored: (p: string) => {
-        const rel = relative(gitdir, p);
-        return rel !== '' && !REF_ENTRIES.has(rel.split(sep)[0]);
-      },
-    });
-    watcher.on('all', () => this.debouncer.poke());
-    watcher.on('error', (err) => this.emitter.error(toSourceError(err, 'io', `watching ${gitdir}`)));
-    this.watcher = watcher;
-    await new Promise<void>((r) => watcher.once('ready', () => r()));
-    await this.runner.trigger();
-    if (!this.opts.target.commit) {
-      this.poll = setInterval(() => void this.runner.trigger(), this.opts.pollIntervalMs ?? 5000);
+  override async start(onRevision: RevisionListener, onError: ErrorListener): Promise<void> {
+    await super.start(onRevision, onError);
+    // no backstop poll for a pinned commit, nor when stop() came during the first check
+    if (!this.opts.target.commit && this.emitter.attached) {
+      this.poll = setInterval(() => void this.runner.trigger(), this.opts.pollIntervalMs);
       this.poll.unref();
     }
   }
 
-  async refresh(): Promise<void> {
-    await this.runner.trigger();
+  protected override open(): Promise<void> {
+    return this.changes.open();
   }
 
-  async stop(): Promise<void> {
-    this.emitter.detach();
-    this.debouncer.cancel();
+  protected override async close(): Promise<void> {
     if (this.poll) clearInterval(this.poll);
     this.poll = null;
-    await this.watcher?.close();
-    this.watcher = null;
-    await this.runner.idle();
+    await this.changes.close();
   }
 
-  private async check(seenAt: number): Promise<void> {
+  protected async check(seenAt: number): Promise<void> {
     if (!this.emitter.attached) return;
     const { gitdir, target, subdir, label } = this.opts;
     try {

@@ -3,27 +3,27 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
-import { SerialRunner } from '../batch.ts';
-import { RevisionEmitter } from '../emitter.ts';
 import { SourceError } from '../errors.ts';
+import type { GitSourceOptions } from '../git/git-source-options.ts';
 import { peelToCommit } from '../git/read-tree.ts';
-import type { GitTarget } from '../git/resolve-target.ts';
 import { GitTreeReader } from '../git/tree-reader.ts';
-import type { ErrorListener, RevisionListener, Source, SourceAuth } from '../types.ts';
+import { SourceBase } from '../source-base.ts';
+import type { SourceAuth } from '../types.ts';
+import { withDefaults } from '../with-defaults.ts';
 import { nextDelay } from './schedule.ts';
 import { type Credentials, describeTokenOrigin, loadCredentials } from './token.ts';
 import { stripCredentials, urlPassword } from './url.ts';
 
-export interface RemoteGitSourceOptions {
+export interface RemoteGitSourceOptions extends GitSourceOptions {
   url: string;
-  target: GitTarget;
-  subdir: string;
   /** Bare repository holding the shallow fetches. */
   cacheDir: string;
-  label: string;
+  /** How often to ls-remote (default 30 s, ±10 % jitter). */
   pollIntervalMs?: number;
   auth?: SourceAuth;
 }
+
+const DEFAULTS = { pollIntervalMs: 30_000 };
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
 /** Marks a cache directory as this source's own, so it may be wiped. */
@@ -35,12 +35,12 @@ const MAX_PACK_FILES = 200;
  * A remote repository over HTTP(S): a cheap ls-remote each poll, and a shallow single-ref fetch into a bare
  * cache only when the ref moved. A pinned commit is fetched once and never polled again.
  */
-export class RemoteGitSource implements Source {
-  private readonly emitter = new RevisionEmitter();
-  private readonly runner = new SerialRunner((seenAt) => this.check(seenAt));
-  private readonly intervalMs: number;
-  private timer: NodeJS.Timeout | null = null;
+export class RemoteGitSource extends SourceBase {
   private failures = 0;
+  /**
+   * Set by stop(), cleared by start(). Not the emitter's attached state: a refresh() before start() (a webhook
+   * that comes first) already fetches into the cache and starts polling.
+   */
   private stopped = false;
   /** What the remote ref pointed at when we last fetched it (a tag object for annotated tags). */
   private fetchedRemoteOid: string | null = null;
@@ -48,11 +48,11 @@ export class RemoteGitSource implements Source {
   /** Lives as long as the source: each commit re-reads only the trees and blobs that changed. */
   private readonly reader: GitTreeReader;
 
-  private readonly opts: RemoteGitSourceOptions;
+  private readonly opts: RemoteGitSourceOptions & typeof DEFAULTS;
   constructor(opts: RemoteGitSourceOptions) {
-    this.opts = opts;
+    super();
+    this.opts = withDefaults(opts, DEFAULTS);
     this.reader = new GitTreeReader(opts.cacheDir);
-    this.intervalMs = opts.pollIntervalMs ?? 30_000;
     const { commit } = opts.target;
     if (commit && !FULL_SHA.test(commit)) {
       throw new SourceError(
@@ -62,40 +62,26 @@ export class RemoteGitSource implements Source {
     }
   }
 
-  async start(onRevision: RevisionListener, onError: ErrorListener): Promise<void> {
-    if (this.emitter.attached) throw new Error('source already started');
+  protected override async open(): Promise<void> {
     this.stopped = false;
-    this.emitter.attach(onRevision, onError);
-    await this.runner.trigger();
   }
 
-  async refresh(): Promise<void> {
-    if (this.stopped) return;
-    await this.runner.trigger();
-  }
-
-  async stop(): Promise<void> {
+  protected override async close(): Promise<void> {
     this.stopped = true;
-    this.emitter.detach();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.runner.idle();
+  }
+
+  override async refresh(): Promise<void> {
+    if (this.stopped) return;
+    await super.refresh();
   }
 
   private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelCheckLater();
     if (this.stopped || this.done) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        void this.runner.trigger();
-      },
-      nextDelay(this.intervalMs, this.failures),
-    );
+    this.checkLater(nextDelay(this.opts.pollIntervalMs, this.failures));
   }
 
-  private async check(seenAt: number): Promise<void> {
+  protected async check(seenAt: number): Promise<void> {
     if (this.stopped) return;
     let creds: Credentials = { headers: {}, secrets: [] };
     try {

@@ -1,4 +1,5 @@
 import type { Diagnostic, Kind, SpecResource } from '../model/resource.ts';
+import { ROUTE_TYPES } from '../schema/route.ts';
 import { buildResource } from './build-resource.ts';
 import type { ParsedDocument } from './parse.ts';
 import { isRecord } from './paths.ts';
@@ -99,7 +100,7 @@ function specOnlyMessage(spec: unknown): string {
 
 function guessKind(spec: unknown): { kind: Kind; keys: string[] } | undefined {
   if (!isRecord(spec)) return undefined;
-  const routeKey = ['httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute'].find((k) => k in spec);
+  const routeKey = ROUTE_TYPES.find((k) => k in spec);
   if (routeKey) {
     const action = (spec[routeKey] as { action?: Record<string, unknown> } | undefined)?.action;
     if (action && 'target' in action) {

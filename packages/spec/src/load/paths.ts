@@ -1,10 +1,20 @@
 import type { FieldPath } from '../model/resource.ts';
 
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+export interface FieldPathStyle {
+  /** Written before the path, e.g. `spec`. */
+  root?: string;
+  /** Writes keys that are not identifiers as `["my-plugin"]` instead of `.my-plugin`. */
+  quoteKeys?: boolean;
+}
+
 /** `['spec', 'listeners', 0, 'port']` → `spec.listeners[0].port`. */
-export function formatFieldPath(path: FieldPath): string {
-  let out = '';
+export function dottedFieldPath(path: FieldPath, style: FieldPathStyle = {}): string {
+  let out = style.root ?? '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
+    else if (style.quoteKeys && !IDENTIFIER.test(segment)) out += `[${JSON.stringify(segment)}]`;
     else out += out ? `.${segment}` : segment;
   }
   return out;

@@ -1,6 +1,6 @@
 import type { Diagnostic, FieldPath, Kind, Severity } from '../model/resource.ts';
 import type { ParsedDocument } from './parse.ts';
-import { formatFieldPath } from './paths.ts';
+import { dottedFieldPath } from './paths.ts';
 
 export interface Subject {
   kind?: Kind;
@@ -22,7 +22,7 @@ export function documentDiagnostic(
     file: pos.file,
     line: pos.line,
     col: pos.col,
-    path: formatFieldPath(rawPath),
+    path: dottedFieldPath(rawPath),
     message,
   };
   if (subject.kind) d.kind = subject.kind;

@@ -83,16 +83,10 @@ export function string(rules: StringRules = {}): Schema<string> {
         issues.push({ path: [...path], message: typeError('a string', value) });
         return;
       }
-      if ((min !== undefined && value.length < min) || (max !== undefined && value.length > max)) {
-        const bounds =
-          max === undefined
-            ? `at least ${min}`
-            : min === undefined
-              ? `at most ${max}`
-              : `between ${min} and ${max}`;
+      if (outOfBounds(value.length, min, max)) {
         issues.push({
           path: [...path],
-          message: `length must be ${bounds} characters, got ${value.length}`,
+          message: `length must be ${countBounds(min, max)} characters, got ${value.length}`,
         });
         return;
       }
@@ -104,6 +98,17 @@ export function string(rules: StringRules = {}): Schema<string> {
       if (refined) issues.push({ path: [...path], message: refined });
     },
   };
+}
+
+function outOfBounds(n: number, min: number | undefined, max: number | undefined): boolean {
+  return (min !== undefined && n < min) || (max !== undefined && n > max);
+}
+
+/** `at least 1`, `at most 5` or `between 1 and 5`; at least one bound is set. */
+function countBounds(min: number | undefined, max: number | undefined): string {
+  if (max === undefined) return `at least ${min}`;
+  if (min === undefined) return `at most ${max}`;
+  return `between ${min} and ${max}`;
 }
 
 export interface IntRules {
@@ -122,7 +127,7 @@ export function integer(rules: IntRules = {}): Schema<number> {
         issues.push({ path: [...path], message: typeError('an integer', value) });
         return;
       }
-      if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+      if (outOfBounds(value, min, max)) {
         const bounds =
           max === undefined ? `>= ${min}` : min === undefined ? `<= ${max}` : `between ${min} and ${max}`;
         issues.push({ path: [...path], message: `must be ${bounds}, got ${value}` });
@@ -176,15 +181,8 @@ export function list<T>(item: Schema<T, false>, rules: ListRules = {}): ListSche
         issues.push({ path: [...path], message: typeError('a list', value) });
         return;
       }
-      if ((min !== undefined && value.length < min) || (max !== undefined && value.length > max)) {
-        const bounds =
-          max === undefined
-            ? `at least ${min}`
-            : min === undefined
-              ? `at most ${max}`
-              : min === max
-                ? `exactly ${min}`
-                : `between ${min} and ${max}`;
+      if (outOfBounds(value.length, min, max)) {
+        const bounds = min === max ? `exactly ${min}` : countBounds(min, max);
         issues.push({
           path: [...path],
           message: `must have ${bounds} item${(max ?? min) === 1 ? '' : 's'}, got ${value.length}`,

@@ -1,16 +1,9 @@
-import type { Diagnostic, FieldPath, Severity, SpecResource } from '../model/resource.ts';
+import { dottedFieldPath } from '../load/paths.ts';
+import type { Diagnostic, FieldPath, Severity, SourcePosition, SpecResource } from '../model/resource.ts';
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** `['listeners', 0, 'portMapping']` → `spec.listeners[0].portMapping`. */
+/** `['listeners', 0, 'portMapping']` → `spec.listeners[0].portMapping`; `['a-b']` → `spec["a-b"]`. */
 export function formatFieldPath(path: FieldPath, root = 'spec'): string {
-  let out = root;
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (IDENTIFIER.test(seg)) out += out === '' ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
+  return dottedFieldPath(path, { root, quoteKeys: true });
 }
 
 /** A diagnostic about a field under `spec`, positioned through the resource's own position map. */
@@ -20,18 +13,7 @@ export function specDiagnostic(
   path: FieldPath,
   message: string,
 ): Diagnostic {
-  const pos = resource.positionOf(path);
-  return {
-    severity,
-    file: pos.file,
-    line: pos.line,
-    col: pos.col,
-    kind: resource.kind,
-    mesh: resource.mesh,
-    name: resource.name,
-    path: formatFieldPath(path),
-    message,
-  };
+  return resourceDiagnostic(resource, severity, resource.positionOf(path), formatFieldPath(path), message);
 }
 
 /** A diagnostic about the resource's identity (`metadata.*`), positioned at the resource. */
@@ -41,7 +23,16 @@ export function metadataDiagnostic(
   field: 'name' | 'mesh' | 'virtualRouter' | 'virtualGateway',
   message: string,
 ): Diagnostic {
-  const pos = resource.position;
+  return resourceDiagnostic(resource, severity, resource.position, `metadata.${field}`, message);
+}
+
+function resourceDiagnostic(
+  resource: SpecResource,
+  severity: Severity,
+  pos: SourcePosition,
+  path: string,
+  message: string,
+): Diagnostic {
   return {
     severity,
     file: pos.file,
@@ -50,7 +41,7 @@ export function metadataDiagnostic(
     kind: resource.kind,
     mesh: resource.mesh,
     name: resource.name,
-    path: `metadata.${field}`,
+    path,
     message,
   };
 }

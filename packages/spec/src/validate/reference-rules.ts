@@ -1,10 +1,9 @@
 import type { SpecResource } from '../model/resource.ts';
+import { GATEWAY_ROUTE_TYPES } from '../schema/gateway-route.ts';
+import { ROUTE_TYPES } from '../schema/route.ts';
 import { arr, distinctPorts, int, listenerPorts, obj, str } from './access.ts';
 import { type ResourceRule, type RuleContext, referenceSeverity } from './context.ts';
 import { specDiagnostic } from './diagnostic.ts';
-
-const ROUTE_TYPES = ['httpRoute', 'http2Route', 'grpcRoute', 'tcpRoute'] as const;
-const GATEWAY_ROUTE_TYPES = ['httpRoute', 'http2Route', 'grpcRoute'] as const;
 
 function missing(
   r: SpecResource,

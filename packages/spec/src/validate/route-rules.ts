@@ -1,16 +1,15 @@
 import type { SpecResource } from '../model/resource.ts';
+import { ROUTE_TYPES, type RouteType } from '../schema/route.ts';
 import { arr, distinctPorts, int, listenerPorts, obj, str } from './access.ts';
 import type { ResourceRule, RuleContext } from './context.ts';
 import { specDiagnostic } from './diagnostic.ts';
 
-const ROUTE_PROTOCOL = {
+const ROUTE_PROTOCOL: Readonly<Record<RouteType, string>> = {
   httpRoute: 'http',
   http2Route: 'http2',
   grpcRoute: 'grpc',
   tcpRoute: 'tcp',
-} as const;
-type RouteType = keyof typeof ROUTE_PROTOCOL;
-const ROUTE_TYPES = Object.keys(ROUTE_PROTOCOL) as RouteType[];
+};
 
 /** At least one weighted target of a route carries traffic. */
 export const routeWeightRule: ResourceRule = (r, ctx) => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,8 +6,28 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (where package.json with workspaces lives). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** ../shared beside the repo: App Mesh reference material and corpus. */
-export const sharedDir = resolve(repoRoot, '../shared');
+/**
+ * The App Mesh reference material and corpus (`shared/`): $PLEXUS_SHARED_DIR, else `../shared` beside this
+ * checkout, else beside the local repository it was cloned from (a fresh `git clone . /tmp/x` of a workspace).
+ */
+function findSharedDir(): string {
+  const beside = resolve(repoRoot, '../shared');
+  if (process.env.PLEXUS_SHARED_DIR) return resolve(process.env.PLEXUS_SHARED_DIR);
+  if (existsSync(beside)) return beside;
+  try {
+    const origin = execFileSync('git', ['config', '--get', 'remote.origin.url'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    const local = origin.trim().replace(/^file:\/\//, '');
+    if (local.startsWith('/') && existsSync(resolve(local, '../shared'))) return resolve(local, '../shared');
+  } catch {
+    // not a clone, or no origin: fall through
+  }
+  return beside;
+}
+
+export const sharedDir = findSharedDir();
 
 export const corpusDir = join(sharedDir, 'appmesh/corpus');
 

@@ -14,6 +14,7 @@ import { envoyRoot, TypeUrl, XdsServer } from '@plexus/xds';
 import { ResourceCache } from '../packages/xds/src/resource-cache.ts';
 import { encodeSotwResponse } from '../packages/xds/src/wire.ts';
 import { apiListener, edsCluster, loadAssignment, weightedRoute } from '../packages/xds/test/fixtures.ts';
+import { adsBytesService } from './floor/ads-bytes-service.ts';
 
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string) => {
@@ -169,32 +170,17 @@ async function runFloor(n: number, procs: number, keys: number, clusters: number
   let nonce = 0;
   const pushNonces = new Set<string>();
   const server = new Server();
-  const id = (b: Buffer) => b;
-  const Req = envoyRoot().lookupType('envoy.service.discovery.v3.DiscoveryRequest');
-  server.addService(
-    {
-      StreamAggregatedResources: {
-        path: '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
-        requestStream: true,
-        responseStream: true,
-        requestSerialize: id,
-        requestDeserialize: (b: Buffer) => Req.decode(b),
-        responseSerialize: id,
-        responseDeserialize: id,
-      },
+  server.addService(adsBytesService(), {
+    StreamAggregatedResources: (call: ServerDuplexStream<Buffer, Buffer>) => {
+      streams.push(call);
+      call.on('data', (req: { type_url: string; response_nonce: string }) => {
+        if (!req.response_nonce) {
+          call.write(encodeSotwResponse('v0', req.type_url, String(++nonce), initial[req.type_url]));
+        } else if (pushNonces.has(req.response_nonce)) acks++;
+      });
+      call.on('error', () => {});
     },
-    {
-      StreamAggregatedResources: (call: ServerDuplexStream<Buffer, Buffer>) => {
-        streams.push(call);
-        call.on('data', (req: { type_url: string; response_nonce: string }) => {
-          if (!req.response_nonce) {
-            call.write(encodeSotwResponse('v0', req.type_url, String(++nonce), initial[req.type_url]));
-          } else if (pushNonces.has(req.response_nonce)) acks++;
-        });
-        call.on('error', () => {});
-      },
-    },
-  );
+  });
   const port = await new Promise<number>((r, j) =>
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? j(e) : r(p))),
   );

@@ -7,9 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
-import { envoyRoot, TypeUrl, XdsServer } from '@plexus/xds';
+import { TypeUrl, XdsServer } from '@plexus/xds';
 import { ResourceCache } from '../../packages/xds/src/resource-cache.ts';
 import { encodeSotwResponse } from '../../packages/xds/src/wire.ts';
+import { adsBytesService } from '../floor/ads-bytes-service.ts';
 
 interface SnapshotFile {
   version: string;
@@ -47,48 +48,32 @@ async function plexus(): Promise<Serving> {
 }
 
 async function floor(): Promise<Serving> {
-  const root = envoyRoot();
   const cache = new ResourceCache();
   let nonce = 0;
   let current: SnapshotFile = { version: '', resources: {} };
   let encoded = new Map<string, Uint8Array[]>();
   const streams = new Set<ServerDuplexStream<unknown, Uint8Array>>();
-  const Req = root.lookupType('envoy.service.discovery.v3.DiscoveryRequest');
-  const id = (b: Buffer) => b;
   const server = new Server({ 'grpc.max_send_message_length': -1, 'grpc.enable_channelz': 0 });
-  server.addService(
-    {
-      StreamAggregatedResources: {
-        path: '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
-        requestStream: true,
-        responseStream: true,
-        requestSerialize: id,
-        requestDeserialize: (b: Buffer) => Req.decode(b),
-        responseSerialize: (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength),
-        responseDeserialize: id,
-      },
+  server.addService(adsBytesService(), {
+    StreamAggregatedResources: (call: ServerDuplexStream<unknown, Uint8Array>) => {
+      streams.add(call);
+      call.on('data', (req: { type_url: string; response_nonce: string; resource_names: string[] }) => {
+        // Answer each subscription (first request or names change: version_info empty or names sent anew);
+        // an ACK carries the nonce of what it acknowledges and gets nothing.
+        if (req.response_nonce && (req as { version_info?: string }).version_info) return;
+        const all = encoded.get(req.type_url) ?? [];
+        call.write(encodeSotwResponse(current.version, req.type_url, String(++nonce), all));
+      });
+      const drop = () => streams.delete(call);
+      call.on('error', drop);
+      call.on('close', drop);
+      call.on('cancelled', drop);
+      call.on('end', () => {
+        drop();
+        call.end();
+      });
     },
-    {
-      StreamAggregatedResources: (call: ServerDuplexStream<unknown, Uint8Array>) => {
-        streams.add(call);
-        call.on('data', (req: { type_url: string; response_nonce: string; resource_names: string[] }) => {
-          // Answer each subscription (first request or names change: version_info empty or names sent anew);
-          // an ACK carries the nonce of what it acknowledges and gets nothing.
-          if (req.response_nonce && (req as { version_info?: string }).version_info) return;
-          const all = encoded.get(req.type_url) ?? [];
-          call.write(encodeSotwResponse(current.version, req.type_url, String(++nonce), all));
-        });
-        const drop = () => streams.delete(call);
-        call.on('error', drop);
-        call.on('close', drop);
-        call.on('cancelled', drop);
-        call.on('end', () => {
-          drop();
-          call.end();
-        });
-      },
-    },
-  );
+  });
   const port = await new Promise<number>((r, j) =>
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? j(e) : r(p))),
   );

@@ -2,10 +2,11 @@
  * Shared pieces of the data-plane proofs: native plexus/v1 YAML → graph → translateProxy for one proxy, the
  * same-host rewrite the demo uses, controllable HTTP backends and a small HTTP client that sets Host.
  */
-import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { sameHostConfig } from '@plexus/daemon';
 import { buildGraph, parseProxyId } from '@plexus/graph';
 import { loadAndValidate } from '@plexus/spec';
+import { type HttpReply, httpRequestLocal } from '@plexus/testkit';
 import { type EnvoyConfig, type TranslateOptions, translateProxy } from '@plexus/translate';
 
 /** Validates `yaml` (failing loudly with every diagnostic) and translates it for `proxyId`. */
@@ -78,12 +79,7 @@ export class Backend {
   }
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-export interface Reply {
-  status: number;
-  body: string;
-}
+export type Reply = HttpReply;
 
 /** One request to an Envoy listener with the Host header naming the virtual service. */
 export function call(
@@ -92,29 +88,10 @@ export function call(
   path: string,
   o: { method?: string; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: o.method ?? 'GET',
-        agent,
-        timeout: 10_000,
-        headers: { host, ...o.headers },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => {
-          body += c;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
+  return httpRequestLocal(port, path, {
+    method: o.method,
+    headers: { host, ...o.headers },
+    timeoutMs: 10_000,
   });
 }
 

@@ -1,8 +1,15 @@
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { envoyBinary, freePort, type Started, startProcess } from '@plexus/testkit';
+import {
+  envoyBinary,
+  freePort,
+  type HttpReply,
+  httpRequestLocal,
+  type Started,
+  startProcess,
+} from '@plexus/testkit';
 
 /** A plain HTTP backend answering with its name. */
 export async function startBackend(name: string): Promise<{ port: number; server: Server }> {
@@ -15,22 +22,8 @@ export async function startBackend(name: string): Promise<{ port: number; server
   return { port: typeof addr === 'object' && addr ? addr.port : 0, server };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-
-export function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, agent, timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => {
-        body += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
+export function get(port: number, path = '/'): Promise<HttpReply> {
+  return httpRequestLocal(port, path);
 }
 
 /** Sends `n` requests, `concurrency` at a time; counts bodies (non-200 and errors count as "error"). */

@@ -3,6 +3,7 @@ export * from './envoy-validate.ts';
 export * from './fake-kube-apiserver.ts';
 export * from './git.ts';
 export * from './grpc-echo.ts';
+export * from './http-request.ts';
 export * from './moto.ts';
 export * from './moto-discovery-settings.ts';
 export * from './moto-with-proxy.ts';

@@ -158,7 +158,7 @@ if (!values['no-write'] && results.length > 0) {
     figures,
     `Three \`plexus run\` replicas on one remote repository (git http-backend), a real Envoy TCP load balancer, ` +
       `${clients} raw SotW ADS load clients (colorapp's five identities); kill -9 of one replica, a commit, a restart ` +
-      `with the remote unreachable, the remote back; ${results.length} runs; load average ${load0} → ${load1} ` +
+      `with the remote unreachable, the remote back; replicas poll the remote every 500 ms; ${results.length} runs; load average ${load0} → ${load1} ` +
       `(machine shared). Raw: bench/results/replicas.json.`,
   );
   console.log(`\nwrote ${path} and BENCHMARKS.md`);

@@ -1,5 +1,6 @@
 export { defaultAwsName } from './crd/cluster.ts';
 export { parseAppMeshArn } from './crd/convert.ts';
+export { type Labels, labelsOf, selectorMatches } from './crd/selector.ts';
 export { UNRESOLVED_NAME } from './crd/read.ts';
 export { type LoadAndValidateResult, loadAndValidate } from './load-and-validate.ts';
 export { type FileLoad, type LoadOptions, loadFile, loadFiles } from './load-files.ts';

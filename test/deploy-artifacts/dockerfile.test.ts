@@ -66,10 +66,18 @@ function copyFromContext(src: string, to: string): void {
   });
 }
 
-function place(root: string, c: Copy, resolveSource: (s: string) => string, copy: (from: string, to: string) => void) {
+function place(
+  root: string,
+  c: Copy,
+  resolveSource: (s: string) => string,
+  copy: (from: string, to: string) => void,
+) {
   for (const s of c.sources) {
     const dest = c.dest.startsWith('/') ? c.dest : join('/src', c.dest);
-    const target = join(root, c.dest.endsWith('/') && !s.endsWith('/') ? join(dest, s.split('/').at(-1)!) : dest);
+    const target = join(
+      root,
+      c.dest.endsWith('/') && !s.endsWith('/') ? join(dest, s.split('/').at(-1)!) : dest,
+    );
     mkdirSync(dirname(target), { recursive: true });
     copy(resolveSource(s), target);
   }
@@ -79,14 +87,19 @@ describe('deploy/docker/Dockerfile', () => {
   it('passes hadolint with no finding', async () => {
     const hadolint = join(repoRoot, '.venv/bin/hadolint');
     expect(existsSync(hadolint), 'hadolint: run scripts/setup-python.sh').toBe(true);
-    const r = await run(hadolint, ['--no-color', DOCKERFILE]).catch((e) => e as { stdout: string; code: number });
+    const r = await run(hadolint, ['--no-color', DOCKERFILE]).catch(
+      (e) => e as { stdout: string; code: number },
+    );
     expect(r.stdout, 'hadolint findings').toBe('');
   });
 
   it('is multi-stage on Node 24; the final stage runs as a numeric non-root user with no npm, Envoy or moto', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const s of stages) expect(s.image).toMatch(/^node:24[-.]/);
-    const user = final.instructions.filter((i) => i.getKeyword() === 'USER').at(-1)?.getArgumentsContent();
+    const user = final.instructions
+      .filter((i) => i.getKeyword() === 'USER')
+      .at(-1)
+      ?.getArgumentsContent();
     expect(user).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
     const text = final.instructions.map((i) => i.getTextContent()).join('\n');
     expect(text).toMatch(/rm -rf [^\n]*\/usr\/local\/bin\/npm/);
@@ -105,8 +118,11 @@ describe('deploy/docker/Dockerfile', () => {
           expect(from, `COPY --from=${c.from}`).toBeDefined();
           expect(stages.indexOf(from!)).toBeLessThan(i);
           const made = copies(from!.instructions).map((x) => join('/src', x.dest));
-          const ran = from!.instructions.some((x) => x.getKeyword() === 'RUN' && /npm ci/.test(x.getTextContent()));
-          const ok = made.some((d) => src === d || src.startsWith(d) || d.startsWith(`${src}/`)) ||
+          const ran = from!.instructions.some(
+            (x) => x.getKeyword() === 'RUN' && /npm ci/.test(x.getTextContent()),
+          );
+          const ok =
+            made.some((d) => src === d || src.startsWith(d) || d.startsWith(`${src}/`)) ||
             (ran && src === '/src/node_modules');
           expect(ok, `stage ${s.name}: COPY --from=${c.from} ${src}`).toBe(true);
         }
@@ -136,7 +152,10 @@ describe('deploy/docker/Dockerfile', () => {
       );
     }
     chmodSync(appRoot, 0o755);
-    const user = final.instructions.filter((i) => i.getKeyword() === 'USER').at(-1)!.getArgumentsContent()!;
+    const user = final.instructions
+      .filter((i) => i.getKeyword() === 'USER')
+      .at(-1)!
+      .getArgumentsContent()!;
     const [uid, gid] = user.split(':');
     const entry = execForm('ENTRYPOINT');
     expect(entry[0]).toBe('node');
@@ -150,8 +169,20 @@ describe('deploy/docker/Dockerfile', () => {
     expect(valid.stdout).toMatch(/valid/i);
 
     const http = await freePort();
-    const daemon = startProcess('setpriv', [...asUser, 'run', '--repo', 'examples/colorapp/mesh', '--xds-listen',
-      '127.0.0.1:0', '--http-listen', `127.0.0.1:${http}`], { cwd: app, env });
+    const daemon = startProcess(
+      'setpriv',
+      [
+        ...asUser,
+        'run',
+        '--repo',
+        'examples/colorapp/mesh',
+        '--xds-listen',
+        '127.0.0.1:0',
+        '--http-listen',
+        `127.0.0.1:${http}`,
+      ],
+      { cwd: app, env },
+    );
     try {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${http}/readyz`)).ok, {
         timeoutMs: 30_000,

@@ -1,6 +1,6 @@
 /**
- * The webhook's HTTPS server: POST /mutate (AdmissionReview v1; `?namespace=enabled|disabled` carries the
- * namespace's label, see the MutatingWebhookConfiguration), GET /healthz, GET /readyz (200 once mesh specs are
+ * The webhook's HTTPS server: POST /mutate/enabled, /mutate/disabled (AdmissionReview v1; the path carries the
+ * namespace's label (`/mutate?namespace=...` works too), see the MutatingWebhookConfiguration), GET /healthz, GET /readyz (200 once mesh specs are
  * loaded). TLS certificate and key come from files and are re-read when they change (cert-manager rotation).
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -63,8 +63,9 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
       if (route === 'GET /readyz') {
         return o.context().index ? send(res, 200, 'ready\n') : send(res, 503, 'no mesh specs loaded yet\n');
       }
-      if (route !== 'POST /mutate') return send(res, 404, 'not found\n');
-      const ns = url.searchParams.get('namespace');
+      const m = /^POST \/mutate(?:\/(enabled|disabled))?$/.exec(route);
+      if (!m) return send(res, 404, 'not found\n');
+      const ns = m[1] ?? url.searchParams.get('namespace');
       const namespaceDefault: NamespaceDefault = ns === 'enabled' || ns === 'disabled' ? ns : undefined;
       readBody(req)
         .then((text) => {

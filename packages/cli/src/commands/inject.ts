@@ -30,7 +30,7 @@ whose podSelector matches the pod, a node's serviceDiscovery.eks.podSelector, or
 appmesh.k8s.aws/virtualNode annotation. The sidecar's Envoy is bootstrapped to Plexus at --xds-address;
 with --xds-ca-configmap/--xds-ca-secret it speaks TLS (CA from that object in the pod's namespace, key
 --xds-ca-key, default ca.crt) and presents a projected service-account token (audience --token-audience,
-default plexus). Endpoints: POST /mutate?namespace=enabled|disabled, GET /healthz, GET /readyz.
+default plexus). Endpoints: POST /mutate/enabled|disabled, GET /healthz, GET /readyz.
 Defaults: --listen 0.0.0.0:9443, --sidecar-image ${DEFAULT_SIDECAR_IMAGE}, --init-image ${DEFAULT_INIT_IMAGE}.`;
 
 const OPTIONS = {

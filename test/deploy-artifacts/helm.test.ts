@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: rendered manifests and templates are external schemas, read loosely by path
 /**
  * deploy/helm/plexus with the real Helm CLI (built from the Go module proxy by scripts/setup-helm.sh into
  * .cache/tools/bin): `helm lint --strict`, then `helm template` and checks of the rendered manifests; the

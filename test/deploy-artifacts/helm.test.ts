@@ -187,6 +187,16 @@ describe('deploy/helm/plexus', () => {
     }
     const svc = find(objs, 'Service', 'plexus-inject');
     expect(svc.spec.ports[0]).toMatchObject({ port: 443, targetPort: 'webhook' });
+    const migrating = find(
+      await template('injector.requireNamespaceLabel=plexus.local/inject'),
+      'MutatingWebhookConfiguration',
+      'plexus-inject',
+    );
+    expect(migrating.webhooks![0].namespaceSelector.matchExpressions[1]).toEqual({
+      key: 'plexus.local/inject',
+      operator: 'In',
+      values: ['true'],
+    });
     const failing = await template('injector.failurePolicy=Never').catch((e) => e);
     expect(failing.stderr).toMatch(/failurePolicy must be Ignore or Fail/);
   });

@@ -3,6 +3,17 @@ export { Channel, latestWins } from './channels.ts';
 export { createDaemonContainer, proxyResolver } from './container.ts';
 export { loadCoreStages, loadXdsFactory } from './core-stages.ts';
 export { type Daemon, startDaemon } from './daemon.ts';
+export {
+  expandReplicaUrls,
+  type FetchStatusOptions,
+  type FleetProxy,
+  type FleetStatus,
+  fetchFleetStatus,
+  fetchReplicaStatuses,
+  mergeFleetStatus,
+  type ReplicaAnswer,
+  type ReplicaSummary,
+} from './fleet-status.ts';
 export { parseHostPort } from './http.ts';
 export type * from './messages.ts';
 export { createMetrics, type DaemonMetrics } from './metrics.ts';

@@ -1,13 +1,22 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_HTTP_LISTEN, type StatusDocument } from '@plexus/daemon';
+import {
+  DEFAULT_HTTP_LISTEN,
+  expandReplicaUrls,
+  type FleetStatus,
+  fetchReplicaStatuses,
+  mergeFleetStatus,
+  type StatusDocument,
+} from '@plexus/daemon';
 import { TYPE } from '@plexus/translate';
 import type { Command } from '../main.ts';
 
-const usage = `usage: plexus status [--server URL] [--format table|json]
+const usage = `usage: plexus status [--server URL]... [--format table|json]
 
 Shows what the daemon serves (default server http://${DEFAULT_HTTP_LISTEN}): the applied and attempted
 revision, the last error, and per proxy its node, revision and, per xDS type, SYNCED (ACKed the current
-revision), STALE (behind or disconnected), NACKED (rejected; the message is shown) or - (never sent).`;
+revision), STALE (behind or disconnected), NACKED (rejected; the message is shown) or - (never sent).
+Replicas: give --server once per replica, or one URL whose host name resolves to every replica (a headless
+Service): their proxies are merged, and a replica on a different revision (or unreachable) is flagged.`;
 
 const TYPES: Array<[string, string]> = [
   ['LDS', TYPE.listener],
@@ -21,6 +30,16 @@ function cell(p: StatusDocument['proxies'][number], typeUrl: string, applied: st
   if (p.nacked[typeUrl]) return 'NACKED';
   if (p.acked[typeUrl] === undefined) return '-';
   return p.connected && p.revision === applied ? 'SYNCED' : 'STALE';
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** The status table, like `istioctl proxy-status`. */
@@ -44,14 +63,7 @@ export function formatStatus(doc: StatusDocument): string {
       ...TYPES.map(([, url]) => cell(p, url, applied)),
     ]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows)
-    lines.push(
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    );
+  lines.push(...table(rows));
   const nacks = doc.proxies.flatMap((p) =>
     Object.entries(p.nacked).map(
       ([url, n]) => `  ${p.node} ${url.split('.').at(-1)} ${n.version}: ${n.message}`,
@@ -61,31 +73,78 @@ export function formatStatus(doc: StatusDocument): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Several replicas: one line per replica (flagged when it differs or is unreachable), then every proxy. */
+export function formatFleetStatus(fleet: FleetStatus): string {
+  const lines = [
+    `FLEET    ${fleet.replicas.length} replicas, revision ${fleet.revision ?? '(none)'}${fleet.consistent ? '' : ' — NOT CONSISTENT'}`,
+    '',
+  ];
+  const replicaRows = [['REPLICA', 'APPLIED', 'ATTEMPTED', 'PROXIES', 'STATE']];
+  for (const r of fleet.replicas) {
+    const state = !r.reachable
+      ? `UNREACHABLE: ${r.error}`
+      : r.differs
+        ? 'DIFFERENT REVISION'
+        : r.revisionError
+          ? `ERROR ${r.revisionError}`
+          : 'ok';
+    replicaRows.push([r.server, r.applied ?? '-', r.attempted ?? '-', String(r.proxies), state]);
+  }
+  lines.push(...table(replicaRows), '');
+  const rows = [['NODE', 'REPLICA', 'CONNECTED', 'REVISION', ...TYPES.map(([t]) => t)]];
+  for (const p of fleet.proxies) {
+    rows.push([
+      p.node,
+      p.replica,
+      p.connected ? 'yes' : 'no',
+      p.revision ?? '-',
+      ...TYPES.map(([, url]) => cell(p, url, fleet.revision)),
+    ]);
+  }
+  lines.push(...table(rows));
+  return `${lines.join('\n')}\n`;
+}
+
 export const command: Command = {
   summary: 'show the applied revision and each proxy’s sync state (like istioctl proxy-status)',
   usage,
   async run(argv) {
-    let values: { server?: string; format?: string };
+    let values: { server?: string[]; format?: string };
     try {
       ({ values } = parseArgs({
         args: argv,
-        options: { server: { type: 'string' }, format: { type: 'string' } },
+        options: { server: { type: 'string', multiple: true }, format: { type: 'string' } },
         strict: true,
       }));
     } catch (err) {
       console.error(`plexus status: ${(err as Error).message}\n${usage}`);
       return 2;
     }
-    const server = (values.server ?? `http://${DEFAULT_HTTP_LISTEN}`).replace(/\/$/, '');
-    let doc: StatusDocument;
-    try {
-      const res = await fetch(`${server}/api/v1/status`);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      doc = (await res.json()) as StatusDocument;
-    } catch (err) {
-      console.error(`plexus status: cannot read ${server}/api/v1/status: ${(err as Error).message}`);
+    const servers = values.server ?? [`http://${DEFAULT_HTTP_LISTEN}`];
+    for (const s of servers) {
+      if (!URL.canParse(s)) {
+        console.error(`plexus status: --server: expected a URL like http://host:9090, got '${s}'`);
+        return 2;
+      }
+    }
+    const answers = await fetchReplicaStatuses(await expandReplicaUrls(servers));
+    if (answers.length > 1) {
+      const fleet = mergeFleetStatus(answers);
+      if (fleet.replicas.every((r) => !r.reachable)) {
+        for (const r of fleet.replicas) console.error(`plexus status: cannot read ${r.server}: ${r.error}`);
+        return 1;
+      }
+      console.log(
+        values.format === 'json' ? JSON.stringify(fleet, null, 2) : formatFleetStatus(fleet).trimEnd(),
+      );
+      return 0;
+    }
+    const only = answers[0]!;
+    if (!('doc' in only)) {
+      console.error(`plexus status: cannot read ${only.server}/api/v1/status: ${only.error}`);
       return 1;
     }
+    const doc: StatusDocument = only.doc;
     console.log(values.format === 'json' ? JSON.stringify(doc, null, 2) : formatStatus(doc).trimEnd());
     return 0;
   },

@@ -40,7 +40,12 @@ function tokenOf(req: IncomingMessage): string | undefined {
  * The real `git http-backend` (CGI) behind a small Node HTTP server on 127.0.0.1, serving every repository
  * under `root`. With `token`, each request must carry it (Basic password or Bearer), as a forge would demand.
  */
-export async function startGitHttpServer(root: string, token?: string): Promise<GitHttpServer> {
+export async function startGitHttpServer(
+  root: string,
+  token?: string,
+  /** 0: any free port; a fixed one brings a stopped server back at the same URL. */
+  listenPort = 0,
+): Promise<GitHttpServer> {
   const state = { fetches: 0, listings: 0, unauthorized: 0 };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -120,7 +125,7 @@ export async function startGitHttpServer(root: string, token?: string): Promise<
       res.end(String(e));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(listenPort, '127.0.0.1', () => r()));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 

@@ -10,9 +10,11 @@ import { VirtualServiceSpecSchema } from './virtual-service.ts';
 
 export * from './common.ts';
 export * from './defaults.ts';
+export * from './extensions.ts';
 export {
   type AnySchema,
   checkSchema,
+  decimal,
   didYouMean,
   type Infer,
   type ObjectSchema,

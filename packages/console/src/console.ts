@@ -78,7 +78,8 @@ export function createConsole(source: ConsoleSource, o: ConsoleOptions = {}): We
       connection: 'keep-alive',
       ...SECURITY_HEADERS,
     });
-    const push = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const push = (event: string, data: unknown) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     push('hello', { revision: source.applied(), tickMs });
     push('traffic', traffic(w));
     const unsubscribe = source.onChange((what) => push(what, { revision: source.applied() }));
@@ -111,7 +112,8 @@ export function createConsole(source: ConsoleSource, o: ConsoleOptions = {}): We
       case '/node': {
         const key = url.searchParams.get('proxy') ?? '';
         const m = /^mesh\/([^/]+)\/(virtualNode|virtualGateway)\/([^/]+)$/.exec(key);
-        if (!m) return json(res, { error: 'proxy must be mesh/<mesh>/virtualNode|virtualGateway/<name>' }, 400);
+        if (!m)
+          return json(res, { error: 'proxy must be mesh/<mesh>/virtualNode|virtualGateway/<name>' }, 400);
         return json(res, {
           proxyKey: key,
           sync: source.proxies().filter((p) => p.proxyKey === key),
@@ -127,7 +129,8 @@ export function createConsole(source: ConsoleSource, o: ConsoleOptions = {}): We
   };
 
   const ui = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'only GET\n', 'text/plain; charset=utf-8');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'only GET\n', 'text/plain; charset=utf-8');
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/ui') {
       res.writeHead(308, { location: '/ui/', ...SECURITY_HEADERS });

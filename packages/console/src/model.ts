@@ -75,7 +75,8 @@ export function consoleGraph(revision: string, g: MeshGraph): ConsoleGraph {
     const byService = new Map<string, string[]>();
     for (const r of gw.gatewayRoutes) {
       const s = r.spec;
-      const vs = (s?.httpRoute ?? s?.http2Route ?? s?.grpcRoute)?.action?.target?.virtualService?.virtualServiceName;
+      const vs = (s?.httpRoute ?? s?.http2Route ?? s?.grpcRoute)?.action?.target?.virtualService
+        ?.virtualServiceName;
       if (!vs) continue;
       byService.set(vs, [...(byService.get(vs) ?? []), r.name]);
     }
@@ -102,7 +103,13 @@ export function consoleGraph(revision: string, g: MeshGraph): ConsoleGraph {
     for (const b of vn.spec?.backends ?? []) {
       const vs = b.virtualService?.virtualServiceName;
       if (!vs || !g.services.has(`${vn.mesh}/${vs}`)) continue;
-      edges.push({ id: `${nid}->${id('vs', vn.mesh, vs)}`, from: nid, to: id('vs', vn.mesh, vs), kind: 'backend', label: '' });
+      edges.push({
+        id: `${nid}->${id('vs', vn.mesh, vs)}`,
+        from: nid,
+        to: id('vs', vn.mesh, vs),
+        kind: 'backend',
+        label: '',
+      });
     }
   }
   for (const [, s] of g.services) {
@@ -147,7 +154,16 @@ export function edgeTraffic(graph: ConsoleGraph, doc: EdgesDocument): Record<str
   const out: Record<string, EdgeTraffic & { p99Weight: number }> = {};
   const add = (edgeId: string, e: EdgesDocument['edges'][number]) => {
     if (!drawn.has(edgeId)) return;
-    const t = (out[edgeId] ??= { requests: 0, rate: 0, errors: 0, errorRate: 0, byFlag: {}, p99Ms: null, p99Weight: 0 });
+    out[edgeId] ??= {
+      requests: 0,
+      rate: 0,
+      errors: 0,
+      errorRate: 0,
+      byFlag: {},
+      p99Ms: null,
+      p99Weight: 0,
+    };
+    const t = out[edgeId];
     t.requests += e.window.requests;
     t.rate += e.window.rate;
     t.errors += e.window.errors;

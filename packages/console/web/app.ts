@@ -91,8 +91,14 @@ const cy = cytoscape({
         height: 30,
       },
     },
-    { selector: 'node[kind="virtualGateway"]', style: { shape: 'diamond', 'border-color': '#6a1b9a', width: 36, height: 36 } },
-    { selector: 'node[kind="virtualService"]', style: { shape: 'round-rectangle', 'border-color': '#0b57d0' } },
+    {
+      selector: 'node[kind="virtualGateway"]',
+      style: { shape: 'diamond', 'border-color': '#6a1b9a', width: 36, height: 36 },
+    },
+    {
+      selector: 'node[kind="virtualService"]',
+      style: { shape: 'round-rectangle', 'border-color': '#0b57d0' },
+    },
     { selector: 'node[kind="virtualRouter"]', style: { shape: 'hexagon', 'border-color': '#8a5300' } },
     { selector: 'node[kind="virtualNode"]', style: { shape: 'ellipse', 'border-color': '#1b6e3a' } },
     { selector: 'node:selected', style: { 'border-width': 4, 'background-color': '#e8f0fe' } },
@@ -118,7 +124,12 @@ const cy = cytoscape({
 cy.on('tap', 'node', (e) => select(e.target.id()));
 
 function nodeLabel(n: ConsoleNode): string {
-  const kind = { virtualGateway: 'gateway', virtualService: 'service', virtualRouter: 'router', virtualNode: 'node' }[n.kind];
+  const kind = {
+    virtualGateway: 'gateway',
+    virtualService: 'service',
+    virtualRouter: 'router',
+    virtualNode: 'node',
+  }[n.kind];
   return `${n.name}\n(${kind})`;
 }
 
@@ -152,18 +163,32 @@ function drawGraph(): void {
   cy.batch(() => {
     if (!sameNodes) {
       cy.elements().remove();
-      cy.add(g.nodes.map((n) => ({ group: 'nodes' as const, data: { id: n.id, label: nodeLabel(n), kind: n.kind } })));
+      cy.add(
+        g.nodes.map((n) => ({
+          group: 'nodes' as const,
+          data: { id: n.id, label: nodeLabel(n), kind: n.kind },
+        })),
+      );
     }
     cy.edges().remove();
     cy.add(
       g.edges
         .filter((e) => want.has(e.from) && want.has(e.to))
-        .map((e) => ({ group: 'edges' as const, data: { id: e.id, source: e.from, target: e.to, label: '', width: 2, color: COLORS.idle } })),
+        .map((e) => ({
+          group: 'edges' as const,
+          data: { id: e.id, source: e.from, target: e.to, label: '', width: 2, color: COLORS.idle },
+        })),
     );
   });
   if (!sameNodes) {
     const roots = g.nodes.filter((n) => n.kind === 'virtualGateway').map((n) => `#${CSS.escape(n.id)}`);
-    cy.layout({ name: 'breadthfirst', directed: true, roots: roots.length ? roots.join(',') : undefined, spacingFactor: 1.15, padding: 20 } as cytoscape.LayoutOptions).run();
+    cy.layout({
+      name: 'breadthfirst',
+      directed: true,
+      roots: roots.length ? roots.join(',') : undefined,
+      spacingFactor: 1.15,
+      padding: 20,
+    } as cytoscape.LayoutOptions).run();
   }
   paintTraffic();
   drawNodeList();
@@ -200,16 +225,35 @@ function drawEdgeTable(): void {
   for (const e of g?.edges ?? []) {
     const t = trafficOf(e);
     const s = edgeState(t);
-    const flags = Object.entries(t?.byFlag ?? {}).map(([f, n]) => `${f} ${n}`).join(', ');
+    const flags = Object.entries(t?.byFlag ?? {})
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ');
     const row = el(
       'tr',
-      { 'data-edge': e.id, 'data-state': s, 'data-requests': String(t?.requests ?? 0), 'data-error-rate': String(t?.errorRate ?? 0) },
+      {
+        'data-edge': e.id,
+        'data-state': s,
+        'data-requests': String(t?.requests ?? 0),
+        'data-error-rate': String(t?.errorRate ?? 0),
+      },
       el('td', {}, nameOf(e.from)),
       el('td', {}, nameOf(e.to)),
-      el('td', {}, e.kind === 'route' ? e.label : e.kind === 'gatewayRoute' ? `gateway route ${e.label}` : e.kind),
-      el('td', { 'data-share': String(e.share ?? '') }, e.kind === 'route' ? `${e.weight} (${e.share}%)` : ''),
+      el(
+        'td',
+        {},
+        e.kind === 'route' ? e.label : e.kind === 'gatewayRoute' ? `gateway route ${e.label}` : e.kind,
+      ),
+      el(
+        'td',
+        { 'data-share': String(e.share ?? '') },
+        e.kind === 'route' ? `${e.weight} (${e.share}%)` : '',
+      ),
       el('td', {}, t ? t.rate.toFixed(2) : '0'),
-      el('td', { class: s === 'error' ? 'err bad' : 'err' }, t && t.requests > 0 ? `${pct(t.errorRate)} (${t.errors}/${t.requests})` : '-'),
+      el(
+        'td',
+        { class: s === 'error' ? 'err bad' : 'err' },
+        t && t.requests > 0 ? `${pct(t.errorRate)} (${t.errors}/${t.requests})` : '-',
+      ),
       el('td', {}, flags || '-'),
       el('td', {}, t?.p99Ms != null ? `${t.p99Ms.toFixed(1)} ms` : '-'),
     );
@@ -221,7 +265,11 @@ function drawNodeList(): void {
   const list = $('#node-list');
   list.replaceChildren();
   for (const n of state.graph?.nodes ?? []) {
-    const b = el('button', { type: 'button', 'data-node': n.id, 'aria-pressed': String(state.selected === n.id) }, nodeLabel(n).replace('\n', ' '));
+    const b = el(
+      'button',
+      { type: 'button', 'data-node': n.id, 'aria-pressed': String(state.selected === n.id) },
+      nodeLabel(n).replace('\n', ' '),
+    );
     b.addEventListener('click', () => select(n.id));
     list.append(el('li', {}, b));
   }
@@ -231,33 +279,68 @@ async function select(id: string): Promise<void> {
   state.selected = id;
   cy.nodes().unselect();
   cy.getElementById(id).select();
-  for (const b of document.querySelectorAll<HTMLButtonElement>('#node-list button')) b.setAttribute('aria-pressed', String(b.dataset.node === id));
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#node-list button'))
+    b.setAttribute('aria-pressed', String(b.dataset.node === id));
   const n = state.graph?.nodes.find((x) => x.id === id);
   const details = $('#details');
   if (!n) return;
-  const head = [el('h2', {}, `${n.name}`), el('p', { class: 'muted' }, `${n.kind} in mesh ${n.mesh}, defined at ${n.source}`)];
+  const head = [
+    el('h2', {}, `${n.name}`),
+    el('p', { class: 'muted' }, `${n.kind} in mesh ${n.mesh}, defined at ${n.source}`),
+  ];
   if (!n.proxyKey) {
     details.replaceChildren(...head);
     return;
   }
   details.replaceChildren(...head, el('p', {}, 'loading…'));
-  const d = await getJson<{ sync: ProxyRow[]; endpoints: { source: string; stale?: boolean; endpoints: { address: string; port: number; health: string }[] } | null; config: Record<string, unknown[]> | null }>(
-    `${API}/node?proxy=${encodeURIComponent(n.proxyKey)}`,
-  );
+  const d = await getJson<{
+    sync: ProxyRow[];
+    endpoints: {
+      source: string;
+      stale?: boolean;
+      endpoints: { address: string; port: number; health: string }[];
+    } | null;
+    config: Record<string, unknown[]> | null;
+  }>(`${API}/node?proxy=${encodeURIComponent(n.proxyKey)}`);
   const sync = d.sync.length
-    ? d.sync.map((p) => el('p', {}, `${p.connected ? 'connected' : 'disconnected'} · revision ${short(p.revision)} · ${p.synced ? 'synced' : 'not synced'} · last ACK ${ago(p.lastAckAt)}${Object.keys(p.nacked).length ? ` · NACK: ${Object.values(p.nacked)[0]!.message}` : ''}`))
+    ? d.sync.map((p) =>
+        el(
+          'p',
+          {},
+          `${p.connected ? 'connected' : 'disconnected'} · revision ${short(p.revision)} · ${p.synced ? 'synced' : 'not synced'} · last ACK ${ago(p.lastAckAt)}${Object.keys(p.nacked).length ? ` · NACK: ${Object.values(p.nacked)[0]!.message}` : ''}`,
+        ),
+      )
     : [el('p', { class: 'muted' }, 'no proxy connected for it')];
   const eps = d.endpoints
     ? el('ul', {}, ...d.endpoints.endpoints.map((e) => el('li', {}, `${e.address}:${e.port} (${e.health})`)))
-    : el('p', { class: 'muted' }, n.kind === 'virtualNode' ? 'no endpoints reported' : 'gateways have no endpoints of their own');
+    : el(
+        'p',
+        { class: 'muted' },
+        n.kind === 'virtualNode' ? 'no endpoints reported' : 'gateways have no endpoints of their own',
+      );
   const cfg = d.config
-    ? el('details', {}, el('summary', {}, `Envoy config: ${Object.entries(d.config).map(([k, v]) => `${v.length} ${k}`).join(', ')}`), el('pre', {}, JSON.stringify(d.config, null, 2)))
+    ? el(
+        'details',
+        {},
+        el(
+          'summary',
+          {},
+          `Envoy config: ${Object.entries(d.config)
+            .map(([k, v]) => `${v.length} ${k}`)
+            .join(', ')}`,
+        ),
+        el('pre', {}, JSON.stringify(d.config, null, 2)),
+      )
     : el('p', { class: 'muted' }, 'no config (not translated yet)');
   details.replaceChildren(
     ...head,
     el('h3', {}, 'Sync'),
     ...sync,
-    el('h3', {}, `Endpoints${d.endpoints ? ` (discovery: ${d.endpoints.source}${d.endpoints.stale ? ', stale' : ''})` : ''}`),
+    el(
+      'h3',
+      {},
+      `Endpoints${d.endpoints ? ` (discovery: ${d.endpoints.source}${d.endpoints.stale ? ', stale' : ''})` : ''}`,
+    ),
     eps,
     el('h3', {}, 'Config dump'),
     cfg,
@@ -270,7 +353,9 @@ async function loadProxies(): Promise<void> {
   const body = $('#proxies tbody');
   body.replaceChildren(
     ...rows.map((p) => {
-      const types = Object.keys(p.acked).map((t) => t.split('.').at(-1)).join(', ');
+      const types = Object.keys(p.acked)
+        .map((t) => t.split('.').at(-1))
+        .join(', ');
       const nack = Object.entries(p.nacked)[0];
       return el(
         'tr',
@@ -279,7 +364,11 @@ async function loadProxies(): Promise<void> {
         el('td', { class: p.connected ? 'ok-text' : 'err-text' }, p.connected ? 'connected' : 'disconnected'),
         el('td', {}, short(p.revision)),
         el('td', {}, types || '-'),
-        el('td', { class: nack ? 'err-text' : '' }, nack ? `${nack[0].split('.').at(-1)} ${nack[1].version}: ${nack[1].message}` : '-'),
+        el(
+          'td',
+          { class: nack ? 'err-text' : '' },
+          nack ? `${nack[0].split('.').at(-1)} ${nack[1].version}: ${nack[1].message}` : '-',
+        ),
         el('td', {}, `${p.synced ? 'yes' : 'no'}, last ACK ${ago(p.lastAckAt)}`),
       );
     }),
@@ -291,9 +380,12 @@ async function loadRevisions(): Promise<void> {
   $('#revisions').replaceChildren(
     ...rows.map((r) => {
       const who = r.author ? `${r.author}` : 'unknown author';
-      const what = r.outcome === 'applied'
-        ? `applied · ${r.changedProxies?.length ?? 0} proxies changed${r.endpointOnlyProxies?.length ? `, ${r.endpointOnlyProxies.length} endpoints only` : ''}${r.convergedMs !== undefined ? ` · all ACKed in ${r.convergedMs} ms` : ' · waiting for ACKs'}`
-        : r.outcome === 'refused' ? `refused at ${r.error?.stage}` : 'pending';
+      const what =
+        r.outcome === 'applied'
+          ? `applied · ${r.changedProxies?.length ?? 0} proxies changed${r.endpointOnlyProxies?.length ? `, ${r.endpointOnlyProxies.length} endpoints only` : ''}${r.convergedMs !== undefined ? ` · all ACKed in ${r.convergedMs} ms` : ' · waiting for ACKs'}`
+          : r.outcome === 'refused'
+            ? `refused at ${r.error?.stage}`
+            : 'pending';
       const li = el(
         'li',
         { class: r.outcome, 'data-revision': r.revision, 'data-outcome': r.outcome },
@@ -302,7 +394,15 @@ async function loadRevisions(): Promise<void> {
         el('span', { class: 'muted' }, `— ${who}, ${ago(r.seenAt)}`),
         el('div', {}, what),
       );
-      if (r.changedProxies?.length) li.append(el('details', {}, el('summary', {}, 'proxies changed'), el('ul', {}, ...r.changedProxies.map((p) => el('li', {}, p)))));
+      if (r.changedProxies?.length)
+        li.append(
+          el(
+            'details',
+            {},
+            el('summary', {}, 'proxies changed'),
+            el('ul', {}, ...r.changedProxies.map((p) => el('li', {}, p))),
+          ),
+        );
       if (r.error) li.append(el('pre', {}, r.error.errors.join('\n')));
       return li;
     }),

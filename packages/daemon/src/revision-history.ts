@@ -35,7 +35,10 @@ export class RevisionHistory {
     this.#limit = limit;
   }
 
-  track(channels: Channels, converged: { on(e: 'converged', l: (e: ConvergedEvent) => void): unknown }): void {
+  track(
+    channels: Channels,
+    converged: { on(e: 'converged', l: (e: ConvergedEvent) => void): unknown },
+  ): void {
     this.#unsubscribe.push(
       channels.revisions.subscribe((rev) => {
         if (this.#find(rev.id)?.outcome === 'pending') return;

@@ -6,8 +6,8 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { envoyType } from '@plexus/xds';
-import type { EdgeStore, HttpRecord, TcpRecord } from './edge-store.ts';
 import { type StreamIdentity, streamIdentity } from './edge.ts';
+import type { EdgeStore, HttpRecord, TcpRecord } from './edge-store.ts';
 import { responseFlagCodes } from './response-flags.ts';
 
 const PATH = '/envoy.service.accesslog.v3.AccessLogService/StreamAccessLogs';
@@ -96,7 +96,11 @@ function tcpRecord(entry: Msg): TcpRecord {
 export function accessLogService(
   store: EdgeStore,
   o: { authorize?: AuthorizeTelemetryStream; onRefused?: (nodeId: string, r: StreamRefusal) => void } = {},
-): { definition: ServiceDefinition; handlers: UntypedServiceImplementation; counters: AccessLogServiceCounters } {
+): {
+  definition: ServiceDefinition;
+  handlers: UntypedServiceImplementation;
+  counters: AccessLogServiceCounters;
+} {
   const Message = envoyType('envoy.service.accesslog.v3.StreamAccessLogsMessage');
   const Response = envoyType('envoy.service.accesslog.v3.StreamAccessLogsResponse');
   const counters: AccessLogServiceCounters = {

@@ -1,5 +1,5 @@
-import type { EdgeStats, EdgeStore, ResponseClass } from './edge-store.ts';
 import type { EdgeLabels } from './edge.ts';
+import type { EdgeStats, EdgeStore, ResponseClass } from './edge-store.ts';
 
 /** One edge as GET /api/v1/telemetry/edges reports it. */
 export interface EdgeDocument extends Omit<EdgeLabels, 'sourceKind' | 'source'> {
@@ -40,12 +40,20 @@ export interface EdgesDocument {
 
 export const MAX_WINDOW_SECONDS = 60;
 
-export function edgeDocument(store: EdgeStore, e: EdgeStats, windowSeconds: number, now: number): EdgeDocument {
+export function edgeDocument(
+  store: EdgeStore,
+  e: EdgeStats,
+  windowSeconds: number,
+  now: number,
+): EdgeDocument {
   const w = store.windowOf(e, windowSeconds, now);
   // The window ends now, inside the current second; an edge younger than the window counts from first sight.
   const elapsed = Math.max(
     0.001,
-    Math.min(windowSeconds - 1 + (now % 1000) / 1000, (now - e.firstSeenMs) / 1000 + (e.firstSeenMs % 1000) / 1000),
+    Math.min(
+      windowSeconds - 1 + (now % 1000) / 1000,
+      (now - e.firstSeenMs) / 1000 + (e.firstSeenMs % 1000) / 1000,
+    ),
   );
   const { sourceKind, source, ...rest } = e.labels;
   const doc: EdgeDocument = {

@@ -236,7 +236,8 @@ export class EdgeStore {
         n++;
       }
     }
-    if (n) for (const [k, c] of this.#connections) if (!this.#edges.has(c.edge.key)) this.#connections.delete(k);
+    if (n)
+      for (const [k, c] of this.#connections) if (!this.#edges.has(c.edge.key)) this.#connections.delete(k);
     this.#expireConnections(now);
     this.expired += n;
     return n;
@@ -267,6 +268,13 @@ export class EdgeStore {
       const n = w.sums(now, seconds)[0]!;
       if (n > 0) byFlag[f] = n;
     }
-    return { requests: s[W_REQ]!, errors: s[W_ERR]!, byClass, byFlag, receivedBytes: s[W_RX]!, sentBytes: s[W_TX]! };
+    return {
+      requests: s[W_REQ]!,
+      errors: s[W_ERR]!,
+      byClass,
+      byFlag,
+      receivedBytes: s[W_RX]!,
+      sentBytes: s[W_TX]!,
+    };
   }
 }

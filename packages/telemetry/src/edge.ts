@@ -1,5 +1,5 @@
-import { parseProxyId, type ProxyRef } from '@plexus/graph';
-import { parseEgressCluster, TELEMETRY_CONTRACT } from '@plexus/translate';
+import { type ProxyRef, parseProxyId } from '@plexus/graph';
+import { parseEgressCluster, parseRouteName, TELEMETRY_CONTRACT } from '@plexus/translate';
 
 /** One edge of the mesh, in App Mesh's words: source node or gateway → virtual service → route → target node. */
 export interface EdgeLabels {
@@ -67,10 +67,12 @@ export function attributeEntry(
   if (!id.proxy || id.logName !== TELEMETRY_CONTRACT.egressLogName) return undefined;
   const mesh = id.proxy.mesh;
   const target = e.upstreamCluster ? parseEgressCluster(mesh, e.upstreamCluster) : undefined;
-  const vs = tagValue(e.tags, T.virtualService) ?? (e.authority ? withoutPort(e.authority) : '');
+  const r = parseRouteName(e.routeName);
+  const vs =
+    tagValue(e.tags, T.virtualService) ?? r.virtualService ?? (e.authority ? withoutPort(e.authority) : '');
   if (!target && !vs) return undefined;
-  const router = tagValue(e.tags, T.virtualRouter) ?? '';
-  const route = tagValue(e.tags, T.route) ?? '';
+  const router = r.virtualRouter ?? '';
+  const route = r.route ?? '';
   return {
     mesh,
     sourceKind: id.proxy.kind,

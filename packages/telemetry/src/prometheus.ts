@@ -44,7 +44,11 @@ function metric(
   } as never);
 }
 
-function each(store: EdgeStore, protocol: 'http' | 'tcp', f: (e: EdgeStats, l: Labels, out: Value[]) => void) {
+function each(
+  store: EdgeStore,
+  protocol: 'http' | 'tcp',
+  f: (e: EdgeStats, l: Labels, out: Value[]) => void,
+) {
   return () => {
     const out: Value[] = [];
     for (const e of store.edges()) if (e.labels.protocol === protocol) f(e, edgePromLabels(e), out);
@@ -72,7 +76,7 @@ export function registerTelemetryMetrics(
   metric(
     registry,
     'plexus_mesh_response_flags_total',
-    "Requests and TCP connections per mesh edge carrying an Envoy response flag (UH, UF, URX, NR, UO, UT, DC, ...)",
+    'Requests and TCP connections per mesh edge carrying an Envoy response flag (UH, UF, URX, NR, UO, UT, DC, ...)',
     'counter',
     () => {
       const out: Value[] = [];
@@ -92,7 +96,11 @@ export function registerTelemetryMetrics(
       let cumulative = 0;
       DURATION_BUCKETS.forEach((le, i) => {
         cumulative += e.latency.buckets[i]!;
-        out.push({ metricName: 'plexus_mesh_request_duration_seconds_bucket', labels: { ...l, le }, value: cumulative });
+        out.push({
+          metricName: 'plexus_mesh_request_duration_seconds_bucket',
+          labels: { ...l, le },
+          value: cumulative,
+        });
       });
       cumulative += e.latency.buckets[DURATION_BUCKETS.length]!;
       out.push({
@@ -101,7 +109,11 @@ export function registerTelemetryMetrics(
         value: cumulative,
       });
       out.push({ metricName: 'plexus_mesh_request_duration_seconds_sum', labels: l, value: e.latency.sum });
-      out.push({ metricName: 'plexus_mesh_request_duration_seconds_count', labels: l, value: e.latency.count });
+      out.push({
+        metricName: 'plexus_mesh_request_duration_seconds_count',
+        labels: l,
+        value: e.latency.count,
+      });
     }),
   );
   metric(
@@ -162,7 +174,11 @@ export function registerTelemetryMetrics(
       { labels: { reason: 'unattributed' }, value: store.dropped.unattributed },
     ],
   );
-  metric(registry, 'plexus_telemetry_expired_edges_total', 'Edges dropped after going idle', 'counter', () => [
-    { labels: {}, value: store.expired },
-  ]);
+  metric(
+    registry,
+    'plexus_telemetry_expired_edges_total',
+    'Edges dropped after going idle',
+    'counter',
+    () => [{ labels: {}, value: store.expired }],
+  );
 }

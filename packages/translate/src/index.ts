@@ -5,6 +5,8 @@ export { isApiListener, withoutApiListeners } from './proxyless/api-listeners.ts
 export {
   type EgressClusterRef,
   parseEgressCluster,
+  parseRouteName,
+  type RouteRef,
   TELEMETRY_CONTRACT,
 } from './telemetry/contract.ts';
 export { TRACING_CLUSTER } from './tracing/tracing.ts';

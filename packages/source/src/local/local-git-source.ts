@@ -79,7 +79,14 @@ export class LocalGitSource extends SourceBase {
       if (commit === this.emitter.currentId) return this.emitter.ok();
       const files = await this.reader.read(commit, subdir);
       const info = await this.reader.commitInfo(commit);
-      this.emitter.revision({ id: commit, files, seenAt, ref, source: label, ...(info ? { commit: info } : {}) });
+      this.emitter.revision({
+        id: commit,
+        files,
+        seenAt,
+        ref,
+        source: label,
+        ...(info ? { commit: info } : {}),
+      });
     } catch (err) {
       this.emitter.error(toSourceError(err, 'git', `reading ${label}`));
     }

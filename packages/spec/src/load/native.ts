@@ -95,7 +95,9 @@ export function readNative(
   const extensions = value.extensions;
   if (extensions !== undefined && extensions !== null) {
     if (!isRecord(extensions)) {
-      diagnostics.push(documentDiagnostic(doc, ['extensions'], 'error', 'extensions must be a mapping', subject));
+      diagnostics.push(
+        documentDiagnostic(doc, ['extensions'], 'error', 'extensions must be a mapping', subject),
+      );
     } else if (k !== 'Mesh') {
       diagnostics.push(
         documentDiagnostic(

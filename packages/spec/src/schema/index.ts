@@ -10,7 +10,6 @@ import { VirtualServiceSpecSchema } from './virtual-service.ts';
 
 export * from './common.ts';
 export * from './defaults.ts';
-export * from './extensions.ts';
 export {
   type AnySchema,
   checkSchema,
@@ -20,6 +19,7 @@ export {
   type ObjectSchema,
   type SchemaIssue,
 } from './dsl.ts';
+export * from './extensions.ts';
 export * from './gateway-route.ts';
 export * from './mesh.ts';
 export * from './route.ts';

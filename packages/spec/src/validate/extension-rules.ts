@@ -1,6 +1,6 @@
 import type { Diagnostic, FieldPath, SpecResource } from '../model/resource.ts';
 import { checkSchema } from '../schema/dsl.ts';
-import { MeshExtensionsSchema, type MeshExtensions } from '../schema/extensions.ts';
+import { type MeshExtensions, MeshExtensionsSchema } from '../schema/extensions.ts';
 import { type ResourceRule, referenceSeverity } from './context.ts';
 import { formatFieldPath } from './diagnostic.ts';
 
@@ -42,7 +42,11 @@ export const extensionsRule: ResourceRule = (r, ctx) => {
       ),
     );
   }
-  if (tracing?.provider === 'xray' && tracing.collector.address && !/^[\d.:a-fA-F]+$/.test(tracing.collector.address)) {
+  if (
+    tracing?.provider === 'xray' &&
+    tracing.collector.address &&
+    !/^[\d.:a-fA-F]+$/.test(tracing.collector.address)
+  ) {
     ctx.out.push(
       extensionDiagnostic(
         r,

@@ -4,7 +4,6 @@ import type { SpecResource } from '@plexus/spec';
 import { egressCluster } from '../clusters/egress.ts';
 import { duration } from '../common/duration.ts';
 import { type Ctx, type PortProtocol, targetListener } from '../context.ts';
-import { routeTelemetryMetadata } from '../telemetry/access-loggers.ts';
 import type { Json } from '../types.ts';
 import { grpcRouteMatch } from './grpc-match.ts';
 import { httpRouteMatch } from './http-match.ts';
@@ -32,10 +31,7 @@ export function serviceHttpRoutes(
     applyRouteTimeouts(ctx, action, undefined, grpc);
     if (ctx.opts.retries) action.retry_policy = appMeshDefaultRetry();
     return [
-      withMetadata(
-        { name: `${via.name}:${pp.port}`, match: withHeaders({ prefix: '/' }, extraHeaders), route: action },
-        routeTelemetryMetadata(ctx, { virtualService: via.name }),
-      ),
+      { name: `${via.name}:${pp.port}`, match: withHeaders({ prefix: '/' }, extraHeaders), route: action },
     ];
   }
   const router = ctx.graph.routers.get(graphKey(ctx.proxy.mesh, provider.name));
@@ -70,14 +66,7 @@ function routeFor(
   applyRouteTimeouts(ctx, action, spec.timeout, grpc);
   if (spec.retryPolicy) action.retry_policy = retryPolicy(spec.retryPolicy);
   else if (ctx.opts.retries) action.retry_policy = appMeshDefaultRetry();
-  return withMetadata(
-    { name: `${r.virtualRouter}/${r.name}`, match: withHeaders(match, extraHeaders), route: action },
-    routeTelemetryMetadata(ctx, { virtualService: via.name, virtualRouter: r.virtualRouter, route: r.name }),
-  );
-}
-
-function withMetadata(route: Json, metadata: Json | undefined): Json {
-  return metadata ? { ...route, metadata } : route;
+  return { name: `${r.virtualRouter}/${r.name}`, match: withHeaders(match, extraHeaders), route: action };
 }
 
 function withHeaders(match: Json, extra: Json[]): Json {

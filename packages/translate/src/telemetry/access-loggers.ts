@@ -4,39 +4,29 @@ import { TELEMETRY_CONTRACT } from './contract.ts';
 
 const T = TELEMETRY_CONTRACT.tags;
 
-function routeTag(tag: string, field: string): Json {
-  return {
-    tag,
-    metadata: {
-      kind: { route: {} },
-      metadata_key: { key: TELEMETRY_CONTRACT.metadataNamespace, path: [{ key: field }] },
-    },
-  };
-}
-
-function commonConfig(ctx: Ctx, customTags: Json[]): Json {
+function commonConfig(ctx: Ctx, customTags?: Json[]): Json {
   const t = ctx.opts.telemetry!;
-  return {
+  const cfg: Json = {
     log_name: TELEMETRY_CONTRACT.egressLogName,
     grpc_service: { envoy_grpc: { cluster_name: t.grpcCluster } },
     transport_api_version: 'V3',
     buffer_flush_interval: t.flushInterval,
-    custom_tags: customTags,
   };
+  if (customTags) cfg.custom_tags = customTags;
+  return cfg;
 }
 
-/** The egress HCM's gRPC access logger: every request, tagged with its route's App Mesh names. */
+/**
+ * The egress HCM's gRPC access logger: every request. Its route name (`<router>/<route>`, or `<service>:<port>`
+ * for a node-provided service), authority and upstream cluster say which mesh edge it took.
+ */
 export function httpTelemetryLog(ctx: Ctx): Json | undefined {
   if (!ctx.opts.telemetry) return undefined;
   return {
     name: 'envoy.access_loggers.http_grpc',
     typed_config: {
       '@type': TYPE.httpGrpcAccessLog,
-      common_config: commonConfig(ctx, [
-        routeTag(T.virtualService, 'virtual_service'),
-        routeTag(T.virtualRouter, 'virtual_router'),
-        routeTag(T.route, 'route'),
-      ]),
+      common_config: commonConfig(ctx),
     },
   };
 }
@@ -49,23 +39,6 @@ export function tcpTelemetryLog(ctx: Ctx, virtualService: string): Json | undefi
     typed_config: {
       '@type': TYPE.tcpGrpcAccessLog,
       common_config: commonConfig(ctx, [{ tag: T.virtualService, literal: { value: virtualService } }]),
-    },
-  };
-}
-
-/** Route metadata the HTTP logger's tags read: which virtual service, router and route an Envoy route is. */
-export function routeTelemetryMetadata(
-  ctx: Ctx,
-  names: { virtualService: string; virtualRouter?: string; route?: string },
-): Json | undefined {
-  if (!ctx.opts.telemetry) return undefined;
-  return {
-    filter_metadata: {
-      [TELEMETRY_CONTRACT.metadataNamespace]: {
-        virtual_service: names.virtualService,
-        virtual_router: names.virtualRouter ?? '',
-        route: names.route ?? '',
-      },
     },
   };
 }

@@ -1,19 +1,29 @@
 /**
  * What the translated access loggers promise the daemon's telemetry ingestion (@plexus/telemetry): the log name
- * of the egress streams and the custom tags each entry carries, in App Mesh terms.
+ * of the egress streams, the route and cluster names it decodes (names.ts) and the TCP loggers' literal tag.
  */
 export const TELEMETRY_CONTRACT = {
   /** `log_name` of the gRPC access loggers on egress listeners (a proxy's calls to its backends). */
   egressLogName: 'plexus_egress',
-  /** Route metadata namespace holding the App Mesh names of each Envoy route. */
-  metadataNamespace: 'plexus',
-  /** Custom tags on every entry: filled from route metadata (HTTP) or literals (TCP). */
-  tags: {
-    virtualService: 'plexus.virtual_service',
-    virtualRouter: 'plexus.virtual_router',
-    route: 'plexus.route',
-  },
+  /** Custom tag of TCP entries (TCP carries no name): the virtual service the tcp_proxy reaches. */
+  tags: { virtualService: 'plexus.virtual_service' },
 } as const;
+
+export interface RouteRef {
+  /** Set for `<router>/<route>`. */
+  virtualRouter?: string;
+  route?: string;
+  /** Set for a node-provided service's catch-all route `<service>:<port>`. */
+  virtualService?: string;
+}
+
+/** Inverse of the Envoy route names service-routes.ts gives: `<router>/<route>` or `<service>:<port>`. */
+export function parseRouteName(name: string): RouteRef {
+  const slash = name.indexOf('/');
+  if (slash > 0) return { virtualRouter: name.slice(0, slash), route: name.slice(slash + 1) };
+  const m = /^(.+):(\d+)$/.exec(name);
+  return m ? { virtualService: m[1] } : {};
+}
 
 export interface EgressClusterRef {
   /** The upstream virtual node, or undefined for the mesh's passthrough (`mesh-allow-all`) and AWS clusters. */

@@ -86,7 +86,11 @@ function provider(ctx: Ctx, t: Tracing, c: Collector): Json {
     case 'datadog':
       return {
         name: 'envoy.tracers.datadog',
-        typed_config: { '@type': TYPE.datadogTracer, collector_cluster: TRACING_CLUSTER, service_name: service },
+        typed_config: {
+          '@type': TYPE.datadogTracer,
+          collector_cluster: TRACING_CLUSTER,
+          service_name: service,
+        },
       };
     case 'xray': {
       const address = c.host ?? c.endpoints?.[0]?.address ?? '127.0.0.1';
@@ -109,7 +113,10 @@ function provider(ctx: Ctx, t: Tracing, c: Collector): Json {
 export function applyTracing(ctx: Ctx): void {
   const t = ctx.graph.meshes.get(ctx.proxy.mesh)?.tracing;
   if (!t) return;
-  if (t.collector.virtualNode && !ctx.graph.virtualNodes.has(graphKey(ctx.proxy.mesh, t.collector.virtualNode)))
+  if (
+    t.collector.virtualNode &&
+    !ctx.graph.virtualNodes.has(graphKey(ctx.proxy.mesh, t.collector.virtualNode))
+  )
     return;
   const c = collectorOf(ctx, t);
   if (t.provider !== 'xray') collectorCluster(ctx, t, c);

@@ -39,7 +39,13 @@ export function bootstrapClustersFor(options: TranslateOptions): Record<string, 
       },
       load_assignment: {
         cluster_name: name,
-        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: 18000 } } } }] }],
+        endpoints: [
+          {
+            lb_endpoints: [
+              { endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: 18000 } } } },
+            ],
+          },
+        ],
       },
     },
   ];

@@ -231,7 +231,9 @@ export function startEnvoy(
   const log = openSync(join(dir, `envoy-${proxyKey.replaceAll('/', '_')}.log`), 'a');
   const proc = startProcess(
     envoyBinary(),
-    ['-c', file, '--disable-hot-restart', '--log-level', 'warn', '--concurrency', '1'],
+    // A 2 s drain: connections opened under a replaced listener (tracing turned on or off, say) move to the
+    // new one within seconds rather than Envoy's default 10 minutes.
+    ['-c', file, '--disable-hot-restart', '--log-level', 'warn', '--concurrency', '1', '--drain-time-s', '2'],
     { stdio: ['ignore', log, log] },
   );
   closeSync(log);

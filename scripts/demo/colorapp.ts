@@ -79,6 +79,8 @@ export interface ColorappOptions {
   httpListen?: string;
   /** Where the mesh's spec files are (default examples/colorapp/mesh). */
   exampleDir?: string;
+  /** How often the Envoys send their access logs, and the console pushes live traffic (default 500 ms). */
+  liveIntervalMs?: number;
   /** Tag the Envoys' own stats like App Mesh's ENABLE_ENVOY_STATS_TAGS (default on, as the demo does). */
   appMeshStatsTags?: boolean;
 }
@@ -132,6 +134,8 @@ export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
         builtinPlugins: ['@plexus/discovery-static'],
         translateOptions: sidecarPorts(o.ports),
         configTransform: sameHostConfig,
+        telemetry: { flushInterval: `${o.liveIntervalMs ?? 500}ms` },
+        console: { tickMs: o.liveIntervalMs ?? 500 },
         drainMs: 500,
         stateDir: join(o.workDir, 'state'),
         logger: o.logger,

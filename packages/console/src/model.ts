@@ -40,6 +40,8 @@ export interface EdgeTraffic {
   errorRate: number;
   byFlag: Record<string, number>;
   p99Ms: number | null;
+  /** Route targets: this target's part of the route's requests in the window (0..100). */
+  trafficShare?: number;
 }
 
 const id = (kind: string, mesh: string, name: string) => `${kind}:${mesh}/${name}`;
@@ -178,6 +180,7 @@ export function edgeTraffic(graph: ConsoleGraph, doc: EdgesDocument): Record<str
     const src = id(e.source.kind === 'virtualNode' ? 'vn' : 'vg', e.mesh, e.source.name);
     const vs = id('vs', e.mesh, e.virtualService);
     add(`${src}->${vs}`, e);
+    if (e.virtualRouter) add(`${vs}->${id('vr', e.mesh, e.virtualRouter)}`, e);
     if (!e.targetVirtualNode) continue;
     const target = id('vn', e.mesh, e.targetVirtualNode);
     if (e.virtualRouter) add(`${id('vr', e.mesh, e.virtualRouter)}/${e.route}->${target}`, e);
@@ -188,6 +191,17 @@ export function edgeTraffic(graph: ConsoleGraph, doc: EdgesDocument): Record<str
     t.rate = Math.round(t.rate * 1000) / 1000;
     t.errorRate = t.requests > 0 ? Math.round((t.errors / t.requests) * 10_000) / 10_000 : 0;
     result[k] = t;
+  }
+  const perRoute = new Map<string, number>();
+  const routeOf = (e: ConsoleEdge) => `${e.from}/${e.label}`;
+  for (const e of graph.edges) {
+    if (e.kind === 'route')
+      perRoute.set(routeOf(e), (perRoute.get(routeOf(e)) ?? 0) + (result[e.id]?.requests ?? 0));
+  }
+  for (const e of graph.edges) {
+    const t = result[e.id];
+    const total = perRoute.get(routeOf(e));
+    if (e.kind === 'route' && t && total) t.trafficShare = Math.round((1000 * t.requests) / total) / 10;
   }
   return result;
 }

@@ -53,7 +53,7 @@ function showTab(name: string, focus = false): void {
     $(`#view-${t}`).hidden = !on;
     if (on && focus) b.focus();
   }
-  location.hash = name;
+  history.replaceState(null, '', `#${name}`);
   if (name === 'proxies') void loadProxies();
   if (name === 'revisions') void loadRevisions();
   if (name === 'graph') cy.resize();
@@ -117,6 +117,7 @@ const cy = cytoscape({
         'text-background-opacity': 0.9,
         'text-background-padding': '2px',
         'text-rotation': 'autorotate',
+        'text-margin-y': -8,
       },
     },
   ],
@@ -146,9 +147,9 @@ const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
 
 function edgeLabel(e: ConsoleEdge, t: EdgeTraffic | undefined): string {
   const parts: string[] = [];
-  if (e.kind === 'route') parts.push(`${e.label} ${e.share}%`);
+  if (e.kind === 'route') parts.push(`${e.label} weight ${e.share}%`);
   if (t && t.requests > 0) {
-    parts.push(`${t.rate.toFixed(1)} rps`);
+    parts.push(`${t.rate.toFixed(1)} rps${t.trafficShare !== undefined ? ` (${t.trafficShare}%)` : ''}`);
     if (t.errors > 0) parts.push(`${pct(t.errorRate)} err`);
   }
   return parts.join(' · ');
@@ -182,12 +183,14 @@ function drawGraph(): void {
   });
   if (!sameNodes) {
     const roots = g.nodes.filter((n) => n.kind === 'virtualGateway').map((n) => `#${CSS.escape(n.id)}`);
+    // Left to right (breadthfirst lays out top-down): edge labels then read along the flow.
     cy.layout({
       name: 'breadthfirst',
       directed: true,
       roots: roots.length ? roots.join(',') : undefined,
-      spacingFactor: 1.15,
-      padding: 20,
+      spacingFactor: 1.1,
+      padding: 30,
+      transform: (_n: unknown, p: { x: number; y: number }) => ({ x: p.y * 1.8, y: p.x * 0.8 }),
     } as cytoscape.LayoutOptions).run();
   }
   paintTraffic();
@@ -235,6 +238,7 @@ function drawEdgeTable(): void {
         'data-state': s,
         'data-requests': String(t?.requests ?? 0),
         'data-error-rate': String(t?.errorRate ?? 0),
+        'data-traffic-share': String(t?.trafficShare ?? 0),
       },
       el('td', {}, nameOf(e.from)),
       el('td', {}, nameOf(e.to)),
@@ -248,7 +252,13 @@ function drawEdgeTable(): void {
         { 'data-share': String(e.share ?? '') },
         e.kind === 'route' ? `${e.weight} (${e.share}%)` : '',
       ),
-      el('td', {}, t ? t.rate.toFixed(2) : '0'),
+      el(
+        'td',
+        {},
+        t
+          ? `${t.rate.toFixed(2)}${t.trafficShare !== undefined ? ` (${t.trafficShare}% of route)` : ''}`
+          : '0',
+      ),
       el(
         'td',
         { class: s === 'error' ? 'err bad' : 'err' },

@@ -95,7 +95,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       history,
       telemetry,
     });
-    web = createConsole(consoleSource, { errorThreshold: options.console?.errorThreshold });
+    web = createConsole(consoleSource, {
+      errorThreshold: options.console?.errorThreshold,
+      tickMs: options.console?.tickMs,
+    });
     mounts.push(...web.mounts);
   }
 

@@ -60,7 +60,7 @@ export interface DaemonOptions {
     expireAfterMs?: number;
   };
   /** The web console at /ui (@plexus/console). On by default. */
-  console?: { enabled?: boolean; errorThreshold?: number };
+  console?: { enabled?: boolean; errorThreshold?: number; tickMs?: number };
   /** Grace period for xDS streams on shutdown (ms). Default 2000. */
   drainMs?: number;
   logger?: Logger;

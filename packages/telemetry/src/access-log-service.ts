@@ -60,6 +60,8 @@ function httpRecord(entry: Msg): HttpRecord {
   const request = (entry.request ?? {}) as Msg;
   const response = (entry.response ?? {}) as Msg;
   const code = (response.response_code as { value?: number } | null)?.value ?? 0;
+  const duration = seconds(common.time_to_last_downstream_tx_byte) ?? seconds(common.duration) ?? 0;
+  const start = seconds(common.start_time);
   return {
     upstreamCluster: String(common.upstream_cluster ?? ''),
     routeName: String(common.route_name ?? ''),
@@ -67,7 +69,8 @@ function httpRecord(entry: Msg): HttpRecord {
     tags: tagsOf(common),
     responseCode: code,
     flags: responseFlagCodes(common.response_flags as Msg),
-    durationSeconds: seconds(common.time_to_last_downstream_tx_byte) ?? seconds(common.duration) ?? 0,
+    durationSeconds: duration,
+    ...(start ? { endMs: Math.round((start + duration) * 1000) } : {}),
   };
 }
 

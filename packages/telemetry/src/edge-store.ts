@@ -12,6 +12,8 @@ export interface HttpRecord {
   responseCode: number;
   flags: string[];
   durationSeconds: number;
+  /** When the request finished (epoch ms, the proxy's clock); windows count it then, not when it arrived. */
+  endMs?: number;
 }
 
 /** One TCP proxy access log entry: a connection opening, a periodic report, or its end. */
@@ -161,18 +163,20 @@ export class EdgeStore {
     const now = this.#now();
     const e = this.#edge(labels, now);
     if (!e) return;
+    // Clamped: a proxy clock ahead of ours counts now, one far behind lands in the window's oldest second.
+    const at = r.endMs === undefined ? now : Math.min(now, Math.max(now - 59_000, r.endMs));
     const cls = responseClass(r.responseCode);
     const err = isError(cls);
     e.requests++;
     e.byClass[cls]++;
-    e.window.add(now, W_REQ);
-    e.window.add(now, W_CLASS + RESPONSE_CLASSES.indexOf(cls));
+    e.window.add(at, W_REQ);
+    e.window.add(at, W_CLASS + RESPONSE_CLASSES.indexOf(cls));
     if (err) {
       e.errors++;
-      e.window.add(now, W_ERR);
+      e.window.add(at, W_ERR);
     }
-    this.#flags(e, r.flags, now);
-    e.latency.observe(now, r.durationSeconds);
+    this.#flags(e, r.flags, at);
+    e.latency.observe(at, r.durationSeconds);
   }
 
   recordTcp(id: StreamIdentity, r: TcpRecord): void {

@@ -36,7 +36,8 @@ export class Latency {
   /** p50/p90/p99 in milliseconds over the slots covering the last `seconds` (rounded up to 10 s), or null. */
   quantiles(nowMs: number, seconds: number): { p50: number; p90: number; p99: number } | null {
     const now = Math.floor(nowMs / 1000 / SLOT_SECONDS);
-    const n = Math.min(SLOTS, Math.max(1, Math.ceil(seconds / SLOT_SECONDS)));
+    // One more slot than the window spans: a window that began in the previous slot is covered.
+    const n = Math.min(SLOTS, Math.max(1, Math.ceil(seconds / SLOT_SECONDS)) + 1);
     const merged = new DDSketch({ relativeAccuracy: 0.01 });
     for (let s = now - n + 1; s <= now; s++) {
       const i = ((s % SLOTS) + SLOTS) % SLOTS;

@@ -27,12 +27,14 @@ const seen: { at: number; color: string; ok: boolean; ms: number }[] = [];
 const ROUTE = (c: string) => `vr:colorapp/colorteller/colors->vn:colorapp/colorteller-${c}`;
 
 async function edgeRow(id: string) {
-  return page.locator(`#edges tr[data-edge="${id}"]`).evaluate((tr: HTMLElement) => ({
+  // Runs in the page: typed structurally, the test program has no DOM lib.
+  type El = { dataset: Record<string, string | undefined>; querySelector(s: string): El };
+  return page.locator(`#edges tr[data-edge="${id}"]`).evaluate((tr: El) => ({
     state: tr.dataset.state,
     requests: Number(tr.dataset.requests),
     errorRate: Number(tr.dataset.errorRate),
     trafficShare: Number(tr.dataset.trafficShare),
-    share: Number((tr.querySelector('[data-share]') as HTMLElement).dataset.share),
+    share: Number(tr.querySelector('[data-share]').dataset.share),
   }));
 }
 
@@ -69,7 +71,7 @@ async function attr(l: Locator, name: string, want: string): Promise<void> {
     10_000,
     `${l} ${name}=${want}`,
   ).catch(async (e) => {
-    const active = await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+    const active = await page.evaluate('document.activeElement?.id || document.activeElement?.tagName');
     throw new Error(`${(e as Error).message} (focus on ${active})`);
   });
 }
@@ -195,7 +197,11 @@ describe.skipIf(missing !== undefined)('web console in Chromium', () => {
     expect((await edgeRow(ROUTE('green'))).state).toBe('ok');
     const color = await page
       .locator(`#edges tr[data-edge="${ROUTE('blue')}"] td.err`)
-      .evaluate((td) => getComputedStyle(td).color);
+      .evaluate(
+        (td) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(td)
+            .color,
+      );
     expect(color).toBe('rgb(179, 38, 30)');
     await page.screenshot({ path: join(ARTIFACTS, 'graph-failing-backend.png'), fullPage: true });
     mesh.run.faults.blue.fails = undefined;
@@ -243,7 +249,7 @@ describe.skipIf(missing !== undefined)('web console in Chromium', () => {
   it('reads on a phone-sized screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('#tab-graph').click();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS, 'phone.png'), fullPage: true });
   });

@@ -16,12 +16,19 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { credentials, Client, Server, ServerCredentials, type ServerReadableStream } from '@grpc/grpc-js';
+import { Client, credentials, Server, ServerCredentials, type ServerReadableStream } from '@grpc/grpc-js';
 import { envoyBinary, freePort, startProcess, toStaticBootstrap, waitFor } from '@plexus/testkit';
 import { envoyType } from '@plexus/xds';
 import { generateMesh } from './gen/mesh.ts';
 import { cpuSeconds, loadAverage, machine, rssMb } from './scale/proc-stats.ts';
-import { type Figure, percentile, printFigures, spread, updateBenchmarksMd, writeResults } from './scale/report.ts';
+import {
+  type Figure,
+  percentile,
+  printFigures,
+  spread,
+  updateBenchmarksMd,
+  writeResults,
+} from './scale/report.ts';
 
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string) => {
@@ -39,7 +46,12 @@ async function daemonChild(telemetry: boolean) {
   const { startDaemon } = await import('@plexus/daemon');
   const { pino } = await import('pino');
   const dir = mkdtempSync(join(tmpdir(), 'plexus-bench-telemetry-'));
-  const mesh = generateMesh({ nodes: PROXIES, services: Math.max(1, PROXIES / 10), routesPerRouter: 4, endpoints: 3 });
+  const mesh = generateMesh({
+    nodes: PROXIES,
+    services: Math.max(1, PROXIES / 10),
+    routesPerRouter: 4,
+    endpoints: 3,
+  });
   for (const f of mesh.files) {
     mkdirSync(dirname(join(dir, f.path)), { recursive: true });
     writeFileSync(join(dir, f.path), f.content);
@@ -83,15 +95,30 @@ async function loadChild(xds: number, from: number, count: number) {
           response_flags: k % 50 === 0 ? { upstream_connection_failure: true } : {},
         },
         protocol_version: 'HTTP11',
-        request: { authority: `svc-${i % 100}.bench.local`, path: '/api/items', request_method: 'GET', request_id: `r-${i}-${k}` },
+        request: {
+          authority: `svc-${i % 100}.bench.local`,
+          path: '/api/items',
+          request_method: 'GET',
+          request_id: `r-${i}-${k}`,
+        },
         response: { response_code: { value: k % 50 === 0 ? 503 : 200 }, response_body_bytes: 512 },
       };
     });
   for (let i = from; i < from + count; i++) {
-    const c = new Client(`127.0.0.1:${xds}`, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
-    const call = c.makeClientStreamRequest(path, (b: Buffer) => b, (b: Buffer) => b, () => {});
+    const c = new Client(`127.0.0.1:${xds}`, credentials.createInsecure(), {
+      'grpc.use_local_subchannel_pool': 1,
+    });
+    const call = c.makeClientStreamRequest(
+      path,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      () => {},
+    );
     const first = Message.encode({
-      identifier: { node: { id: `mesh/bench/virtualNode/node-${i}`, cluster: `node-${i}` }, log_name: 'plexus_egress' },
+      identifier: {
+        node: { id: `mesh/bench/virtualNode/node-${i}`, cluster: `node-${i}` },
+        log_name: 'plexus_egress',
+      },
     }).finish();
     call.write(Buffer.from(first));
     streams.push(call);
@@ -103,13 +130,19 @@ async function loadChild(xds: number, from: number, count: number) {
     const slice = Math.ceil(streams.length / 10);
     const part = tick++ % 10;
     for (let j = part * slice; j < Math.min(streams.length, (part + 1) * slice); j++) {
-      streams[j]!.write(Buffer.from(Message.encode({ http_logs: { log_entry: entries(from + j) } }).finish()));
+      streams[j]!.write(
+        Buffer.from(Message.encode({ http_logs: { log_entry: entries(from + j) } }).finish()),
+      );
     }
   }, 100);
 }
 
 // ---------- 1: wire cost with a real Envoy ----------
-async function wireCost(): Promise<{ statsBytesPerFlush: number; alsBytesPerRequest: number; stats: number }> {
+async function wireCost(): Promise<{
+  statsBytesPerFlush: number;
+  alsBytesPerRequest: number;
+  stats: number;
+}> {
   const bytes: Record<string, number[]> = { metrics: [], als: [] };
   const server = new Server();
   const raw = (b: Buffer) => b;
@@ -119,8 +152,24 @@ async function wireCost(): Promise<{ statsBytesPerFlush: number; alsBytesPerRequ
   };
   server.addService(
     {
-      StreamMetrics: { path: '/envoy.service.metrics.v3.MetricsService/StreamMetrics', requestStream: true, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
-      StreamAccessLogs: { path: '/envoy.service.accesslog.v3.AccessLogService/StreamAccessLogs', requestStream: true, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
+      StreamMetrics: {
+        path: '/envoy.service.metrics.v3.MetricsService/StreamMetrics',
+        requestStream: true,
+        responseStream: false,
+        requestSerialize: raw,
+        requestDeserialize: raw,
+        responseSerialize: raw,
+        responseDeserialize: raw,
+      },
+      StreamAccessLogs: {
+        path: '/envoy.service.accesslog.v3.AccessLogService/StreamAccessLogs',
+        requestStream: true,
+        responseStream: false,
+        requestSerialize: raw,
+        requestDeserialize: raw,
+        responseSerialize: raw,
+        responseDeserialize: raw,
+      },
     },
     { StreamMetrics: sink('metrics'), StreamAccessLogs: sink('als') },
   );
@@ -135,39 +184,91 @@ async function wireCost(): Promise<{ statsBytesPerFlush: number; alsBytesPerRequ
   const { translateProxy } = await import('@plexus/translate');
   const { readFileSync, readdirSync } = await import('node:fs');
   const meshDir = fileURLToPath(new URL('../examples/colorapp/mesh', import.meta.url));
-  const files = readdirSync(meshDir).map((f) => ({ path: f, content: readFileSync(join(meshDir, f), 'utf8') }));
+  const files = readdirSync(meshDir).map((f) => ({
+    path: f,
+    content: readFileSync(join(meshDir, f), 'utf8'),
+  }));
   const egress = await freePort();
-  const cfg = translateProxy(buildGraph(loadAndValidate(files).resources), parseProxyId('mesh/colorapp/virtualNode/front')!, () => ({ mesh: 'colorapp', virtualNode: 'x', source: 'static', endpoints: [{ address: '127.0.0.1', port: appPort, health: 'healthy' }] }), {
-    listenAddress: '127.0.0.1',
-    egressPort: egress,
-    ingressPort: await freePort(),
-    proxyless: false,
-    telemetry: { grpcCluster: 'telemetry_sink' },
-  });
+  const cfg = translateProxy(
+    buildGraph(loadAndValidate(files).resources),
+    parseProxyId('mesh/colorapp/virtualNode/front')!,
+    () => ({
+      mesh: 'colorapp',
+      virtualNode: 'x',
+      source: 'static',
+      endpoints: [{ address: '127.0.0.1', port: appPort, health: 'healthy' }],
+    }),
+    {
+      listenAddress: '127.0.0.1',
+      egressPort: egress,
+      ingressPort: await freePort(),
+      proxyless: false,
+      telemetry: { grpcCluster: 'telemetry_sink' },
+    },
+  );
   const { sameHostConfig } = await import('@plexus/daemon');
-  const h2 = { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions', explicit_http_config: { http2_protocol_options: {} } } };
+  const h2 = {
+    'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+      '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+      explicit_http_config: { http2_protocol_options: {} },
+    },
+  };
   const bootstrap = toStaticBootstrap(sameHostConfig('k', cfg as never) as never, [
-    { name: 'telemetry_sink', type: 'STATIC', connect_timeout: '1s', typed_extension_protocol_options: h2, load_assignment: { cluster_name: 'telemetry_sink', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } }] }] } },
+    {
+      name: 'telemetry_sink',
+      type: 'STATIC',
+      connect_timeout: '1s',
+      typed_extension_protocol_options: h2,
+      load_assignment: {
+        cluster_name: 'telemetry_sink',
+        endpoints: [
+          {
+            lb_endpoints: [
+              { endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } },
+            ],
+          },
+        ],
+      },
+    },
   ]);
   const adminPort = await freePort();
   Object.assign(bootstrap, {
     node: { id: 'mesh/colorapp/virtualNode/front', cluster: 'front' },
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: adminPort } } },
     stats_flush_interval: '1s',
-    stats_sinks: [{ name: 'envoy.stat_sinks.metrics_service', typed_config: { '@type': 'type.googleapis.com/envoy.config.metrics.v3.MetricsServiceConfig', transport_api_version: 'V3', grpc_service: { envoy_grpc: { cluster_name: 'telemetry_sink' } } } }],
+    stats_sinks: [
+      {
+        name: 'envoy.stat_sinks.metrics_service',
+        typed_config: {
+          '@type': 'type.googleapis.com/envoy.config.metrics.v3.MetricsServiceConfig',
+          transport_api_version: 'V3',
+          grpc_service: { envoy_grpc: { cluster_name: 'telemetry_sink' } },
+        },
+      },
+    ],
   });
   const dir = mkdtempSync(join(tmpdir(), 'plexus-bench-wire-'));
   const file = join(dir, 'envoy.json');
   writeFileSync(file, JSON.stringify(bootstrap));
-  const envoy = startProcess(envoyBinary(), ['-c', file, '--disable-hot-restart', '-l', 'warn', '--concurrency', '1'], { stdio: 'ignore' });
+  const envoy = startProcess(
+    envoyBinary(),
+    ['-c', file, '--disable-hot-restart', '-l', 'warn', '--concurrency', '1'],
+    { stdio: 'ignore' },
+  );
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${adminPort}/ready`)).ok, { timeoutMs: 20_000, intervalMs: 200, what: 'envoy ready' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${adminPort}/ready`)).ok, {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      what: 'envoy ready',
+    });
     const n = 200;
     for (let i = 0; i < n; i++) {
       await fetch(`http://127.0.0.1:${egress}/`, { headers: { host: 'colorteller.colorapp.local' } });
     }
     await sleep(4000);
-    const stats = (await (await fetch(`http://127.0.0.1:${adminPort}/stats`)).text()).split('\n').filter(Boolean).length;
+    const stats = (await (await fetch(`http://127.0.0.1:${adminPort}/stats`)).text())
+      .split('\n')
+      .filter(Boolean).length;
     const metricFlushes = bytes.metrics!.slice(1); // the first message also carries the identifier
     const alsBytes = bytes.als!.reduce((a, b) => a + b, 0);
     return {
@@ -185,7 +286,10 @@ async function wireCost(): Promise<{ statsBytesPerFlush: number; alsBytesPerRequ
 
 // ---------- parent ----------
 function forkChild(args: string[]): Promise<{ child: ChildProcess; msg: Record<string, number> }> {
-  const child = fork(self, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-semi-space-size=8'] });
+  const child = fork(self, args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--max-semi-space-size=8'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (msg) => resolve({ child, msg: msg as Record<string, number> }));
     child.once('exit', (code) => reject(new Error(`child ${args.join(' ')} exited ${code}`)));
@@ -217,8 +321,20 @@ async function latency(url: string, n: number): Promise<number[]> {
 async function parent() {
   const load: number[] = [];
   const wire = await wireCost();
-  console.log(`wire: metrics service ${wire.statsBytesPerFlush.toFixed(0)} B/flush (${wire.stats} stats), ALS ${wire.alsBytesPerRequest.toFixed(0)} B/request`);
-  const r = { offCpu: [] as number[], offRss: [] as number[], onCpu: [] as number[], onRss: [] as number[], graph: [] as number[], traffic: [] as number[], edges: [] as number[], metrics: [] as number[], edgeCount: [] as number[] };
+  console.log(
+    `wire: metrics service ${wire.statsBytesPerFlush.toFixed(0)} B/flush (${wire.stats} stats), ALS ${wire.alsBytesPerRequest.toFixed(0)} B/request`,
+  );
+  const r = {
+    offCpu: [] as number[],
+    offRss: [] as number[],
+    onCpu: [] as number[],
+    onRss: [] as number[],
+    graph: [] as number[],
+    traffic: [] as number[],
+    edges: [] as number[],
+    metrics: [] as number[],
+    edgeCount: [] as number[],
+  };
   for (let run = 0; run < RUNS; run++) {
     for (const on of [false, true]) {
       const d = await forkChild(['--child', 'daemon', on ? 'on' : 'off']);
@@ -227,7 +343,17 @@ async function parent() {
         if (on) {
           const per = Math.ceil(PROXIES / 4);
           for (let from = 0; from < PROXIES; from += per) {
-            loaders.push((await forkChild(['--child', 'load', String(d.msg.xds), String(from), String(Math.min(per, PROXIES - from))])).child);
+            loaders.push(
+              (
+                await forkChild([
+                  '--child',
+                  'load',
+                  String(d.msg.xds),
+                  String(from),
+                  String(Math.min(per, PROXIES - from)),
+                ])
+              ).child,
+            );
           }
         }
         await sleep(5000);
@@ -244,7 +370,9 @@ async function parent() {
           const doc = (await (await fetch(`${base}/api/v1/telemetry/edges`)).json()) as { edges: unknown[] };
           r.edgeCount.push(doc.edges.length);
         }
-        console.log(`run ${run + 1} telemetry ${on ? 'on' : 'off'}: cpu ${m.cpuPct.toFixed(1)}% rss ${m.rss.toFixed(0)} MB`);
+        console.log(
+          `run ${run + 1} telemetry ${on ? 'on' : 'off'}: cpu ${m.cpuPct.toFixed(1)}% rss ${m.rss.toFixed(0)} MB`,
+        );
       } finally {
         for (const l of loaders) l.kill();
         d.child.disconnect();
@@ -254,7 +382,9 @@ async function parent() {
   }
   const f = (figure: string, unit: string, xs: number[]): Figure => ({ figure, unit, ...spread(xs) });
   const figures: Figure[] = [
-    f(`metrics service sink, bytes per 1 s flush per proxy (${wire.stats} stats, colorapp front)`, 'B', [wire.statsBytesPerFlush]),
+    f(`metrics service sink, bytes per 1 s flush per proxy (${wire.stats} stats, colorapp front)`, 'B', [
+      wire.statsBytesPerFlush,
+    ]),
     f('access log service, bytes per logged request', 'B', [wire.alsBytesPerRequest]),
     f(`daemon CPU, ${PROXIES} proxies, no telemetry`, '% of a core', r.offCpu),
     f(`daemon CPU, ${PROXIES} proxies × ${RATE} req/s logged (1 s flush)`, '% of a core', r.onCpu),
@@ -267,7 +397,18 @@ async function parent() {
   ];
   printFigures(figures);
   const command = `npm run bench:telemetry -- --proxies ${PROXIES} --rate ${RATE} --runs ${RUNS}`;
-  const doc = { command, machine: machine(), load: spread(load), samples: RUNS, proxies: PROXIES, rate: RATE, wire, results: r, figures, at: new Date().toISOString() };
+  const doc = {
+    command,
+    machine: machine(),
+    load: spread(load),
+    samples: RUNS,
+    proxies: PROXIES,
+    rate: RATE,
+    wire,
+    results: r,
+    figures,
+    at: new Date().toISOString(),
+  };
   console.log(`results: ${writeResults('telemetry', doc)}; load average ${spread(load).median}`);
   updateBenchmarksMd(
     'Telemetry ingestion and console API',
@@ -280,5 +421,6 @@ async function parent() {
 
 const mode = arg('child', '');
 if (mode === 'daemon') await daemonChild(process.argv.at(-1) === 'on');
-else if (mode === 'load') await loadChild(Number(process.argv.at(-3)), Number(process.argv.at(-2)), Number(process.argv.at(-1)));
+else if (mode === 'load')
+  await loadChild(Number(process.argv.at(-3)), Number(process.argv.at(-2)), Number(process.argv.at(-1)));
 else await parent();

@@ -2,12 +2,12 @@ import { EventEmitter } from 'node:events';
 import {
   status as GrpcStatus,
   Server,
-  type ServiceDefinition,
-  type UntypedServiceImplementation,
   ServerCredentials,
   type ServerDuplexStream,
   type ServerUnaryCall,
+  type ServiceDefinition,
   type sendUnaryData,
+  type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { buildClientStatus } from './csds.ts';

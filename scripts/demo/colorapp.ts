@@ -7,6 +7,8 @@ import { freePort, repoRoot, waitFor } from '@plexus/testkit';
 import type { Logger } from 'pino';
 import {
   COLORS,
+  type Color,
+  type ColorFault,
   commitAll,
   type EnvoyProcess,
   GATEWAY_KEY,
@@ -77,6 +79,10 @@ export interface ColorappOptions {
   httpListen?: string;
   /** Where the mesh's spec files are (default examples/colorapp/mesh). */
   exampleDir?: string;
+  /** How often the Envoys send their access logs, and the console pushes live traffic (default 500 ms). */
+  liveIntervalMs?: number;
+  /** Tag the Envoys' own stats like App Mesh's ENABLE_ENVOY_STATS_TAGS (default on, as the demo does). */
+  appMeshStatsTags?: boolean;
 }
 
 export interface ColorappRun {
@@ -86,6 +92,8 @@ export interface ColorappRun {
   ports: MeshPorts;
   daemon: Daemon;
   envoys: Map<string, EnvoyProcess>;
+  /** Per colorteller: set `fails` to make some of its replies 500s. */
+  faults: Record<Color, ColorFault>;
   /** Starts a daemon again on the same repo and ports (after `daemon.stop()`); Envoys reconnect by themselves. */
   restartDaemon(): Promise<Daemon>;
   stop(): Promise<void>;
@@ -95,6 +103,7 @@ export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
   const repo = join(o.workDir, 'repo');
   const servers: Server[] = [];
   const envoys = new Map<string, EnvoyProcess>();
+  const faults = { red: { hits: 0 }, blue: { hits: 0 }, green: { hits: 0 } } as Record<Color, ColorFault>;
   let daemon: Daemon | undefined;
   const stop = async () => {
     await Promise.all([...envoys.values()].map((e) => e.stop()));
@@ -112,7 +121,8 @@ export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
     if (existsSync(readme)) cpSync(readme, join(repo, 'README.md'));
     commitAll(repo, 'colorapp: weights 1:1:1');
 
-    for (const c of COLORS) servers.push(await startColorApp(c, o.ports.apps[`colorteller-${c}`]!));
+    for (const c of COLORS)
+      servers.push(await startColorApp(c, o.ports.apps[`colorteller-${c}`]!, faults[c]));
     servers.push(await startFrontApp(o.ports.apps.front!, o.ports.egress.front!));
 
     let xdsPort = 0;
@@ -124,6 +134,8 @@ export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
         builtinPlugins: ['@plexus/discovery-static'],
         translateOptions: sidecarPorts(o.ports),
         configTransform: sameHostConfig,
+        telemetry: { flushInterval: `${o.liveIntervalMs ?? 500}ms` },
+        console: { tickMs: o.liveIntervalMs ?? 500 },
         drainMs: 500,
         stateDir: join(o.workDir, 'state'),
         logger: o.logger,
@@ -133,7 +145,12 @@ export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
     };
     await start();
     for (const key of Object.keys(o.ports.admin)) {
-      envoys.set(key, startEnvoy(key, xdsPort, o.ports.admin[key]!, o.workDir));
+      envoys.set(
+        key,
+        startEnvoy(key, xdsPort, o.ports.admin[key]!, o.workDir, {
+          appMeshStatsTags: o.appMeshStatsTags ?? true,
+        }),
+      );
     }
     await waitFor(async () => (await httpGet(o.ports.gateway)).status === 200, {
       timeoutMs: 60_000,
@@ -148,6 +165,7 @@ export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
         return daemon!;
       },
       envoys,
+      faults,
       restartDaemon: start,
       stop,
     };

@@ -97,27 +97,56 @@ async function listen(server: Server, port: number): Promise<Server> {
   return server;
 }
 
-/** A colorteller: answers every request with its color. */
-export function startColorApp(color: string, port: number): Promise<Server> {
+/** Makes a colorteller fail: every request whose number (1, 2, ...) `fails` says so answers 500. */
+export interface ColorFault {
+  fails?: (hit: number) => boolean;
+  hits: number;
+}
+
+/** A colorteller: answers every request with its color (status 500 where `fault` says so). */
+export function startColorApp(color: string, port: number, fault: ColorFault = { hits: 0 }): Promise<Server> {
   return listen(
     createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' });
+      const hit = ++fault.hits;
+      res.writeHead(fault.fails?.(hit) ? 500 : 200, { 'content-type': 'text/plain' });
       res.end(color);
     }),
     port,
   );
 }
 
+/** Trace context a well-behaved app copies from its inbound request to its outbound calls. */
+const TRACE_HEADERS = [
+  'x-request-id',
+  'traceparent',
+  'tracestate',
+  'x-b3-traceid',
+  'x-b3-spanid',
+  'x-b3-parentspanid',
+  'x-b3-sampled',
+  'x-b3-flags',
+  'b3',
+  'x-amzn-trace-id',
+  'x-datadog-trace-id',
+  'x-datadog-parent-id',
+  'x-datadog-sampling-priority',
+];
+
 /** The front app: for each request, asks colorteller through its own sidecar and returns the answer. */
 export function startFrontApp(port: number, sidecarEgressPort: number): Promise<Server> {
   return listen(
-    createServer((_req, res) => {
+    createServer((req, res) => {
+      const headers: Record<string, string> = { host: `colorteller.${MESH}.local` };
+      for (const h of TRACE_HEADERS) {
+        const v = req.headers[h];
+        if (typeof v === 'string') headers[h] = v;
+      }
       const out = request(
         {
           host: '127.0.0.1',
           port: sidecarEgressPort,
           path: '/',
-          headers: { host: `colorteller.${MESH}.local` },
+          headers,
           timeout: 5000,
         },
         (up) => {
@@ -182,20 +211,29 @@ export interface EnvoyProcess {
 }
 
 /** A real Envoy for `proxyKey`, bootstrapped (as `plexus bootstrap` prints it) to the daemon's xDS port. */
-export function startEnvoy(proxyKey: string, xdsPort: number, adminPort: number, dir: string): EnvoyProcess {
+export function startEnvoy(
+  proxyKey: string,
+  xdsPort: number,
+  adminPort: number,
+  dir: string,
+  o: { appMeshStatsTags?: boolean } = {},
+): EnvoyProcess {
   const file = join(dir, `envoy-${proxyKey.replaceAll('/', '_')}.yaml`);
   const bootstrap = envoyBootstrap({
     node: proxyKey,
     xdsAddress: `127.0.0.1:${xdsPort}`,
     adminPort,
     adminAddress: '127.0.0.1',
+    appMeshStatsTags: o.appMeshStatsTags,
   });
   writeFileSync(file, stringify(bootstrap, { aliasDuplicateObjects: false }));
   // A file, not a pipe: access logs to /dev/stdout cannot be opened on a socket.
   const log = openSync(join(dir, `envoy-${proxyKey.replaceAll('/', '_')}.log`), 'a');
   const proc = startProcess(
     envoyBinary(),
-    ['-c', file, '--disable-hot-restart', '--log-level', 'warn', '--concurrency', '1'],
+    // A 2 s drain: connections opened under a replaced listener (tracing turned on or off, say) move to the
+    // new one within seconds rather than Envoy's default 10 minutes.
+    ['-c', file, '--disable-hot-restart', '--log-level', 'warn', '--concurrency', '1', '--drain-time-s', '2'],
     { stdio: ['ignore', log, log] },
   );
   closeSync(log);

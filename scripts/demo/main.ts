@@ -101,6 +101,7 @@ async function main(): Promise<void> {
 Plexus is serving examples/colorapp from a git repo at
   ${run.repo}
 to 5 real Envoys: gateway :${p.gateway} → front → colorteller (red :${p.apps['colorteller-red']}, blue :${p.apps['colorteller-blue']}, green :${p.apps['colorteller-green']}), each app behind its sidecar.
+  console: http://${HTTP}/ui/     (the mesh graph with live traffic, proxies, revisions)
   status:  npx plexus status --server http://${HTTP}     (or curl http://${HTTP}/api/v1/status)
   metrics: curl http://${HTTP}/metrics      logs: ${join(workDir, 'daemon.log')}
   try it:  curl http://127.0.0.1:${p.gateway}/

@@ -14,6 +14,31 @@ export interface BootstrapOptions {
   cluster?: string;
   adminPort?: number;
   adminAddress?: string;
+  /**
+   * Tag Envoy's own stats the way App Mesh's image did with ENABLE_ENVOY_STATS_TAGS=1 (`appmesh.mesh`,
+   * `appmesh.virtual_node` or `appmesh.virtual_gateway`, and the listener protocol/port and route config
+   * tags), so dashboards built on App Mesh's Prometheus dimensions keep working.
+   */
+  appMeshStatsTags?: boolean;
+}
+
+const PROXY_ID = /(?:^|:)mesh\/([^/@]+)(?:@[^/]+)?\/(virtualNode|virtualGateway)\/([^/]+)$/;
+
+/** App Mesh's stats tags: fixed mesh and node/gateway names, plus regex tags over Plexus's stat names. */
+export function appMeshStatsConfig(node: string): Record<string, unknown> {
+  const m = PROXY_ID.exec(node);
+  if (!m) throw new Error(`--node '${node}' names no virtual node or gateway (needed for the stats tags)`);
+  const kindTag = m[2] === 'virtualNode' ? 'appmesh.virtual_node' : 'appmesh.virtual_gateway';
+  return {
+    stats_tags: [
+      { tag_name: 'appmesh.mesh', fixed_value: m[1] },
+      { tag_name: kindTag, fixed_value: m[3] },
+      // `...ingress.<protocol>.<port>.` (listeners with several port mappings) and `rds_<dir>_<protocol>_<port>`.
+      { tag_name: 'appmesh.listener_protocol', regex: '\\.ingress\\.((\\w+?)\\.)\\d+\\.' },
+      { tag_name: 'appmesh.listener_port', regex: '\\.ingress\\.\\w+?\\.((\\d+)\\.)' },
+      { tag_name: 'envoy_rds_route_config', regex: '(\\.rds\\.(rds_\\w+?)\\.)' },
+    ],
+  };
 }
 
 function defaultCluster(node: string): string {
@@ -25,6 +50,7 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
   const adsSource = { ads: {}, resource_api_version: 'V3' };
   return {
     node: { id: o.node, cluster: o.cluster ?? defaultCluster(o.node) },
+    ...(o.appMeshStatsTags ? { stats_config: appMeshStatsConfig(o.node) } : {}),
     admin: {
       access_log: [
         {

@@ -15,6 +15,7 @@ import { createTranslateRunner } from './runners/translate-runner.ts';
 import { createXdsRunner } from './runners/xds-runner.ts';
 import type { CoreStages, CreateXdsServer, Discovery, Source, XdsServer } from './stages.ts';
 import { StatusStore } from './status.ts';
+import { resolveTelemetry, withTelemetry } from './telemetry-options.ts';
 import { TOKENS } from './tokens.ts';
 
 export interface CompositionInputs {
@@ -96,7 +97,7 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
         stages,
         channels,
         log('translate'),
-        options.translateOptions,
+        withTelemetry(options.translateOptions, resolveTelemetry(options)),
         options.configTransform,
       ),
       createXdsRunner(

@@ -1,17 +1,23 @@
 import type { Server } from 'node:http';
+import { createConsole, type WebConsole } from '@plexus/console';
+import { createTelemetry, TELEMETRY_HTTP_PREFIX, type Telemetry } from '@plexus/telemetry';
 import type { Container } from 'inversify';
 import { type Logger, pino } from 'pino';
+import { createConsoleSource } from './console-source.ts';
 import { createDaemonContainer, registerPluginKeys } from './container.ts';
 import { loadCoreStages, loadXdsFactory } from './core-stages.ts';
-import { createHttpHandler, listenHttp } from './http.ts';
+import { createHttpHandler, type HttpMount, listenHttp } from './http.ts';
 import { LastGoodStore } from './last-good.ts';
 import type { Channels } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
 import { type DaemonOptions, DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN } from './options.ts';
 import { BUILTIN_PLUGINS, importPluginModules } from './plugins.ts';
+import type { ProxyRevisions } from './proxy-revisions.ts';
+import { RevisionHistory } from './revision-history.ts';
 import type { Runner } from './runner.ts';
-import type { CoreStages, Source, XdsServer } from './stages.ts';
+import type { CoreStages, Discovery, Source, XdsServer } from './stages.ts';
 import type { StatusStore } from './status.ts';
+import { resolveTelemetry } from './telemetry-options.ts';
 import { TOKENS } from './tokens.ts';
 
 export interface Daemon {
@@ -20,6 +26,10 @@ export interface Daemon {
   status: StatusStore;
   channels: Channels;
   container: Container;
+  /** Mesh telemetry (undefined when off). */
+  telemetry?: Telemetry;
+  /** Revisions seen, newest first, with outcome and convergence (what the console's history shows). */
+  history: RevisionHistory;
   /** Resolves once every runner has finished the work in flight. */
   idle(): Promise<void>;
   /** Stops taking changes, drains xDS streams, closes HTTP. Idempotent. */
@@ -51,8 +61,49 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onTrigger: () => void source.refresh?.(),
   });
 
+  const mounts: HttpMount[] = [];
+  const t = resolveTelemetry(options);
+  let telemetry: Telemetry | undefined;
+  if (t.enabled && xds.addService) {
+    // TODO(secure): authorize each access log stream like an xDS stream (its proved identity must name the
+    // proxy in identifier.node.id) by passing `authorize` here; until then the xDS listener's own checks apply.
+    telemetry = createTelemetry({ maxEdges: t.maxEdges, expireAfterMs: t.expireAfterMs });
+    xds.addService(telemetry.accessLogService.definition, telemetry.accessLogService.handlers);
+    telemetry.registerMetrics(metrics.registry);
+    const tel = telemetry;
+    mounts.push({
+      prefix: TELEMETRY_HTTP_PREFIX,
+      handle: (req, res) => {
+        if (!tel.handleHttp(req, res)) {
+          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('not found\n');
+        }
+      },
+    });
+  }
+  const history = new RevisionHistory();
+  history.track(channels, status);
+  let web: WebConsole | undefined;
+  let consoleSource: ReturnType<typeof createConsoleSource> | undefined;
+  if (options.console?.enabled !== false) {
+    consoleSource = createConsoleSource({
+      channels,
+      xds,
+      status,
+      discovery: container.get<Discovery>(TOKENS.Discovery),
+      revisions: container.get<ProxyRevisions>(TOKENS.ProxyRevisions),
+      history,
+      telemetry,
+    });
+    web = createConsole(consoleSource, {
+      errorThreshold: options.console?.errorThreshold,
+      tickMs: options.console?.tickMs,
+    });
+    mounts.push(...web.mounts);
+  }
+
   const http = await listenHttp(
-    createHttpHandler({ status, metrics, webhook, log: logger }),
+    createHttpHandler({ status, metrics, webhook, mounts, log: logger }),
     options.httpListen ?? DEFAULT_HTTP_LISTEN,
   );
   let xdsPort: number;
@@ -86,6 +137,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     status,
     channels,
     container,
+    telemetry,
+    history,
     idle,
     stop() {
       stopping ??= (async () => {
@@ -93,6 +146,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         for (const r of runners) await r.stop();
         status.stop();
         lastGood?.stop();
+        web?.stop();
+        consoleSource?.stop();
+        history.stop();
+        telemetry?.stop();
         await xds.shutdown(options.drainMs ?? 2000);
         await closeHttp(http.server);
         undoKeys();

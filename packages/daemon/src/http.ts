@@ -5,11 +5,23 @@ import type { DaemonMetrics } from './metrics.ts';
 import type { WebhookHandler } from './stages.ts';
 import type { StatusStore } from './status.ts';
 
+/** A capability's routes under one path prefix (the console at /ui, telemetry's JSON, the App Mesh API, ...). */
+export interface HttpMount {
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+}
+
 export interface HttpDeps {
   status: StatusStore;
   metrics: DaemonMetrics;
   webhook?: WebhookHandler;
+  /** Tried in order for paths the fixed routes do not answer. */
+  mounts?: HttpMount[];
   log: Logger;
+}
+
+function mountFor(mounts: HttpMount[] | undefined, path: string): HttpMount | undefined {
+  return mounts?.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
 }
 
 function send(res: ServerResponse, code: number, body: string, type = 'text/plain; charset=utf-8'): void {
@@ -47,8 +59,11 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
             }
           });
           return deps.webhook(req, res);
-        default:
+        default: {
+          const mount = mountFor(deps.mounts, path);
+          if (mount) return mount.handle(req, res);
           return send(res, 404, 'not found\n');
+        }
       }
     };
     handle().catch((err) => {

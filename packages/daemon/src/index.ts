@@ -1,4 +1,4 @@
-export { type BootstrapOptions, envoyBootstrap, grpcBootstrap } from './bootstrap.ts';
+export { appMeshStatsConfig, type BootstrapOptions, envoyBootstrap, grpcBootstrap } from './bootstrap.ts';
 export { Channel, latestWins } from './channels.ts';
 export { createDaemonContainer, proxyResolver } from './container.ts';
 export { loadCoreStages, loadXdsFactory } from './core-stages.ts';
@@ -14,11 +14,12 @@ export {
   type ReplicaAnswer,
   type ReplicaSummary,
 } from './fleet-status.ts';
-export { parseHostPort } from './http.ts';
+export { type HttpMount, parseHostPort } from './http.ts';
 export type * from './messages.ts';
 export { createMetrics, type DaemonMetrics } from './metrics.ts';
 export { type DaemonOptions, DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN } from './options.ts';
 export { BUILTIN_PLUGINS, containerModulesOf, importPluginModules } from './plugins.ts';
+export { RevisionHistory, type RevisionRecord } from './revision-history.ts';
 export type { Runner } from './runner.ts';
 export { sameHostConfig } from './same-host.ts';
 export type * from './stages.ts';

@@ -47,6 +47,20 @@ export interface DaemonOptions {
    * the last good revision even if HEAD is broken. Unset: nothing is kept.
    */
   stateDir?: string;
+  /**
+   * Mesh telemetry (@plexus/telemetry; the daemon config file's `telemetry` section once it exists): proxies
+   * stream their egress access logs to the xDS port. On by default; the proxies' bootstrap must hold
+   * `grpcCluster` (what `plexus bootstrap` writes: `xds_cluster`).
+   */
+  telemetry?: {
+    enabled?: boolean;
+    grpcCluster?: string;
+    flushInterval?: string;
+    maxEdges?: number;
+    expireAfterMs?: number;
+  };
+  /** The web console at /ui (@plexus/console). On by default. */
+  console?: { enabled?: boolean; errorThreshold?: number; tickMs?: number };
   /** Grace period for xDS streams on shutdown (ms). Default 2000. */
   drainMs?: number;
   logger?: Logger;

@@ -14,6 +14,8 @@ export interface SourceRevision {
   /** Epoch ms at which the source noticed the revision. */
   seenAt: number;
   source?: string;
+  /** Git sources: the commit's author (`Name <email>`), subject line and time. */
+  commit?: { author: string; subject: string; time: string };
 }
 
 export interface SourceOptions {
@@ -84,10 +86,20 @@ export interface XdsStreamStatus {
   acked?: Record<string, string>;
   nacked?: Record<string, { version: string; message: string }>;
   sent?: Record<string, string | { version: string }>;
+  /** Epoch ms the stream connected. */
+  connectedAt?: number;
+}
+
+/** A gRPC service hosted on the xDS port (same listener, credentials and identity checks as ADS). */
+export interface HostedGrpcService {
+  definition: import('@grpc/grpc-js').ServiceDefinition;
+  handlers: import('@grpc/grpc-js').UntypedServiceImplementation;
 }
 
 export interface XdsServer {
   listen(hostPort: string): Promise<number> | number;
+  /** Hosts another gRPC service on the xDS port; before listen(). */
+  addService?(definition: HostedGrpcService['definition'], handlers: HostedGrpcService['handlers']): void;
   setProxyConfig(proxyKey: string, config: ProxyConfig, options: { revision: string }): void;
   updateEndpoints(proxyKey: string, endpoints: unknown[], options?: { revision?: string }): void;
   removeProxyConfig(proxyKey: string): void;

@@ -1,4 +1,4 @@
-import { resourceId, type SpecResource } from '@plexus/spec';
+import { type MeshExtensions, resourceId, type SpecResource } from '@plexus/spec';
 import { type GatewayEntry, key, type MeshGraph, type ProxyView, type ReachableService } from './model.ts';
 import { byPriority } from './order.ts';
 import { type ProxyRef, proxyKey } from './proxy-id.ts';
@@ -18,7 +18,7 @@ const hashCache = new WeakMap<SpecResource, string>();
 function contentHash(r: SpecResource): string {
   let h = hashCache.get(r);
   if (h === undefined) {
-    h = hashText(stableStringify({ spec: r.spec, k8s: r.k8s }));
+    h = hashText(stableStringify({ spec: r.spec, k8s: r.k8s, extensions: r.extensions }));
     hashCache.set(r, h);
   }
   return h;
@@ -47,6 +47,7 @@ export function buildGraph(resources: SpecResource[]): MeshGraph {
           name: r.name,
           resource: m,
           egressFilter: m.spec?.egressFilter?.type === 'ALLOW_ALL' ? 'ALLOW_ALL' : 'DROP_ALL',
+          tracing: (m.extensions as MeshExtensions | undefined)?.tracing,
         });
         break;
       }
@@ -215,6 +216,9 @@ function closeView(
 ): ProxyView {
   const inputs = new Set<string>([`Mesh/${ref.mesh}/${ref.mesh}`, selfId, ...extra]);
   const upstream = new Set<string>();
+  // Every proxy of a traced mesh holds a cluster to the tracing collector node.
+  const collector = g.meshes.get(ref.mesh)?.tracing?.collector.virtualNode;
+  if (collector && g.virtualNodes.has(key(ref.mesh, collector))) upstream.add(collector);
   for (const s of services) {
     inputs.add(`VirtualService/${ref.mesh}/${s.name}`);
     for (const n of upstreamOf(g, ref.mesh, s.name, inputs)) upstream.add(n);

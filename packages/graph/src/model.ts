@@ -1,4 +1,4 @@
-import type { SpecResource } from '@plexus/spec';
+import type { SpecResource, Tracing } from '@plexus/spec';
 import type { ProxyRef } from './proxy-id.ts';
 import type {
   ClientPolicy,
@@ -15,6 +15,8 @@ export interface MeshEntry {
   name: string;
   resource: SpecResource<MeshShape>;
   egressFilter: 'ALLOW_ALL' | 'DROP_ALL';
+  /** The mesh's tracing (a Plexus extension on the Mesh), if any. */
+  tracing?: Tracing;
 }
 
 /** A virtual service and what provides it (undefined when it has no provider or the provider is missing). */

@@ -7,6 +7,7 @@ export { LocalGitSource } from './local/local-git-source.ts';
 export { RemoteGitSource } from './remote/remote-git-source.ts';
 export { isSpecFile, SPEC_EXTENSIONS } from './spec-files.ts';
 export type {
+  CommitInfo,
   ErrorListener,
   Revision,
   RevisionListener,

@@ -15,6 +15,17 @@ export interface Revision {
   ref?: string;
   /** Human label: where the files came from, never with credentials. */
   source: string;
+  /** Git sources: who made the commit and what it says (for the console's revision history). */
+  commit?: CommitInfo;
+}
+
+export interface CommitInfo {
+  /** `Name <email>` */
+  author: string;
+  /** First line of the message. */
+  subject: string;
+  /** Commit (author) time, ISO 8601. */
+  time: string;
 }
 
 export type RevisionListener = (rev: Revision) => void;

@@ -29,11 +29,11 @@ export interface EnvoyValidateResult {
  */
 export async function envoyValidate(
   config: ConfigLike | Json,
-  opts: { cwd?: string } = {},
+  opts: { cwd?: string; bootstrapClusters?: Json[] } = {},
 ): Promise<EnvoyValidateResult> {
   let bootstrap: Json;
   try {
-    bootstrap = toStaticBootstrap(config as ConfigLike);
+    bootstrap = toStaticBootstrap(config as ConfigLike, opts.bootstrapClusters);
   } catch (e) {
     return { ok: false, output: (e as Error).message };
   }
@@ -52,7 +52,8 @@ export async function envoyValidate(
   }
 }
 
-export function toStaticBootstrap(config: ConfigLike): Json {
+/** `bootstrapClusters`: static clusters the proxy's own bootstrap holds (its xDS cluster, say). */
+export function toStaticBootstrap(config: ConfigLike, bootstrapClusters: Json[] = []): Json {
   const routes = new Map((config.routes ?? []).map((r) => [String(r.name), strip(r)]));
   const cla = new Map((config.endpoints ?? []).map((e) => [String(e.cluster_name), strip(e)]));
   let placeholderPort = 20000;
@@ -71,7 +72,11 @@ export function toStaticBootstrap(config: ConfigLike): Json {
   });
   return {
     node: { id: 'plexus-validate', cluster: 'plexus-validate' },
-    static_resources: { listeners, clusters, secrets: (config.secrets ?? []).map(strip) },
+    static_resources: {
+      listeners,
+      clusters: [...bootstrapClusters, ...clusters],
+      secrets: (config.secrets ?? []).map(strip),
+    },
   };
 }
 

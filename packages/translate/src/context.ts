@@ -26,6 +26,8 @@ export interface Ctx {
   usesSds: boolean;
   /** Access log entries for every HCM / tcp_proxy of this proxy. */
   accessLog?: Json[];
+  /** The HCM `tracing` block of the mesh's tracing extension, when set. */
+  tracing?: Json;
   /** Circuit breakers applied to every egress cluster (gateway connection pools). */
   egressCircuitBreakers?: Json;
 }

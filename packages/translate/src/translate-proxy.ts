@@ -7,6 +7,7 @@ import { ingressListener } from './listeners/ingress.ts';
 import { names } from './names.ts';
 import { proxylessListeners } from './proxyless/api-listeners.ts';
 import { sdsAgentCluster } from './tls/sds.ts';
+import { applyTracing } from './tracing/tracing.ts';
 import { type EndpointLookup, type EnvoyConfig, resolveOptions, type TranslateOptions } from './types.ts';
 
 /**
@@ -33,6 +34,7 @@ export function translateProxy(
     listeners: [],
     usesSds: false,
   };
+  applyTracing(ctx);
   if (proxy.kind === 'virtualNode') {
     const node = graph.virtualNodes.get(graphKey(proxy.mesh, proxy.name))!;
     ctx.accessLog = accessLog(node.spec?.logging);

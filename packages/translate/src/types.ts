@@ -39,6 +39,19 @@ export interface TranslateOptions {
   egressPort?: number;
   /** Ingress (inbound) listener port of a virtual node. Default 15000. */
   ingressPort?: number;
+  /**
+   * Stream every egress request and TCP connection to the daemon's access log service (@plexus/telemetry).
+   * `grpcCluster` must exist in the proxy's bootstrap (`plexus bootstrap` writes `xds_cluster`). Default off.
+   */
+  telemetry?: TelemetryOptions;
+}
+
+export interface TelemetryOptions {
+  grpcCluster: string;
+  /** How often each proxy sends what it buffered. Default 1s. */
+  flushInterval?: string;
+  /** How often a long TCP connection reports its bytes. Default 10s. */
+  tcpReportInterval?: string;
 }
 
 export interface ResolvedOptions {
@@ -52,6 +65,7 @@ export interface ResolvedOptions {
   listenAddress: string;
   egressPort: number;
   ingressPort: number;
+  telemetry?: Required<TelemetryOptions>;
 }
 
 export function resolveOptions(o: TranslateOptions = {}): ResolvedOptions {
@@ -66,6 +80,13 @@ export function resolveOptions(o: TranslateOptions = {}): ResolvedOptions {
     listenAddress: o.listenAddress ?? '0.0.0.0',
     egressPort: o.egressPort ?? 15001,
     ingressPort: o.ingressPort ?? 15000,
+    telemetry: o.telemetry?.grpcCluster
+      ? {
+          grpcCluster: o.telemetry.grpcCluster,
+          flushInterval: o.telemetry.flushInterval ?? '1s',
+          tcpReportInterval: o.telemetry.tcpReportInterval ?? '10s',
+        }
+      : undefined,
   };
 }
 
@@ -81,6 +102,12 @@ export const TYPE = {
   router: `${V3}.extensions.filters.http.router.v3.Router`,
   healthCheckFilter: `${V3}.extensions.filters.http.health_check.v3.HealthCheck`,
   fileAccessLog: `${V3}.extensions.access_loggers.file.v3.FileAccessLog`,
+  httpGrpcAccessLog: `${V3}.extensions.access_loggers.grpc.v3.HttpGrpcAccessLogConfig`,
+  tcpGrpcAccessLog: `${V3}.extensions.access_loggers.grpc.v3.TcpGrpcAccessLogConfig`,
+  openTelemetryTracer: `${V3}.config.trace.v3.OpenTelemetryConfig`,
+  zipkinTracer: `${V3}.config.trace.v3.ZipkinConfig`,
+  xrayTracer: `${V3}.config.trace.v3.XRayConfig`,
+  datadogTracer: `${V3}.config.trace.v3.DatadogConfig`,
   downstreamTls: `${V3}.extensions.transport_sockets.tls.v3.DownstreamTlsContext`,
   upstreamTls: `${V3}.extensions.transport_sockets.tls.v3.UpstreamTlsContext`,
   httpProtocolOptions: `${V3}.extensions.upstreams.http.v3.HttpProtocolOptions`,

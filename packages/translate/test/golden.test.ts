@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { envoyValidate, repoRoot } from '@plexus/testkit';
 import { describe, expect, it } from 'vitest';
-import { allResources, caseNames, goldenRoot, runCase } from './helpers/cases.ts';
+import { allResources, bootstrapClustersFor, caseNames, goldenRoot, runCase } from './helpers/cases.ts';
 import { protoCheck } from './helpers/proto-check.ts';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -49,7 +49,7 @@ describe.each(caseNames())('golden %s', (name) => {
   it('every golden passes real Envoy --mode validate', async () => {
     for (const f of result.outputs.keys()) {
       const golden = JSON.parse(readFileSync(join(outDir, f), 'utf8'));
-      const v = await envoyValidate(golden, { cwd });
+      const v = await envoyValidate(golden, { cwd, bootstrapClusters: bootstrapClustersFor(result.options) });
       expect(v.ok, `${name}/${f}\n${v.output}`).toBe(true);
     }
   });

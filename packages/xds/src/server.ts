@@ -5,7 +5,9 @@ import {
   ServerCredentials,
   type ServerDuplexStream,
   type ServerUnaryCall,
+  type ServiceDefinition,
   type sendUnaryData,
+  type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { buildClientStatus } from './csds.ts';
@@ -68,6 +70,7 @@ export class XdsServer extends EventEmitter {
   private readonly log: XdsLogger;
   private readonly rejected: Record<string, number> = {};
   private stopping = false;
+  private listening = false;
 
   private readonly options: XdsServerOptions;
   constructor(options: XdsServerOptions) {
@@ -229,8 +232,18 @@ export class XdsServer extends EventEmitter {
     call.on('close', close);
   }
 
+  /**
+   * Hosts another gRPC service on the xDS port (telemetry's access log service, for one), so it is reached
+   * through the same listener, credentials and identity checks as ADS. Call before listen().
+   */
+  addService(definition: ServiceDefinition, handlers: UntypedServiceImplementation): void {
+    if (this.listening) throw new Error('addService: the xDS server is already listening');
+    this.server.addService(definition, handlers);
+  }
+
   /** Binds and starts; resolves to the bound port. */
   listen(hostPort: string): Promise<number> {
+    this.listening = true;
     return new Promise((resolve, reject) => {
       this.server.bindAsync(hostPort, ServerCredentials.createInsecure(), (err, port) =>
         err ? reject(err) : resolve(port),

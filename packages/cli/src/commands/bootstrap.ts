@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
-import { envoyBootstrap, grpcBootstrap } from '@plexus/daemon';
+import { appMeshStatsConfig, envoyBootstrap, grpcBootstrap } from '@plexus/daemon';
 import { stringify } from 'yaml';
 import type { Command } from '../main.ts';
 
 const usage = `usage: plexus bootstrap --node ID --xds-address HOST:PORT [--grpc] [--cluster NAME]
-                         [--admin-port PORT] [--admin-address ADDR]
+                         [--admin-port PORT] [--admin-address ADDR] [--appmesh-stats-tags]
 
 Prints an Envoy bootstrap (YAML: admin on 9901, ADS over gRPC to the daemon, LDS/CDS via ADS), or with --grpc
 a gRPC xDS bootstrap (JSON, for GRPC_XDS_BOOTSTRAP) for a proxyless gRPC app.
-ID is mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or an App Mesh ARN.`;
+ID is mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or an App Mesh ARN.
+The Envoy bootstrap's xds_cluster also carries the proxy's access logs to the daemon (mesh telemetry).
+--appmesh-stats-tags tags Envoy's own stats like App Mesh's ENABLE_ENVOY_STATS_TAGS=1 (appmesh.mesh,
+appmesh.virtual_node / appmesh.virtual_gateway, listener protocol and port, route config).`;
 
 export const command: Command = {
   summary: 'print an Envoy bootstrap YAML (or --grpc: a gRPC xDS bootstrap JSON) for a node',
@@ -25,6 +28,7 @@ export const command: Command = {
           cluster: { type: 'string' },
           'admin-port': { type: 'string' },
           'admin-address': { type: 'string' },
+          'appmesh-stats-tags': { type: 'boolean' },
         },
         strict: true,
       }));
@@ -49,7 +53,16 @@ export const command: Command = {
       cluster: values.cluster as string | undefined,
       adminPort,
       adminAddress: values['admin-address'] as string | undefined,
+      appMeshStatsTags: values['appmesh-stats-tags'] === true,
     };
+    if (options.appMeshStatsTags) {
+      try {
+        appMeshStatsConfig(node);
+      } catch (err) {
+        console.error(`plexus bootstrap: --appmesh-stats-tags: ${(err as Error).message}`);
+        return 2;
+      }
+    }
     try {
       if (values.grpc) console.log(JSON.stringify(grpcBootstrap(options), null, 2));
       else console.log(stringify(envoyBootstrap(options), { aliasDuplicateObjects: false }).trimEnd());

@@ -9,6 +9,7 @@ const usage = `usage: plexus run --repo PATH|URL [--branch B | --tag T | --commi
                    [--xds-listen HOST:PORT] [--http-listen HOST:PORT] [--plugin PKG]...
                    [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret S] [--state-dir DIR]
                    [--token-env VAR | --token-file FILE] [--cache-dir DIR]
+                   [--telemetry on|off] [--telemetry-cluster NAME]
 
 Runs the reconciler: every commit of the repo's branch is validated, translated and served over xDS (ADS).
 A bad commit is never pushed; the last good one keeps serving. Defaults: --xds-listen ${DEFAULT_XDS_LISTEN},
@@ -19,7 +20,10 @@ A local git work tree tracks the branch's committed HEAD; a plain directory is w
 plugins: {eks: {server, token}, dns: {servers}, ...}} (see docs/plugins.md).
 --state-dir keeps the last applied revision's files, so a restart serves it again even if HEAD is broken.
 A remote HTTPS repo takes a token from --token-env or --token-file (never logged); isomorphic-git has no SSH:
-use an HTTPS URL with a token.`;
+use an HTTPS URL with a token.
+--telemetry (default on): proxies stream their egress access logs to the xDS port through their bootstrap's
+--telemetry-cluster (default xds_cluster, what \`plexus bootstrap\` writes); per-edge traffic on /metrics,
+/api/v1/telemetry/edges and the console at /ui/ (docs/telemetry.md).`;
 
 export const command: Command = {
   summary: 'run the reconciler daemon (Git → validate → xDS)',
@@ -50,6 +54,11 @@ export const command: Command = {
         return 2;
       }
     }
+    const telemetry = values.telemetry ?? 'on';
+    if (telemetry !== 'on' && telemetry !== 'off') {
+      console.error(`plexus run: --telemetry must be on or off (got '${telemetry}')`);
+      return 2;
+    }
     const auth =
       values['token-env'] || values['token-file']
         ? { tokenEnv: values['token-env'], tokenFile: values['token-file'] }
@@ -71,6 +80,7 @@ export const command: Command = {
         pollIntervalMs,
         stateDir: values['state-dir'],
         webhookSecret: values['webhook-secret'] ?? process.env.PLEXUS_WEBHOOK_SECRET,
+        telemetry: { enabled: telemetry === 'on', grpcCluster: values['telemetry-cluster'] },
       });
     } catch (err) {
       console.error(`plexus run: ${(err as Error).message}`);
@@ -113,6 +123,8 @@ function parse(args: string[]) {
       'poll-interval': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'state-dir': { type: 'string' },
+      telemetry: { type: 'string' },
+      'telemetry-cluster': { type: 'string' },
     },
     strict: true,
   });

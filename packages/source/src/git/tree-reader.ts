@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { SourceError } from '../errors.ts';
 import { isSpecFile } from '../spec-files.ts';
-import type { SourceFile } from '../types.ts';
+import type { CommitInfo, SourceFile } from '../types.ts';
 
 const decoder = new TextDecoder('utf-8');
 
@@ -61,6 +61,21 @@ export class GitTreeReader {
     }
     this.packs = packs;
     return this.gitCache;
+  }
+
+  /** Author, subject and time of a commit; undefined if it cannot be read (never fails the revision). */
+  async commitInfo(oid: string): Promise<CommitInfo | undefined> {
+    try {
+      const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid, cache: this.gitCache });
+      const a = commit.author;
+      return {
+        author: `${a.name} <${a.email}>`,
+        subject: commit.message.split('\n')[0] ?? '',
+        time: new Date(a.timestamp * 1000).toISOString(),
+      };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Objects memoised from the latest read (for tests: they must not grow past one tree's worth). */

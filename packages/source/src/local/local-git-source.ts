@@ -78,7 +78,15 @@ export class LocalGitSource extends SourceBase {
       const { commit, ref } = await resolveLocalTarget(gitdir, target, cache);
       if (commit === this.emitter.currentId) return this.emitter.ok();
       const files = await this.reader.read(commit, subdir);
-      this.emitter.revision({ id: commit, files, seenAt, ref, source: label });
+      const info = await this.reader.commitInfo(commit);
+      this.emitter.revision({
+        id: commit,
+        files,
+        seenAt,
+        ref,
+        source: label,
+        ...(info ? { commit: info } : {}),
+      });
     } catch (err) {
       this.emitter.error(toSourceError(err, 'git', `reading ${label}`));
     }

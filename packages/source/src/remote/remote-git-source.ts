@@ -99,7 +99,15 @@ export class RemoteGitSource extends SourceBase {
       if (commit === this.emitter.currentId) this.emitter.ok();
       else {
         const files = await this.reader.read(commit, this.opts.subdir);
-        this.emitter.revision({ id: commit, files, seenAt, ref: found.ref, source: this.opts.label });
+        const info = await this.reader.commitInfo(commit);
+        this.emitter.revision({
+          id: commit,
+          files,
+          seenAt,
+          ref: found.ref,
+          source: this.opts.label,
+          ...(info ? { commit: info } : {}),
+        });
       }
       if (this.opts.target.commit) this.done = true;
     } catch (err) {

@@ -10,6 +10,8 @@ export interface ResourceParts {
   spec: unknown;
   format: SpecFormat;
   k8s?: SpecResource['k8s'];
+  /** Native only: the document's `extensions` mapping, found at `['extensions']` in the document. */
+  extensions?: Record<string, unknown>;
   doc: ParsedDocument;
   /** Raw path (in the document) where the resource starts; [] for the whole document. */
   at: FieldPath;
@@ -36,5 +38,9 @@ export function buildResource(parts: ResourceParts): SpecResource {
   if (parts.virtualRouter !== undefined) resource.virtualRouter = parts.virtualRouter;
   if (parts.virtualGateway !== undefined) resource.virtualGateway = parts.virtualGateway;
   if (parts.k8s) resource.k8s = parts.k8s;
+  if (parts.extensions) {
+    resource.extensions = parts.extensions;
+    resource.positionOfExtension = (path: FieldPath) => doc.positionAt([...at, 'extensions', ...path]);
+  }
   return resource;
 }

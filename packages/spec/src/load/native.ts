@@ -92,6 +92,24 @@ export function readNative(
   if (!isRecord(spec)) {
     diagnostics.push(documentDiagnostic(doc, ['spec'], 'error', 'spec must be a mapping', subject));
   }
+  const extensions = value.extensions;
+  if (extensions !== undefined && extensions !== null) {
+    if (!isRecord(extensions)) {
+      diagnostics.push(
+        documentDiagnostic(doc, ['extensions'], 'error', 'extensions must be a mapping', subject),
+      );
+    } else if (k !== 'Mesh') {
+      diagnostics.push(
+        documentDiagnostic(
+          doc,
+          ['extensions'],
+          'error',
+          `extensions are a Plexus addition to the Mesh kind only (tracing); a ${k} has none`,
+          subject,
+        ),
+      );
+    }
+  }
   if (diagnostics.some((d) => d.severity === 'error') || name === undefined || mesh === undefined) {
     return { diagnostics };
   }
@@ -104,6 +122,7 @@ export function readNative(
     doc,
     at: [],
     sourcePathOf: (path) => ['spec', ...path],
+    ...(isRecord(extensions) ? { extensions } : {}),
     ...(parentKey === 'virtualRouter' ? { virtualRouter: parent } : {}),
     ...(parentKey === 'virtualGateway' ? { virtualGateway: parent } : {}),
   });

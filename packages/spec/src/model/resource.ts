@@ -47,6 +47,13 @@ export interface SpecResource<S = unknown> {
   position: SourcePosition;
   /** Best known position of a field under `spec` (falls back to the nearest ancestor, then the resource). */
   positionOf(path: FieldPath): SourcePosition;
+  /**
+   * Plexus extensions written beside `spec` (native YAML only; see schema/extensions.ts): settings App Mesh's
+   * API has no field for, such as a mesh's tracing.
+   */
+  extensions?: Record<string, unknown>;
+  /** Position of a field under `extensions` (falls back like positionOf). */
+  positionOfExtension?(path: FieldPath): SourcePosition;
   /** Kubernetes-only data kept for the eks discovery plugin (CRD format). */
   k8s?: {
     namespace?: string;

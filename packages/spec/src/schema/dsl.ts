@@ -136,6 +136,26 @@ export function integer(rules: IntRules = {}): Schema<number> {
   };
 }
 
+/** A number that may have decimals (Plexus extensions only: App Mesh's own numbers are integers). */
+export function decimal(rules: IntRules = {}): Schema<number> {
+  const { min, max } = rules;
+  return {
+    optional: false,
+    expected: 'a number',
+    check(value, path, issues) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        issues.push({ path: [...path], message: typeError('a number', value) });
+        return;
+      }
+      if (outOfBounds(value, min, max)) {
+        const bounds =
+          max === undefined ? `>= ${min}` : min === undefined ? `<= ${max}` : `between ${min} and ${max}`;
+        issues.push({ path: [...path], message: `must be ${bounds}, got ${value}` });
+      }
+    },
+  };
+}
+
 export function boolean(): Schema<boolean> {
   return {
     optional: false,

@@ -13,11 +13,13 @@ export * from './defaults.ts';
 export {
   type AnySchema,
   checkSchema,
+  decimal,
   didYouMean,
   type Infer,
   type ObjectSchema,
   type SchemaIssue,
 } from './dsl.ts';
+export * from './extensions.ts';
 export * from './gateway-route.ts';
 export * from './mesh.ts';
 export * from './route.ts';

@@ -1,5 +1,6 @@
 import type { Diagnostic, SpecResource } from '../model/resource.ts';
 import type { ResourceRule, RuleContext } from './context.ts';
+import { extensionsRule } from './extension-rules.ts';
 import { duplicateDiagnostics, meshDefinedRule, nameRule, parentRule } from './identity-rules.ts';
 import { listenerPortsRule, listenerProtocolRule, serviceDiscoveryRequiredRule } from './listener-rules.ts';
 import {
@@ -27,6 +28,7 @@ const RULES: readonly ResourceRule[] = [
   meshDefinedRule,
   parentRule,
   schemaRule,
+  extensionsRule,
   listenerPortsRule,
   listenerProtocolRule,
   serviceDiscoveryRequiredRule,

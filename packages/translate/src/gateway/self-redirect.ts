@@ -48,6 +48,7 @@ export function selfRedirect(ctx: Ctx, targets: Set<string>): void {
             statPrefix: 'egress',
             routeConfigName: rcName,
             idleTimeout: ctx.opts.idleTimeout ? DEFAULT_IDLE_TIMEOUT : undefined,
+            egress: true,
           }),
         ],
       },

@@ -71,7 +71,12 @@ export function egressListener(ctx: Ctx, ports: EgressPorts): void {
       name: `egress_http_${port}`,
       filter_chain_match: { destination_port: port },
       filters: [
-        hcmFilter(ctx, { statPrefix: 'egress', routeConfigName: rc.name as string, idleTimeout: idle }),
+        hcmFilter(ctx, {
+          statPrefix: 'egress',
+          routeConfigName: rc.name as string,
+          idleTimeout: idle,
+          egress: true,
+        }),
       ],
     });
   }
@@ -82,7 +87,7 @@ export function egressListener(ctx: Ctx, ports: EgressPorts): void {
     chains.push({
       name: `egress_tcp_${port}`,
       filter_chain_match: { destination_port: port },
-      filters: [tcpProxyFilter(ctx, 'egress', target.destination, target.idle ?? idle)],
+      filters: [tcpProxyFilter(ctx, 'egress', target.destination, target.idle ?? idle, via.name)],
     });
   }
   if (filter.amazonawsCluster) {

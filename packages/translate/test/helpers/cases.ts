@@ -19,6 +19,36 @@ export interface CaseResult {
   graph: MeshGraph;
   /** Output file name (`<mesh>.<kind>.<name>.json`) → config. */
   outputs: Map<string, EnvoyConfig>;
+  options: TranslateOptions;
+}
+
+/** What `plexus bootstrap` puts in every proxy's static resources that translated config may name. */
+export function bootstrapClustersFor(options: TranslateOptions): Record<string, unknown>[] {
+  const name = options.telemetry?.grpcCluster;
+  if (!name) return [];
+  return [
+    {
+      name,
+      type: 'STATIC',
+      connect_timeout: '1s',
+      typed_extension_protocol_options: {
+        'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+          '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+          explicit_http_config: { http2_protocol_options: {} },
+        },
+      },
+      load_assignment: {
+        cluster_name: name,
+        endpoints: [
+          {
+            lb_endpoints: [
+              { endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: 18000 } } } },
+            ],
+          },
+        ],
+      },
+    },
+  ];
 }
 
 /** `mesh/m/virtualNode/n` → `m.virtualNode.n.json`. */
@@ -52,7 +82,7 @@ export function runCase(name: string): CaseResult {
       translateProxy(graph, parseProxyId(id)!, (m, n) => sets[`${m}/${n}`], options),
     );
   }
-  return { loaded, graph, outputs };
+  return { loaded, graph, outputs, options };
 }
 
 export function allResources(cfg: EnvoyConfig): Record<string, unknown>[] {

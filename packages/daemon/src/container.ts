@@ -16,6 +16,7 @@ import { createXdsRunner } from './runners/xds-runner.ts';
 import type { CoreStages, CreateXdsServer, Discovery, Source, XdsServer } from './stages.ts';
 import { StatusStore } from './status.ts';
 import { TOKENS } from './tokens.ts';
+import { createXdsSecurity, type XdsSecurity } from './xds-security.ts';
 
 export interface CompositionInputs {
   options: DaemonOptions;
@@ -63,9 +64,17 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
         cacheDir: options.cacheDir,
       }),
   );
-  c.bind(TOKENS.Xds).toDynamicValue(() =>
-    inputs.createXds({ resolveProxy: proxyResolver(stages), logger: logger.child({ stage: 'xds' }) }),
-  );
+  c.bind(TOKENS.XdsSecurity).toDynamicValue(() => createXdsSecurity(options, logger));
+  c.bind(TOKENS.Xds).toDynamicValue((ctx) => {
+    const security = ctx.get<XdsSecurity>(TOKENS.XdsSecurity);
+    return inputs.createXds({
+      resolveProxy: proxyResolver(stages),
+      logger: logger.child({ stage: 'xds' }),
+      authorize: security.authorize,
+      authorizeAdmin: security.authorizeAdmin,
+      credentials: security.credentials,
+    });
+  });
   c.bind(TOKENS.Discovery).toDynamicValue((ctx) => {
     if (options.overrides?.discovery) return options.overrides.discovery;
     const plugins =

@@ -7,12 +7,13 @@ import { createHttpHandler, listenHttp } from './http.ts';
 import { LastGoodStore } from './last-good.ts';
 import type { Channels } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
-import { type DaemonOptions, DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN } from './options.ts';
+import { type DaemonOptions, DEFAULT_HTTP_LISTEN } from './options.ts';
 import { BUILTIN_PLUGINS, importPluginModules } from './plugins.ts';
 import type { Runner } from './runner.ts';
 import type { CoreStages, Source, XdsServer } from './stages.ts';
 import type { StatusStore } from './status.ts';
 import { TOKENS } from './tokens.ts';
+import { checkPlaintextListener, type XdsSecurity, xdsListenAddress } from './xds-security.ts';
 
 export interface Daemon {
   httpPort: number;
@@ -29,6 +30,8 @@ export interface Daemon {
 /** Starts the reconciler: HTTP first (so /healthz answers), then xDS, then runners back to front, source last. */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const logger: Logger = options.logger ?? pino({ name: 'plexus' });
+  const plaintextWarning = checkPlaintextListener(options);
+  if (plaintextWarning) logger.warn(plaintextWarning);
   const real = options.overrides?.stages
     ? await loadCoreStages().catch(() => ({}) as Partial<CoreStages>)
     : await loadCoreStages();
@@ -43,6 +46,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const status = container.get<StatusStore>(TOKENS.Status);
   const metrics = container.get<DaemonMetrics>(TOKENS.Metrics);
   const xds = container.get<XdsServer>(TOKENS.Xds);
+  const security = container.get<XdsSecurity>(TOKENS.XdsSecurity);
   const channels = container.get<Channels>(TOKENS.Channels);
   const runners = container.get<Runner[]>(TOKENS.Runners);
   const source = container.get<Source>(TOKENS.Source);
@@ -57,8 +61,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   );
   let xdsPort: number;
   try {
-    xdsPort = await xds.listen(options.xdsListen ?? DEFAULT_XDS_LISTEN);
+    xdsPort = await xds.listen(xdsListenAddress(options));
   } catch (err) {
+    security.close();
     await closeHttp(http.server);
     throw err;
   }
@@ -74,7 +79,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   lastGood?.track(channels);
   await sourceRunner!.start();
-  logger.info({ http: http.port, xds: xdsPort, repo: options.repo }, 'plexus daemon started');
+  logger.info(
+    {
+      http: http.port,
+      xds: xdsPort,
+      xdsTls: Boolean(security.credentials),
+      identityRequired: security.required,
+      repo: options.repo,
+    },
+    'plexus daemon started',
+  );
 
   let stopping: Promise<void> | undefined;
   const idle = async () => {
@@ -94,6 +108,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         status.stop();
         lastGood?.stop();
         await xds.shutdown(options.drainMs ?? 2000);
+        security.close();
         await closeHttp(http.server);
         undoKeys();
         logger.info('stopped');

@@ -4,6 +4,7 @@ export { createDaemonContainer, proxyResolver } from './container.ts';
 export { loadCoreStages, loadXdsFactory } from './core-stages.ts';
 export { type Daemon, startDaemon } from './daemon.ts';
 export { parseHostPort } from './http.ts';
+export { isLoopbackAddress } from './listen-address.ts';
 export type * from './messages.ts';
 export { createMetrics, type DaemonMetrics } from './metrics.ts';
 export { type DaemonOptions, DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN } from './options.ts';
@@ -13,3 +14,10 @@ export { sameHostConfig } from './same-host.ts';
 export type * from './stages.ts';
 export type { ConvergedEvent, ProxyStatus, StatusDocument, StatusStore } from './status.ts';
 export { TOKENS } from './tokens.ts';
+export {
+  createXdsSecurity,
+  DEFAULT_XDS_LISTEN_LOOPBACK,
+  DEFAULT_XDS_LISTEN_TLS,
+  type XdsSecurity,
+  xdsListenAddress,
+} from './xds-security.ts';

@@ -1,4 +1,5 @@
 import type { DiscoveryPlugin, DiscoverySettings } from '@plexus/plugin-api';
+import type { Authenticator, TlsFiles } from '@plexus/security';
 import type { Logger } from 'pino';
 import type {
   ConfigTransform,
@@ -23,8 +24,16 @@ export interface DaemonOptions {
   path?: string;
   pollIntervalMs?: number;
   webhookSecret?: string;
-  /** Default `0.0.0.0:18000`. */
+  /** Default `127.0.0.1:18000`, or `0.0.0.0:18000` with `xdsTls`; `unix:///path` for a unix socket. */
   xdsListen?: string;
+  /** gRPC over TLS on the xDS listener; the files are re-read when they change. */
+  xdsTls?: TlsFiles;
+  /** Allow a plaintext xDS listener beyond loopback (logged as a warning). */
+  xdsInsecure?: boolean;
+  /** SPIFFE trust domain of proxy identities; default `plexus.local`. */
+  trustDomain?: string;
+  /** Identity methods besides client certificates (node tokens, Kubernetes, AWS IAM, ...), asked in order. */
+  authenticators?: Authenticator[];
   /** Default `127.0.0.1:9090`. */
   httpListen?: string;
   /** Extra plugin packages (each exports an inversify ContainerModule binding DiscoveryPluginToken). */
@@ -60,5 +69,6 @@ export interface DaemonOptions {
   };
 }
 
-export const DEFAULT_XDS_LISTEN = '0.0.0.0:18000';
+/** Without TLS the xDS listener stays on loopback (DESIGN.md "CLI"); with TLS it defaults to 0.0.0.0:18000. */
+export const DEFAULT_XDS_LISTEN = '127.0.0.1:18000';
 export const DEFAULT_HTTP_LISTEN = '127.0.0.1:9090';

@@ -8,5 +8,6 @@ export * from './moto.ts';
 export * from './moto-discovery-settings.ts';
 export * from './moto-with-proxy.ts';
 export * from './paths.ts';
+export * from './pki.ts';
 export * from './ports.ts';
 export * from './processes.ts';

@@ -3,12 +3,19 @@ import { envoyBootstrap, grpcBootstrap } from '@plexus/daemon';
 import { stringify } from 'yaml';
 import type { Command } from '../main.ts';
 
-const usage = `usage: plexus bootstrap --node ID --xds-address HOST:PORT [--grpc] [--cluster NAME]
-                         [--admin-port PORT] [--admin-address ADDR]
+const usage = `usage: plexus bootstrap --node ID --xds-address HOST:PORT|unix:///PATH [--grpc] [--delta]
+                         [--cluster NAME] [--admin-port PORT] [--admin-address ADDR]
+                         [--xds-ca FILE [--server-name NAME] [--client-cert FILE --client-key FILE]
+                          [--token-file FILE]]
 
 Prints an Envoy bootstrap (YAML: admin on 9901, ADS over gRPC to the daemon, LDS/CDS via ADS), or with --grpc
 a gRPC xDS bootstrap (JSON, for GRPC_XDS_BOOTSTRAP) for a proxyless gRPC app.
-ID is mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or an App Mesh ARN.`;
+ID is mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or an App Mesh ARN.
+--xds-ca makes the client speak TLS and verify the daemon's certificate (SAN = --server-name, default the
+host of --xds-address). The proxy proves who it is with --client-cert/--client-key (mTLS) or --token-file
+(a node token or service-account token, sent as "authorization: Bearer"; Envoy re-reads the file at every
+stream start, so a refreshed token needs no restart). For --grpc: TLS channel credentials per gRFC A65 and
+jwt_token_file call credentials per gRFC A97.`;
 
 export const command: Command = {
   summary: 'print an Envoy bootstrap YAML (or --grpc: a gRPC xDS bootstrap JSON) for a node',
@@ -25,6 +32,12 @@ export const command: Command = {
           cluster: { type: 'string' },
           'admin-port': { type: 'string' },
           'admin-address': { type: 'string' },
+          delta: { type: 'boolean' },
+          'xds-ca': { type: 'string' },
+          'server-name': { type: 'string' },
+          'client-cert': { type: 'string' },
+          'client-key': { type: 'string' },
+          'token-file': { type: 'string' },
         },
         strict: true,
       }));
@@ -49,12 +62,18 @@ export const command: Command = {
       cluster: values.cluster as string | undefined,
       adminPort,
       adminAddress: values['admin-address'] as string | undefined,
+      delta: values.delta as boolean | undefined,
+      xdsCaFile: values['xds-ca'] as string | undefined,
+      serverName: values['server-name'] as string | undefined,
+      clientCertFile: values['client-cert'] as string | undefined,
+      clientKeyFile: values['client-key'] as string | undefined,
+      tokenFile: values['token-file'] as string | undefined,
     };
     try {
       if (values.grpc) console.log(JSON.stringify(grpcBootstrap(options), null, 2));
       else console.log(stringify(envoyBootstrap(options), { aliasDuplicateObjects: false }).trimEnd());
     } catch (err) {
-      console.error(`plexus bootstrap: --xds-address: ${(err as Error).message}`);
+      console.error(`plexus bootstrap: ${(err as Error).message}`);
       return 2;
     }
     return 0;

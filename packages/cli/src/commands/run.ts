@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN, startDaemon } from '@plexus/daemon';
+import { DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN, DEFAULT_XDS_LISTEN_TLS, startDaemon } from '@plexus/daemon';
 import type { DiscoverySettings } from '@plexus/plugin-api';
 import { parse as parseYaml } from 'yaml';
 import type { Command } from '../main.ts';
@@ -9,6 +9,8 @@ const usage = `usage: plexus run --repo PATH|URL [--branch B | --tag T | --commi
                    [--xds-listen HOST:PORT] [--http-listen HOST:PORT] [--plugin PKG]...
                    [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret S] [--state-dir DIR]
                    [--token-env VAR | --token-file FILE] [--cache-dir DIR]
+                   [--xds-tls-cert FILE --xds-tls-key FILE [--xds-client-ca FILE]] [--trust-domain D]
+                   [--xds-insecure]
 
 Runs the reconciler: every commit of the repo's branch is validated, translated and served over xDS (ADS).
 A bad commit is never pushed; the last good one keeps serving. Defaults: --xds-listen ${DEFAULT_XDS_LISTEN},
@@ -19,7 +21,11 @@ A local git work tree tracks the branch's committed HEAD; a plain directory is w
 plugins: {eks: {server, token}, dns: {servers}, ...}} (see docs/plugins.md).
 --state-dir keeps the last applied revision's files, so a restart serves it again even if HEAD is broken.
 A remote HTTPS repo takes a token from --token-env or --token-file (never logged); isomorphic-git has no SSH:
-use an HTTPS URL with a token.`;
+use an HTTPS URL with a token.
+--xds-tls-cert/--xds-tls-key serve xDS over TLS (re-read when the files change; default listen then
+${DEFAULT_XDS_LISTEN_TLS}); --xds-client-ca verifies client certificates whose URI SAN
+spiffe://<trust-domain>/mesh/<m>/virtualNode/<n> is that proxy (--trust-domain, default plexus.local).
+Without TLS, xDS listens on loopback only; a plaintext listener elsewhere needs --xds-insecure.`;
 
 export const command: Command = {
   summary: 'run the reconciler daemon (Git → validate → xDS)',
@@ -36,6 +42,21 @@ export const command: Command = {
       console.error(`plexus run: --repo is required\n${usage}`);
       return 2;
     }
+    if (Boolean(values['xds-tls-cert']) !== Boolean(values['xds-tls-key'])) {
+      console.error(`plexus run: --xds-tls-cert and --xds-tls-key go together\n${usage}`);
+      return 2;
+    }
+    if (values['xds-client-ca'] && !values['xds-tls-cert']) {
+      console.error(`plexus run: --xds-client-ca needs --xds-tls-cert and --xds-tls-key\n${usage}`);
+      return 2;
+    }
+    const xdsTls = values['xds-tls-cert']
+      ? {
+          certFile: values['xds-tls-cert'],
+          keyFile: values['xds-tls-key']!,
+          clientCaFile: values['xds-client-ca'],
+        }
+      : undefined;
     const pollIntervalMs = values['poll-interval'] ? Number(values['poll-interval']) : undefined;
     let discoverySettings: DiscoverySettings | undefined;
     if (values['discovery-settings']) {
@@ -66,6 +87,9 @@ export const command: Command = {
         discoverySettings,
         path: values.path,
         xdsListen: values['xds-listen'],
+        xdsTls,
+        xdsInsecure: values['xds-insecure'],
+        trustDomain: values['trust-domain'],
         httpListen: values['http-listen'],
         plugins: values.plugin ?? [],
         pollIntervalMs,
@@ -113,6 +137,11 @@ function parse(args: string[]) {
       'poll-interval': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'state-dir': { type: 'string' },
+      'xds-tls-cert': { type: 'string' },
+      'xds-tls-key': { type: 'string' },
+      'xds-client-ca': { type: 'string' },
+      'trust-domain': { type: 'string' },
+      'xds-insecure': { type: 'boolean' },
     },
     strict: true,
   });

@@ -1,0 +1,93 @@
+/**
+ * The xDS listener's security, from the daemon's options: TLS credentials (re-read on change), the identity
+ * methods, and the authorizer the xDS server calls before it sends a stream anything.
+ */
+import {
+  type Authenticator,
+  ClientCertificateAuthenticator,
+  createAuthorizer,
+  DEFAULT_TRUST_DOMAIN,
+  ReloadingServerCredentials,
+} from '@plexus/security';
+import type { Authorize, AuthorizeAdmin } from '@plexus/xds';
+import type { Logger } from 'pino';
+import { isLoopbackAddress } from './listen-address.ts';
+import type { DaemonOptions } from './options.ts';
+
+export interface XdsSecurity {
+  credentials?: ReloadingServerCredentials;
+  authorize: Authorize;
+  authorizeAdmin?: AuthorizeAdmin;
+  /** Streams without a credential are refused. */
+  required: boolean;
+  trustDomain: string;
+  close(): void;
+}
+
+export const DEFAULT_XDS_LISTEN_LOOPBACK = '127.0.0.1:18000';
+export const DEFAULT_XDS_LISTEN_TLS = '0.0.0.0:18000';
+
+/** Where xDS listens: the flag, else loopback without TLS and every address with it. */
+export function xdsListenAddress(options: DaemonOptions): string {
+  return options.xdsListen ?? (options.xdsTls ? DEFAULT_XDS_LISTEN_TLS : DEFAULT_XDS_LISTEN_LOOPBACK);
+}
+
+/**
+ * Refuses a plaintext listener beyond loopback unless `xdsInsecure` says the operator knows; returns the
+ * warning to log when it is allowed that way.
+ */
+export function checkPlaintextListener(options: DaemonOptions): string | undefined {
+  const address = xdsListenAddress(options);
+  if (options.xdsTls || isLoopbackAddress(address)) return undefined;
+  if (!options.xdsInsecure) {
+    throw new Error(
+      `xDS on ${address} without TLS would let anyone who reaches it read every proxy's config: ` +
+        'pass --xds-tls-cert and --xds-tls-key (see README "Securing Plexus"), listen on loopback, or add --xds-insecure to accept the risk',
+    );
+  }
+  return `xDS is served in plaintext on ${address} (--xds-insecure): anyone who reaches it can read any proxy's config it can name`;
+}
+
+export function createXdsSecurity(options: DaemonOptions, logger: Logger): XdsSecurity {
+  const trustDomain = options.trustDomain ?? DEFAULT_TRUST_DOMAIN;
+  const log = logger.child({ stage: 'security' });
+  let credentials: ReloadingServerCredentials | undefined;
+  if (options.xdsTls) {
+    credentials = new ReloadingServerCredentials(options.xdsTls);
+    credentials.events.on('reload', (e) => log.info({ certificate: e }, 'xDS TLS certificate reloaded'));
+    credentials.events.on('error', (err) =>
+      log.warn(
+        { err: err.message },
+        'xDS TLS files changed but do not check out; the previous certificate keeps serving',
+      ),
+    );
+  }
+  const authenticators: Authenticator[] = [];
+  if (options.xdsTls?.clientCaFile) authenticators.push(new ClientCertificateAuthenticator(trustDomain));
+  for (const extra of options.authenticators ?? []) authenticators.push(extra);
+  // Without any method (plaintext loopback, the demo; or --xds-insecure) streams are taken at their word.
+  const required = authenticators.length > 0;
+  if (options.xdsTls && authenticators.length === 0) {
+    throw new Error(
+      'xDS over TLS needs a way for proxies to prove who they are: --xds-client-ca (client certificates), ' +
+        '--state-dir (node tokens), or identity methods in --config',
+    );
+  }
+  const authorize = createAuthorizer({
+    authenticators,
+    trustDomain,
+    required,
+    onRefused: (e) =>
+      log.warn(
+        { peer: e.caller.peer, node: e.caller.node.id, code: e.code, reason: e.message },
+        'xDS stream refused',
+      ),
+  });
+  return {
+    credentials,
+    authorize,
+    required,
+    trustDomain,
+    close: () => credentials?.close(),
+  };
+}

@@ -26,6 +26,11 @@ export interface BootstrapOptions {
    * at every stream start (GoogleGrpc file-based call credentials), so a refreshed token needs no restart.
    */
   tokenFile?: string;
+  /**
+   * A token embedded in the bootstrap instead (Envoy's own gRPC client, `initial_metadata`): no Google gRPC
+   * needed, but a new token means a new bootstrap and a restart.
+   */
+  token?: string;
   /** Incremental xDS (`DELTA_GRPC`) instead of state of the world. */
   delta?: boolean;
 }
@@ -46,7 +51,8 @@ function checkCredentialFlags(o: BootstrapOptions): void {
   }
   if (o.clientCertFile && !o.xdsCaFile)
     throw new Error('a client certificate needs TLS: give the xDS CA too');
-  if (o.tokenFile && !o.xdsCaFile) {
+  if (o.token && o.tokenFile) throw new Error('give the token as a file or embedded, not both');
+  if ((o.tokenFile || o.token) && !o.xdsCaFile) {
     throw new Error(
       'a token travels only over TLS (gRPC sends call credentials on secure channels only): give the xDS CA too',
     );
@@ -56,8 +62,13 @@ function checkCredentialFlags(o: BootstrapOptions): void {
 const dataSource = (filename: string) => ({ filename });
 
 /** Envoy's own gRPC client to the static `xds_cluster` (over TLS when a CA is given). */
-function envoyGrpcService() {
-  return [{ envoy_grpc: { cluster_name: 'xds_cluster' } }];
+function envoyGrpcService(o: BootstrapOptions) {
+  return [
+    {
+      envoy_grpc: { cluster_name: 'xds_cluster' },
+      ...(o.token ? { initial_metadata: [{ key: 'authorization', value: `Bearer ${o.token}` }] } : {}),
+    },
+  ];
 }
 
 /** The TLS transport socket of `xds_cluster`: verify the server's SAN, offer h2, present a client certificate. */
@@ -161,7 +172,7 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
       ads_config: {
         api_type: o.delta ? 'DELTA_GRPC' : 'GRPC',
         transport_api_version: 'V3',
-        grpc_services: o.tokenFile ? googleGrpcService(o) : envoyGrpcService(),
+        grpc_services: o.tokenFile ? googleGrpcService(o) : envoyGrpcService(o),
         set_node_on_first_message_only: true,
       },
       lds_config: adsSource,

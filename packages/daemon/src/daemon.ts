@@ -13,7 +13,12 @@ import type { Runner } from './runner.ts';
 import type { CoreStages, Source, XdsServer } from './stages.ts';
 import type { StatusStore } from './status.ts';
 import { TOKENS } from './tokens.ts';
-import { checkPlaintextListener, type XdsSecurity, xdsListenAddress } from './xds-security.ts';
+import {
+  checkPlaintextListener,
+  prepareXdsSecurity,
+  type XdsSecurity,
+  xdsListenAddress,
+} from './xds-security.ts';
 
 export interface Daemon {
   httpPort: number;
@@ -32,6 +37,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const logger: Logger = options.logger ?? pino({ name: 'plexus' });
   const plaintextWarning = checkPlaintextListener(options);
   if (plaintextWarning) logger.warn(plaintextWarning);
+  await prepareXdsSecurity(options);
   const real = options.overrides?.stages
     ? await loadCoreStages().catch(() => ({}) as Partial<CoreStages>)
     : await loadCoreStages();

@@ -32,6 +32,13 @@ export interface DaemonOptions {
   xdsInsecure?: boolean;
   /** SPIFFE trust domain of proxy identities; default `plexus.local`. */
   trustDomain?: string;
+  /**
+   * Node tokens (`plexus token create`) verify against keys in `stateDir`; on by default when `stateDir` is
+   * set. `false` turns the method off.
+   */
+  nodeTokens?: boolean;
+  /** Refuse streams without a credential even on a plaintext loopback listener. */
+  identityRequired?: boolean;
   /** Identity methods besides client certificates (node tokens, Kubernetes, AWS IAM, ...), asked in order. */
   authenticators?: Authenticator[];
   /** Default `127.0.0.1:9090`. */

@@ -7,6 +7,8 @@ import {
   ClientCertificateAuthenticator,
   createAuthorizer,
   DEFAULT_TRUST_DOMAIN,
+  NodeTokenAuthenticator,
+  NodeTokenKeys,
   ReloadingServerCredentials,
 } from '@plexus/security';
 import type { Authorize, AuthorizeAdmin } from '@plexus/xds';
@@ -48,6 +50,11 @@ export function checkPlaintextListener(options: DaemonOptions): string | undefin
   return `xDS is served in plaintext on ${address} (--xds-insecure): anyone who reaches it can read any proxy's config it can name`;
 }
 
+/** Start-up work the security wiring needs before the container is built: the node-token keys. */
+export async function prepareXdsSecurity(options: DaemonOptions): Promise<void> {
+  if (options.stateDir && options.nodeTokens !== false) await new NodeTokenKeys(options.stateDir).ensure();
+}
+
 export function createXdsSecurity(options: DaemonOptions, logger: Logger): XdsSecurity {
   const trustDomain = options.trustDomain ?? DEFAULT_TRUST_DOMAIN;
   const log = logger.child({ stage: 'security' });
@@ -64,9 +71,16 @@ export function createXdsSecurity(options: DaemonOptions, logger: Logger): XdsSe
   }
   const authenticators: Authenticator[] = [];
   if (options.xdsTls?.clientCaFile) authenticators.push(new ClientCertificateAuthenticator(trustDomain));
+  // Node tokens need somewhere to keep the signing keys; the keys are created by prepareXdsSecurity.
+  if (options.stateDir && options.nodeTokens !== false) {
+    authenticators.push(new NodeTokenAuthenticator(new NodeTokenKeys(options.stateDir)));
+  }
   for (const extra of options.authenticators ?? []) authenticators.push(extra);
-  // Without any method (plaintext loopback, the demo; or --xds-insecure) streams are taken at their word.
-  const required = authenticators.length > 0;
+  // Over TLS, or when the operator configured methods, every stream must prove who it is. On a plaintext
+  // loopback listener (the demo) or with --xds-insecure, a stream without a credential is taken at its word;
+  // a credential it does show must still hold.
+  const required =
+    Boolean(options.xdsTls) || options.identityRequired === true || (options.authenticators?.length ?? 0) > 0;
   if (options.xdsTls && authenticators.length === 0) {
     throw new Error(
       'xDS over TLS needs a way for proxies to prove who they are: --xds-client-ca (client certificates), ' +

@@ -1,7 +1,17 @@
 export { type AuthorizerOptions, bearerOf, createAuthorizer } from './authorizer.ts';
+export { formatDuration, parseDuration } from './duration.ts';
 export { ClientCertificateAuthenticator } from './methods/client-certificate.ts';
+export { NodeTokenAuthenticator } from './methods/node-token.ts';
 export { fillPattern, matchesNode, patternError } from './node-pattern.ts';
 export { DEFAULT_TRUST_DOMAIN, proxyKeyOfSpiffeId, spiffeIdOf, uriSans } from './spiffe.ts';
 export { type ReloadEvent, ReloadingServerCredentials } from './tls/reloading-credentials.ts';
 export { readTlsFiles, type TlsFiles, type TlsMaterial } from './tls/tls-files.ts';
+export { DEFAULT_MAX_TTL_MS, KEY_FILE_NAME, NodeTokenKeys } from './tokens/key-store.ts';
+export {
+  DEFAULT_TOKEN_TTL_MS,
+  issueNodeToken,
+  NODE_TOKEN_AUDIENCE,
+  NODE_TOKEN_ISSUER,
+  verifyNodeToken,
+} from './tokens/node-token.ts';
 export type { Authenticator, Caller, Principal } from './types.ts';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { envoyBootstrap, grpcBootstrap } from '@plexus/daemon';
 import { stringify } from 'yaml';
@@ -6,7 +7,7 @@ import type { Command } from '../main.ts';
 const usage = `usage: plexus bootstrap --node ID --xds-address HOST:PORT|unix:///PATH [--grpc] [--delta]
                          [--cluster NAME] [--admin-port PORT] [--admin-address ADDR]
                          [--xds-ca FILE [--server-name NAME] [--client-cert FILE --client-key FILE]
-                          [--token-file FILE]]
+                          [--token-file FILE [--embed-token]]]
 
 Prints an Envoy bootstrap (YAML: admin on 9901, ADS over gRPC to the daemon, LDS/CDS via ADS), or with --grpc
 a gRPC xDS bootstrap (JSON, for GRPC_XDS_BOOTSTRAP) for a proxyless gRPC app.
@@ -15,7 +16,13 @@ ID is mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or an Ap
 host of --xds-address). The proxy proves who it is with --client-cert/--client-key (mTLS) or --token-file
 (a node token or service-account token, sent as "authorization: Bearer"; Envoy re-reads the file at every
 stream start, so a refreshed token needs no restart). For --grpc: TLS channel credentials per gRFC A65 and
-jwt_token_file call credentials per gRFC A97.`;
+jwt_token_file call credentials per gRFC A97. --embed-token copies the file's token into the bootstrap
+(Envoy's own gRPC client, initial_metadata) instead: a new token then needs a new bootstrap.`;
+
+function readToken(file: string | undefined): string {
+  if (!file) throw new Error('--embed-token needs --token-file');
+  return readFileSync(file, 'utf8').trim();
+}
 
 export const command: Command = {
   summary: 'print an Envoy bootstrap YAML (or --grpc: a gRPC xDS bootstrap JSON) for a node',
@@ -38,6 +45,7 @@ export const command: Command = {
           'client-cert': { type: 'string' },
           'client-key': { type: 'string' },
           'token-file': { type: 'string' },
+          'embed-token': { type: 'boolean' },
         },
         strict: true,
       }));
@@ -56,19 +64,26 @@ export const command: Command = {
       console.error(`plexus bootstrap: --admin-port: expected 1..65535, got '${values['admin-port']}'`);
       return 2;
     }
-    const options = {
-      node,
-      xdsAddress,
-      cluster: values.cluster as string | undefined,
-      adminPort,
-      adminAddress: values['admin-address'] as string | undefined,
-      delta: values.delta as boolean | undefined,
-      xdsCaFile: values['xds-ca'] as string | undefined,
-      serverName: values['server-name'] as string | undefined,
-      clientCertFile: values['client-cert'] as string | undefined,
-      clientKeyFile: values['client-key'] as string | undefined,
-      tokenFile: values['token-file'] as string | undefined,
-    };
+    let options: Parameters<typeof envoyBootstrap>[0];
+    try {
+      options = {
+        node,
+        xdsAddress,
+        cluster: values.cluster as string | undefined,
+        adminPort,
+        adminAddress: values['admin-address'] as string | undefined,
+        delta: values.delta as boolean | undefined,
+        xdsCaFile: values['xds-ca'] as string | undefined,
+        serverName: values['server-name'] as string | undefined,
+        clientCertFile: values['client-cert'] as string | undefined,
+        clientKeyFile: values['client-key'] as string | undefined,
+        tokenFile: values['embed-token'] ? undefined : (values['token-file'] as string | undefined),
+        token: values['embed-token'] ? readToken(values['token-file'] as string | undefined) : undefined,
+      };
+    } catch (err) {
+      console.error(`plexus bootstrap: ${(err as Error).message}`);
+      return 2;
+    }
     try {
       if (values.grpc) console.log(JSON.stringify(grpcBootstrap(options), null, 2));
       else console.log(stringify(envoyBootstrap(options), { aliasDuplicateObjects: false }).trimEnd());

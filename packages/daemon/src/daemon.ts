@@ -4,6 +4,7 @@ import { type Logger, pino } from 'pino';
 import { createDaemonContainer, registerPluginKeys } from './container.ts';
 import { loadCoreStages, loadXdsFactory } from './core-stages.ts';
 import { createHttpHandler, listenHttp } from './http.ts';
+import { httpGuard } from './http-guard.ts';
 import { LastGoodStore } from './last-good.ts';
 import type { Channels } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
@@ -62,7 +63,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
 
   const http = await listenHttp(
-    createHttpHandler({ status, metrics, webhook, log: logger }),
+    createHttpHandler({
+      status,
+      metrics,
+      webhook,
+      log: logger,
+      guard: httpGuard(options.httpListen ?? DEFAULT_HTTP_LISTEN, security.admin),
+    }),
     options.httpListen ?? DEFAULT_HTTP_LISTEN,
   );
   let xdsPort: number;

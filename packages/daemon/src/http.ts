@@ -10,6 +10,8 @@ export interface HttpDeps {
   metrics: DaemonMetrics;
   webhook?: WebhookHandler;
   log: Logger;
+  /** Decides who may call a route: undefined lets the request through, a string refuses it with 401. */
+  guard?: (route: string, req: IncomingMessage) => string | undefined;
 }
 
 function send(res: ServerResponse, code: number, body: string, type = 'text/plain; charset=utf-8'): void {
@@ -22,6 +24,13 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = `${req.method} ${path}`;
+    const refused = deps.guard?.(route, req);
+    if (refused) {
+      deps.log.warn({ route, from: req.socket.remoteAddress, reason: refused }, 'http request refused');
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
+      res.end(`${refused}\n`);
+      return;
+    }
     const handle = async () => {
       switch (route) {
         case 'GET /healthz':

@@ -1,5 +1,8 @@
 export { type BootstrapOptions, envoyBootstrap, grpcBootstrap } from './bootstrap.ts';
 export { Channel, latestWins } from './channels.ts';
+export { layerOptions, optionsFromConfig } from './config/apply-config.ts';
+export { ConfigFileError, type DaemonConfig, loadDaemonConfig } from './config/load-config.ts';
+export { configSection, configSectionNames, registerConfigSection } from './config/registry.ts';
 export { createDaemonContainer, proxyResolver } from './container.ts';
 export { loadCoreStages, loadXdsFactory } from './core-stages.ts';
 export { type Daemon, startDaemon } from './daemon.ts';

@@ -1,6 +1,7 @@
 import type { DiscoveryPlugin, DiscoverySettings } from '@plexus/plugin-api';
-import type { Authenticator, TlsFiles } from '@plexus/security';
+import type { AdminTokenEntry, Authenticator, TlsFiles } from '@plexus/security';
 import type { Logger } from 'pino';
+import type { IdentitySection } from './config/sections/index.ts';
 import type {
   ConfigTransform,
   CoreStages,
@@ -37,6 +38,10 @@ export interface DaemonOptions {
    * set. `false` turns the method off.
    */
   nodeTokens?: boolean;
+  /** Identity methods and bindings from the config file's `identity` section (paths resolved). */
+  identity?: IdentitySection;
+  /** Admin tokens (by SHA-256): CSDS, and the HTTP API beyond loopback. */
+  adminTokens?: AdminTokenEntry[];
   /** Refuse streams without a credential even on a plaintext loopback listener. */
   identityRequired?: boolean;
   /** Identity methods besides client certificates (node tokens, Kubernetes, AWS IAM, ...), asked in order. */

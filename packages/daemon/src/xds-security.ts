@@ -3,7 +3,9 @@
  * methods, and the authorizer the xDS server calls before it sends a stream anything.
  */
 import {
+  AdminTokens,
   type Authenticator,
+  bearerOf,
   ClientCertificateAuthenticator,
   createAuthorizer,
   DEFAULT_TRUST_DOMAIN,
@@ -17,6 +19,7 @@ import { isLoopbackAddress } from './listen-address.ts';
 import type { DaemonOptions } from './options.ts';
 
 export interface XdsSecurity {
+  admin: AdminTokens;
   credentials?: ReloadingServerCredentials;
   authorize: Authorize;
   authorizeAdmin?: AuthorizeAdmin;
@@ -97,9 +100,20 @@ export function createXdsSecurity(options: DaemonOptions, logger: Logger): XdsSe
         'xDS stream refused',
       ),
   });
+  const admin = new AdminTokens(options.adminTokens ?? []);
+  // CSDS hands out every proxy's config: it needs an admin token wherever proxies must prove who they are.
+  const authorizeAdmin: AuthorizeAdmin | undefined =
+    required || admin.size > 0
+      ? (ctx) => {
+          const r = admin.check(bearerOf(ctx.metadata));
+          return 'refusal' in r ? { code: 'UNAUTHENTICATED', message: `CSDS: ${r.refusal}` } : true;
+        }
+      : undefined;
   return {
+    admin,
     credentials,
     authorize,
+    authorizeAdmin,
     required,
     trustDomain,
     close: () => credentials?.close(),

@@ -1,3 +1,4 @@
+export { type AdminTokenEntry, AdminTokens, sha256Hex } from './admin-tokens.ts';
 export { type AuthorizerOptions, bearerOf, createAuthorizer } from './authorizer.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { ClientCertificateAuthenticator } from './methods/client-certificate.ts';

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN, DEFAULT_XDS_LISTEN_TLS, startDaemon } from '@plexus/daemon';
+import {
+  ConfigFileError,
+  type DaemonOptions,
+  DEFAULT_HTTP_LISTEN,
+  DEFAULT_XDS_LISTEN,
+  DEFAULT_XDS_LISTEN_TLS,
+  layerOptions,
+  loadDaemonConfig,
+  optionsFromConfig,
+  startDaemon,
+} from '@plexus/daemon';
 import type { DiscoverySettings } from '@plexus/plugin-api';
 import { parse as parseYaml } from 'yaml';
 import type { Command } from '../main.ts';
@@ -10,7 +20,7 @@ const usage = `usage: plexus run --repo PATH|URL [--branch B | --tag T | --commi
                    [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret S] [--state-dir DIR]
                    [--token-env VAR | --token-file FILE] [--cache-dir DIR]
                    [--xds-tls-cert FILE --xds-tls-key FILE [--xds-client-ca FILE]] [--trust-domain D]
-                   [--xds-insecure]
+                   [--xds-insecure] [--config FILE]
 
 Runs the reconciler: every commit of the repo's branch is validated, translated and served over xDS (ADS).
 A bad commit is never pushed; the last good one keeps serving. Defaults: --xds-listen ${DEFAULT_XDS_LISTEN},
@@ -25,7 +35,9 @@ use an HTTPS URL with a token.
 --xds-tls-cert/--xds-tls-key serve xDS over TLS (re-read when the files change; default listen then
 ${DEFAULT_XDS_LISTEN_TLS}); --xds-client-ca verifies client certificates whose URI SAN
 spiffe://<trust-domain>/mesh/<m>/virtualNode/<n> is that proxy (--trust-domain, default plexus.local).
-Without TLS, xDS listens on loopback only; a plaintext listener elsewhere needs --xds-insecure.`;
+Without TLS, xDS listens on loopback only; a plaintext listener elsewhere needs --xds-insecure.
+--config reads the operator's daemon config (YAML sections xds, identity, admin; README "Securing Plexus");
+flags given on the command line win over it.`;
 
 export const command: Command = {
   summary: 'run the reconciler daemon (Git → validate → xDS)',
@@ -49,6 +61,17 @@ export const command: Command = {
     if (values['xds-client-ca'] && !values['xds-tls-cert']) {
       console.error(`plexus run: --xds-client-ca needs --xds-tls-cert and --xds-tls-key\n${usage}`);
       return 2;
+    }
+    let fromFile: Partial<DaemonOptions> = {};
+    if (values.config) {
+      try {
+        fromFile = optionsFromConfig(loadDaemonConfig(values.config));
+      } catch (err) {
+        console.error(
+          err instanceof ConfigFileError ? err.message : `plexus run: --config: ${(err as Error).message}`,
+        );
+        return 2;
+      }
     }
     const xdsTls = values['xds-tls-cert']
       ? {
@@ -78,6 +101,12 @@ export const command: Command = {
     let daemon: Awaited<ReturnType<typeof startDaemon>>;
     try {
       daemon = await startDaemon({
+        ...layerOptions(fromFile, {
+          xdsListen: values['xds-listen'],
+          xdsTls,
+          xdsInsecure: values['xds-insecure'],
+          trustDomain: values['trust-domain'],
+        }),
         repo: values.repo,
         branch: values.branch,
         tag: values.tag,
@@ -86,10 +115,6 @@ export const command: Command = {
         cacheDir: values['cache-dir'],
         discoverySettings,
         path: values.path,
-        xdsListen: values['xds-listen'],
-        xdsTls,
-        xdsInsecure: values['xds-insecure'],
-        trustDomain: values['trust-domain'],
         httpListen: values['http-listen'],
         plugins: values.plugin ?? [],
         pollIntervalMs,
@@ -142,6 +167,7 @@ function parse(args: string[]) {
       'xds-client-ca': { type: 'string' },
       'trust-domain': { type: 'string' },
       'xds-insecure': { type: 'boolean' },
+      config: { type: 'string' },
     },
     strict: true,
   });

@@ -1,13 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HTTP_LISTEN, type StatusDocument } from '@plexus/daemon';
 import { TYPE } from '@plexus/translate';
 import type { Command } from '../main.ts';
 
-const usage = `usage: plexus status [--server URL] [--format table|json]
+const usage = `usage: plexus status [--server URL] [--format table|json] [--admin-token-file FILE]
 
 Shows what the daemon serves (default server http://${DEFAULT_HTTP_LISTEN}): the applied and attempted
 revision, the last error, and per proxy its node, revision and, per xDS type, SYNCED (ACKed the current
-revision), STALE (behind or disconnected), NACKED (rejected; the message is shown) or - (never sent).`;
+revision), STALE (behind or disconnected), NACKED (rejected; the message is shown) or - (never sent). A daemon whose HTTP listener is not on loopback
+wants an admin token: --admin-token-file, or PLEXUS_ADMIN_TOKEN.`;
 
 const TYPES: Array<[string, string]> = [
   ['LDS', TYPE.listener],
@@ -69,7 +71,11 @@ export const command: Command = {
     try {
       ({ values } = parseArgs({
         args: argv,
-        options: { server: { type: 'string' }, format: { type: 'string' } },
+        options: {
+          server: { type: 'string' },
+          format: { type: 'string' },
+          'admin-token-file': { type: 'string' },
+        },
         strict: true,
       }));
     } catch (err) {
@@ -79,7 +85,12 @@ export const command: Command = {
     const server = (values.server ?? `http://${DEFAULT_HTTP_LISTEN}`).replace(/\/$/, '');
     let doc: StatusDocument;
     try {
-      const res = await fetch(`${server}/api/v1/status`);
+      // beyond loopback the daemon wants an admin token (README "Securing Plexus")
+      const tokenFile = (values as Record<string, string | undefined>)['admin-token-file'];
+      const token = tokenFile ? readFileSync(tokenFile, 'utf8').trim() : process.env.PLEXUS_ADMIN_TOKEN;
+      const res = await fetch(`${server}/api/v1/status`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       doc = (await res.json()) as StatusDocument;
     } catch (err) {

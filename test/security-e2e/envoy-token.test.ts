@@ -61,7 +61,9 @@ describe.each(['sotw', 'delta'] as const)('real Envoy with node tokens over TLS 
   it('an embedded token (Envoy gRPC, initial_metadata) works too', async () => {
     const e = await envoy(nodeA, { token: (await issueNodeToken(keys, { node: nodeA })).token });
     await waitFor(async () => (await e.stat('control_plane.connected_state')) === 1, { what: 'connected' });
-    await waitFor(async () => (await e.stat('cluster_manager.cds.update_success')) > 0, { what: 'CDS applied' });
+    await waitFor(async () => (await e.stat('cluster_manager.cds.update_success')) > 0, {
+      what: 'CDS applied',
+    });
     const mine = t.xds.status().filter((s) => s.proxyKey === nodeA && s.connected);
     expect(mine.map((s) => s.identity?.method)).toEqual(['token']);
     await e.proc.stop();

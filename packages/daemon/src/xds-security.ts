@@ -7,6 +7,7 @@ import {
   type Authenticator,
   bearerOf,
   ClientCertificateAuthenticator,
+  KubernetesAuthenticator,
   createAuthorizer,
   DEFAULT_TRUST_DOMAIN,
   NodeTokenAuthenticator,
@@ -78,12 +79,17 @@ export function createXdsSecurity(options: DaemonOptions, logger: Logger): XdsSe
   if (options.stateDir && options.nodeTokens !== false) {
     authenticators.push(new NodeTokenAuthenticator(new NodeTokenKeys(options.stateDir)));
   }
+  const k8s = options.identity?.kubernetes;
+  if (k8s) authenticators.push(new KubernetesAuthenticator(k8s));
   for (const extra of options.authenticators ?? []) authenticators.push(extra);
   // Over TLS, or when the operator configured methods, every stream must prove who it is. On a plaintext
   // loopback listener (the demo) or with --xds-insecure, a stream without a credential is taken at its word;
   // a credential it does show must still hold.
   const required =
-    Boolean(options.xdsTls) || options.identityRequired === true || (options.authenticators?.length ?? 0) > 0;
+    Boolean(options.xdsTls) ||
+    options.identityRequired === true ||
+    (options.authenticators?.length ?? 0) > 0 ||
+    Boolean(k8s);
   if (options.xdsTls && authenticators.length === 0) {
     throw new Error(
       'xDS over TLS needs a way for proxies to prove who they are: --xds-client-ca (client certificates), ' +

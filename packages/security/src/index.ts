@@ -2,6 +2,11 @@ export { type AdminTokenEntry, AdminTokens, sha256Hex } from './admin-tokens.ts'
 export { type AuthorizerOptions, bearerOf, createAuthorizer } from './authorizer.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { ClientCertificateAuthenticator } from './methods/client-certificate.ts';
+export {
+  KubernetesAuthenticator,
+  type KubernetesAuthOptions,
+  type KubernetesBinding,
+} from './methods/kubernetes.ts';
 export { NodeTokenAuthenticator } from './methods/node-token.ts';
 export { fillPattern, matchesNode, patternError } from './node-pattern.ts';
 export { DEFAULT_TRUST_DOMAIN, proxyKeyOfSpiffeId, spiffeIdOf, uriSans } from './spiffe.ts';

@@ -1,6 +1,7 @@
 export * from './ads-client.ts';
 export * from './envoy-validate.ts';
 export * from './fake-kube-apiserver.ts';
+export * from './fake-kube-tokens.ts';
 export * from './git.ts';
 export * from './grpc-echo.ts';
 export * from './http-request.ts';

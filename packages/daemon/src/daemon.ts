@@ -6,6 +6,7 @@ import { loadCoreStages, loadXdsFactory } from './core-stages.ts';
 import { createHttpHandler, listenHttp } from './http.ts';
 import { httpGuard } from './http-guard.ts';
 import { LastGoodStore } from './last-good.ts';
+import { loginRoutes } from './login-http.ts';
 import type { Channels } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
 import { type DaemonOptions, DEFAULT_HTTP_LISTEN } from './options.ts';
@@ -69,6 +70,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       webhook,
       log: logger,
       guard: httpGuard(options.httpListen ?? DEFAULT_HTTP_LISTEN, security.admin),
+      routes: loginRoutes(options, security.trustDomain, logger.child({ stage: 'login' })),
     }),
     options.httpListen ?? DEFAULT_HTTP_LISTEN,
   );

@@ -10,6 +10,8 @@ export interface HttpDeps {
   metrics: DaemonMetrics;
   webhook?: WebhookHandler;
   log: Logger;
+  /** Further routes by `METHOD /path` (each capability mounts its own; see login-http.ts). */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
   /** Decides who may call a route: undefined lets the request through, a string refuses it with 401. */
   guard?: (route: string, req: IncomingMessage) => string | undefined;
 }
@@ -56,8 +58,11 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
             }
           });
           return deps.webhook(req, res);
-        default:
+        default: {
+          const mounted = deps.routes?.[route];
+          if (mounted) return mounted(req, res);
           return send(res, 404, 'not found\n');
+        }
       }
     };
     handle().catch((err) => {

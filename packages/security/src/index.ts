@@ -1,5 +1,8 @@
 export { type AdminTokenEntry, AdminTokens, sha256Hex } from './admin-tokens.ts';
 export { type AuthorizerOptions, bearerOf, createAuthorizer } from './authorizer.ts';
+export { AwsIamLogin, type AwsLoginOptions, type AwsRoleBinding, type LoginResult } from './aws/aws-login.ts';
+export { type CallerIdentity, principalOf, verifyCallerIdentity } from './aws/caller-identity.ts';
+export { SERVER_ID_HEADER, type SignedStsRequest, signGetCallerIdentity } from './aws/presign.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { ClientCertificateAuthenticator } from './methods/client-certificate.ts';
 export {

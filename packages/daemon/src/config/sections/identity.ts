@@ -42,10 +42,8 @@ export const identitySection = z.strictObject({
     .strictObject({
       /** The value callers sign into `x-plexus-server-id`; default the trust domain. */
       serverId: z.string().optional(),
-      /** STS endpoint to forward to (default https://sts.amazonaws.com, or regional). Tests: moto. */
+      /** Where signed requests are replayed (default: the STS host they were signed for); a VPC endpoint, or moto. */
       stsEndpoint: z.string().url().optional(),
-      /** Hosts a presigned request may name (default sts.amazonaws.com and sts.<region>.amazonaws.com). */
-      allowedHosts: z.array(z.string()).optional(),
       tokenTtl: z.string().default('1h'),
       bindings: z
         .array(

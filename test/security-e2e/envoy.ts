@@ -16,7 +16,15 @@ export interface EnvoyUnderTest {
 /** Real Envoy started from `plexus bootstrap`'s document (admin on a free loopback port). */
 export async function startEnvoy(o: BootstrapOptions): Promise<EnvoyUnderTest> {
   const adminPort = await freePort();
-  const bootstrap = envoyBootstrap({ ...o, adminPort, adminAddress: '127.0.0.1' });
+  return startEnvoyWith(envoyBootstrap({ ...o, adminPort, adminAddress: '127.0.0.1' }), adminPort);
+}
+
+/** Real Envoy with a bootstrap of the test's own (its admin on 127.0.0.1:`adminPort`). */
+export async function startEnvoyWith(
+  bootstrap: Record<string, unknown>,
+  adminPort: number,
+  env: Record<string, string> = {},
+): Promise<EnvoyUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'plexus-sec-envoy-'));
   const file = join(dir, 'envoy.json');
   writeFileSync(file, JSON.stringify(bootstrap));
@@ -25,7 +33,7 @@ export async function startEnvoy(o: BootstrapOptions): Promise<EnvoyUnderTest> {
   const proc = startProcess(
     envoyBinary(),
     ['-c', file, '--disable-hot-restart', '--concurrency', '1', '-l', 'info', '--base-id', String(adminPort)],
-    { stdio: ['ignore', out, out] },
+    { stdio: ['ignore', out, out], env: { ...process.env, ...env } },
   );
   let log = '';
   proc.proc.once('exit', () => {

@@ -30,7 +30,8 @@ export async function startTlsXds(
   });
   const rejects: RejectEvent[] = [];
   const xds = new XdsServer({
-    resolveProxy: (n) => n.id,
+    // App Mesh ARNs name the same proxy as their mesh/... tail (DESIGN.md "Node identity")
+    resolveProxy: (n) => n.id.replace(/^arn:aws:appmesh:[^:]*:[^:]*:/, ''),
     credentials: creds,
     authorize: createAuthorizer({ authenticators, trustDomain: 'plexus.local', required: true }),
   });

@@ -64,7 +64,12 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
         cacheDir: options.cacheDir,
       }),
   );
-  c.bind(TOKENS.XdsSecurity).toDynamicValue(() => createXdsSecurity(options, logger));
+  c.bind(TOKENS.XdsSecurity).toDynamicValue((ctx) =>
+    createXdsSecurity(options, logger, (mesh, node) => {
+      const set = ctx.get<Discovery>(TOKENS.Discovery).current().get(`${mesh}/${node}`);
+      return (set?.endpoints ?? []).map((e) => e.address);
+    }),
+  );
   c.bind(TOKENS.Xds).toDynamicValue((ctx) => {
     const security = ctx.get<XdsSecurity>(TOKENS.XdsSecurity);
     return inputs.createXds({

@@ -12,7 +12,7 @@ import type { DaemonMetrics } from './metrics.ts';
 import { type DaemonOptions, DEFAULT_HTTP_LISTEN } from './options.ts';
 import { BUILTIN_PLUGINS, importPluginModules } from './plugins.ts';
 import type { Runner } from './runner.ts';
-import type { CoreStages, Source, XdsServer } from './stages.ts';
+import type { CoreStages, Discovery, Source, XdsServer } from './stages.ts';
 import type { StatusStore } from './status.ts';
 import { TOKENS } from './tokens.ts';
 import {
@@ -83,6 +83,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     throw err;
   }
   status.start();
+  const bound = security.discoveryBound;
+  if (bound) {
+    // a discovery-bound stream whose address stops being one of its node's endpoints ends
+    container
+      .get<Discovery>(TOKENS.Discovery)
+      .onChange(() =>
+        xds.recheck?.((identity, ctx) =>
+          identity.method === 'discovery' ? bound.recheck(identity.proxyKey, ctx.peerAddress) : undefined,
+        ),
+      );
+  }
   const [sourceRunner, ...pipeline] = runners;
   for (const r of [...pipeline].reverse()) await r.start();
   const lastGood = options.stateDir ? new LastGoodStore(options.stateDir, logger) : undefined;

@@ -9,6 +9,7 @@ import {
   ClientCertificateAuthenticator,
   createAuthorizer,
   DEFAULT_TRUST_DOMAIN,
+  DiscoveryBoundAuthenticator,
   KubernetesAuthenticator,
   NodeTokenAuthenticator,
   NodeTokenKeys,
@@ -21,6 +22,8 @@ import type { DaemonOptions } from './options.ts';
 
 export interface XdsSecurity {
   admin: AdminTokens;
+  /** Set when some mesh uses discovery-bound identity: the daemon re-checks streams on endpoint changes. */
+  discoveryBound?: DiscoveryBoundAuthenticator;
   credentials?: ReloadingServerCredentials;
   authorize: Authorize;
   authorizeAdmin?: AuthorizeAdmin;
@@ -59,7 +62,14 @@ export async function prepareXdsSecurity(options: DaemonOptions): Promise<void> 
   if (options.stateDir && options.nodeTokens !== false) await new NodeTokenKeys(options.stateDir).ensure();
 }
 
-export function createXdsSecurity(options: DaemonOptions, logger: Logger): XdsSecurity {
+/** What discovery currently attributes to a virtual node (`mesh/virtualNode` → addresses). */
+export type AddressesOf = (mesh: string, virtualNode: string) => string[];
+
+export function createXdsSecurity(
+  options: DaemonOptions,
+  logger: Logger,
+  addressesOf: AddressesOf = () => [],
+): XdsSecurity {
   const trustDomain = options.trustDomain ?? DEFAULT_TRUST_DOMAIN;
   const log = logger.child({ stage: 'security' });
   let credentials: ReloadingServerCredentials | undefined;
@@ -82,6 +92,24 @@ export function createXdsSecurity(options: DaemonOptions, logger: Logger): XdsSe
   const k8s = options.identity?.kubernetes;
   if (k8s) authenticators.push(new KubernetesAuthenticator(k8s));
   for (const extra of options.authenticators ?? []) authenticators.push(extra);
+  const bound = options.identity?.discovery;
+  let discoveryBound: DiscoveryBoundAuthenticator | undefined;
+  if (bound) {
+    log.warn(
+      { meshes: bound.meshes },
+      'discovery-bound identity is on: a proxy of these meshes is whoever connects from one of its endpoint addresses; this trusts the network not to spoof source addresses',
+    );
+    discoveryBound = new DiscoveryBoundAuthenticator({
+      meshes: bound.meshes,
+      addressesOf,
+      onSigV4: (e) =>
+        log.info(
+          e,
+          'App Mesh sidecar stream signed with SigV4 (signature not verifiable; identity from discovery)',
+        ),
+    });
+    authenticators.push(discoveryBound);
+  }
   // Over TLS, or when the operator configured methods, every stream must prove who it is. On a plaintext
   // loopback listener (the demo) or with --xds-insecure, a stream without a credential is taken at its word;
   // a credential it does show must still hold.
@@ -89,7 +117,8 @@ export function createXdsSecurity(options: DaemonOptions, logger: Logger): XdsSe
     Boolean(options.xdsTls) ||
     options.identityRequired === true ||
     (options.authenticators?.length ?? 0) > 0 ||
-    Boolean(k8s);
+    Boolean(k8s) ||
+    Boolean(bound);
   if (options.xdsTls && authenticators.length === 0) {
     throw new Error(
       'xDS over TLS needs a way for proxies to prove who they are: --xds-client-ca (client certificates), ' +
@@ -117,6 +146,7 @@ export function createXdsSecurity(options: DaemonOptions, logger: Logger): XdsSe
       : undefined;
   return {
     admin,
+    discoveryBound,
     credentials,
     authorize,
     authorizeAdmin,

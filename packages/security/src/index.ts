@@ -5,6 +5,7 @@ export { type CallerIdentity, principalOf, verifyCallerIdentity } from './aws/ca
 export { SERVER_ID_HEADER, type SignedStsRequest, signGetCallerIdentity } from './aws/presign.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { ClientCertificateAuthenticator } from './methods/client-certificate.ts';
+export { DiscoveryBoundAuthenticator, type DiscoveryBoundOptions } from './methods/discovery-bound.ts';
 export {
   KubernetesAuthenticator,
   type KubernetesAuthOptions,

@@ -58,6 +58,15 @@ function relayBootstrap(socket: string, xdsPort: number, caFile: string, adminPo
                           service_name: 'appmesh',
                           region: 'us-west-2',
                           use_unsigned_payload: true,
+                          // only these credentials: the default chain would also probe the EC2 metadata
+                          // service, an address outside this machine
+                          credential_provider: {
+                            custom_credential_provider_chain: true,
+                            inline_credential: {
+                              access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+                              secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+                            },
+                          },
                         },
                       },
                       {
@@ -157,8 +166,7 @@ describe('the App Mesh sidecar in relay mode, identified by discovery', () => {
     const socket = join(mkdtempSync(join(tmpdir(), 'plexus-relay-')), 'relay.sock');
     const relayAdmin = await freePort();
     relay = await startEnvoyWith(relayBootstrap(socket, t.port, t.ca.certFile, relayAdmin), relayAdmin, {
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_EC2_METADATA_DISABLED: 'true',
     });
     await waitFor(async () => (await relay.stat('listener_manager.total_listeners_active')) === 1, {
       what: 'relay listening',
@@ -180,6 +188,7 @@ describe('the App Mesh sidecar in relay mode, identified by discovery', () => {
     });
     const st = t.xds.status().find((s) => s.node.id === ARN);
     expect(st?.identity).toMatchObject({ method: 'discovery', subject: 'peer 127.0.0.1', proxyKey: KEY });
+    expect(relay.log()).not.toMatch(/instance_profile|metadata fetch|IMDS/);
     expect(sigv4[0]).toMatchObject({
       accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
       amzDate: expect.stringMatching(/^\d{8}T\d{6}Z$/),

@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   status: () => import('./commands/status.ts'),
   bootstrap: () => import('./commands/bootstrap.ts'),
   inject: () => import('./commands/inject.ts'),
+  token: () => import('./commands/token.ts'),
+  login: () => import('./commands/login.ts'),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -20,6 +20,25 @@ export interface BootstrapOptions {
    * tags), so dashboards built on App Mesh's Prometheus dimensions keep working.
    */
   appMeshStatsTags?: boolean;
+  /** CA bundle that signed the daemon's xDS certificate: the client speaks TLS and verifies the server. */
+  xdsCaFile?: string;
+  /** Name the server certificate must carry (SAN) and SNI; default the host of `xdsAddress`. */
+  serverName?: string;
+  /** Client certificate and key (mTLS, identity method `certificate`). */
+  clientCertFile?: string;
+  clientKeyFile?: string;
+  /**
+   * A file holding the proxy's bearer token (node token, Kubernetes service-account token). Envoy re-reads it
+   * at every stream start (GoogleGrpc file-based call credentials), so a refreshed token needs no restart.
+   */
+  tokenFile?: string;
+  /**
+   * A token embedded in the bootstrap instead (Envoy's own gRPC client, `initial_metadata`): no Google gRPC
+   * needed, but a new token means a new bootstrap and a restart.
+   */
+  token?: string;
+  /** Incremental xDS (`DELTA_GRPC`) instead of state of the world. */
+  delta?: boolean;
 }
 
 const PROXY_ID = /(?:^|:)mesh\/([^/@]+)(?:@[^/]+)?\/(virtualNode|virtualGateway)\/([^/]+)$/;
@@ -45,9 +64,121 @@ function defaultCluster(node: string): string {
   return node.split('/').at(-1) || node;
 }
 
+/** `host:port` or `unix:///path`. */
+function xdsTarget(address: string): { host: string; port: number } | { path: string } {
+  if (address.startsWith('unix:')) return { path: address.replace(/^unix:(\/\/)?/, '') };
+  return parseHostPort(address);
+}
+
+function checkCredentialFlags(o: BootstrapOptions): void {
+  if (Boolean(o.clientCertFile) !== Boolean(o.clientKeyFile)) {
+    throw new Error('a client certificate needs both the certificate and the key file');
+  }
+  if (o.clientCertFile && !o.xdsCaFile)
+    throw new Error('a client certificate needs TLS: give the xDS CA too');
+  if (o.token && o.tokenFile) throw new Error('give the token as a file or embedded, not both');
+  if ((o.tokenFile || o.token) && !o.xdsCaFile) {
+    throw new Error(
+      'a token travels only over TLS (gRPC sends call credentials on secure channels only): give the xDS CA too',
+    );
+  }
+}
+
+const dataSource = (filename: string) => ({ filename });
+
+/** Envoy's own gRPC client to the static `xds_cluster` (over TLS when a CA is given). */
+function envoyGrpcService(o: BootstrapOptions) {
+  return [
+    {
+      envoy_grpc: { cluster_name: 'xds_cluster' },
+      ...(o.token ? { initial_metadata: [{ key: 'authorization', value: `Bearer ${o.token}` }] } : {}),
+    },
+  ];
+}
+
+/** The TLS transport socket of `xds_cluster`: verify the server's SAN, offer h2, present a client certificate. */
+function xdsTransportSocket(o: BootstrapOptions, host: string) {
+  const name = o.serverName ?? host;
+  return {
+    name: 'envoy.transport_sockets.tls',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+      ...(isIP(name) ? {} : { sni: name }),
+      common_tls_context: {
+        alpn_protocols: ['h2'],
+        ...(o.clientCertFile
+          ? {
+              tls_certificates: [
+                {
+                  certificate_chain: dataSource(o.clientCertFile),
+                  private_key: dataSource(o.clientKeyFile!),
+                },
+              ],
+            }
+          : {}),
+        validation_context: {
+          trusted_ca: dataSource(o.xdsCaFile!),
+          match_typed_subject_alt_names: [
+            { san_type: isIP(name) ? 'IP_ADDRESS' : 'DNS', matcher: { exact: name } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Google's gRPC client for ADS, for a token file: the file-based metadata plugin reads the file at each
+ * stream start and sends `authorization: Bearer <contents>`.
+ */
+function googleGrpcService(o: BootstrapOptions) {
+  const target = xdsTarget(o.xdsAddress);
+  const host = 'path' in target ? undefined : target.host;
+  const name = o.serverName ?? host;
+  return [
+    {
+      google_grpc: {
+        target_uri: o.xdsAddress,
+        stat_prefix: 'xds',
+        channel_credentials: {
+          ssl_credentials: {
+            root_certs: dataSource(o.xdsCaFile!),
+            ...(o.clientCertFile
+              ? { cert_chain: dataSource(o.clientCertFile), private_key: dataSource(o.clientKeyFile!) }
+              : {}),
+          },
+        },
+        call_credentials: [
+          {
+            from_plugin: {
+              name: 'envoy.grpc_credentials.file_based_metadata',
+              typed_config: {
+                '@type': 'type.googleapis.com/envoy.config.grpc_credential.v3.FileBasedMetadataConfig',
+                secret_data: dataSource(o.tokenFile!),
+                header_key: 'authorization',
+                header_prefix: 'Bearer ',
+              },
+            },
+          },
+        ],
+        credentials_factory_name: 'envoy.grpc_credentials.file_based_metadata',
+        ...(name && name !== host
+          ? { channel_args: { args: { 'grpc.ssl_target_name_override': { string_value: name } } } }
+          : {}),
+      },
+    },
+  ];
+}
+
 export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
-  const { host, port } = parseHostPort(o.xdsAddress);
+  checkCredentialFlags(o);
+  const target = xdsTarget(o.xdsAddress);
   const adsSource = { ads: {}, resource_api_version: 'V3' };
+  const address =
+    'path' in target
+      ? { pipe: { path: target.path } }
+      : { socket_address: { address: target.host, port_value: target.port } };
+  const tlsHost = 'path' in target ? (o.serverName ?? 'localhost') : target.host;
   return {
     node: { id: o.node, cluster: o.cluster ?? defaultCluster(o.node) },
     ...(o.appMeshStatsTags ? { stats_config: appMeshStatsConfig(o.node) } : {}),
@@ -65,20 +196,22 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
     },
     dynamic_resources: {
       ads_config: {
-        api_type: 'GRPC',
+        api_type: o.delta ? 'DELTA_GRPC' : 'GRPC',
         transport_api_version: 'V3',
-        grpc_services: [{ envoy_grpc: { cluster_name: 'xds_cluster' } }],
+        grpc_services: o.tokenFile ? googleGrpcService(o) : envoyGrpcService(o),
         set_node_on_first_message_only: true,
       },
       lds_config: adsSource,
       cds_config: adsSource,
     },
     static_resources: {
+      // Also without ADS on it (token files use Google gRPC): the access log service reaches the daemon here.
       clusters: [
         {
           name: 'xds_cluster',
-          type: isIP(host) ? 'STATIC' : 'STRICT_DNS',
+          type: 'path' in target || isIP(target.host) ? 'STATIC' : 'STRICT_DNS',
           connect_timeout: '1s',
+          ...(o.xdsCaFile ? { transport_socket: xdsTransportSocket(o, tlsHost) } : {}),
           typed_extension_protocol_options: {
             'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
               '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
@@ -89,9 +222,7 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
             cluster_name: 'xds_cluster',
             endpoints: [
               {
-                lb_endpoints: [
-                  { endpoint: { address: { socket_address: { address: host, port_value: port } } } },
-                ],
+                lb_endpoints: [{ endpoint: { address } }],
               },
             ],
           },
@@ -101,11 +232,37 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
   };
 }
 
+/**
+ * gRPC's xDS bootstrap. With a CA: TLS channel credentials as gRFC A65 defines them (`tls`, certificate
+ * provider files) and, with a token file, A97's `jwt_token_file` call credentials.
+ */
 export function grpcBootstrap(o: BootstrapOptions): Record<string, unknown> {
-  parseHostPort(o.xdsAddress);
+  checkCredentialFlags(o);
+  xdsTarget(o.xdsAddress);
+  const channelCreds = o.xdsCaFile
+    ? [
+        {
+          type: 'tls',
+          config: {
+            ca_certificate_file: o.xdsCaFile,
+            ...(o.clientCertFile
+              ? { certificate_file: o.clientCertFile, private_key_file: o.clientKeyFile }
+              : {}),
+          },
+        },
+      ]
+    : [{ type: 'insecure' }];
+  const callCreds = o.tokenFile
+    ? [{ type: 'jwt_token_file', config: { jwt_token_file: o.tokenFile } }]
+    : undefined;
   return {
     xds_servers: [
-      { server_uri: o.xdsAddress, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] },
+      {
+        server_uri: o.xdsAddress,
+        channel_creds: channelCreds,
+        ...(callCreds ? { call_creds: callCreds } : {}),
+        server_features: ['xds_v3'],
+      },
     ],
     node: { id: o.node, cluster: o.cluster ?? defaultCluster(o.node), locality: {} },
   };

@@ -17,6 +17,7 @@ import type { CoreStages, CreateXdsServer, Discovery, Source, XdsServer } from '
 import { StatusStore } from './status.ts';
 import { resolveTelemetry, withTelemetry } from './telemetry-options.ts';
 import { TOKENS } from './tokens.ts';
+import { createXdsSecurity, type XdsSecurity } from './xds-security.ts';
 
 export interface CompositionInputs {
   options: DaemonOptions;
@@ -64,9 +65,22 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
         cacheDir: options.cacheDir,
       }),
   );
-  c.bind(TOKENS.Xds).toDynamicValue(() =>
-    inputs.createXds({ resolveProxy: proxyResolver(stages), logger: logger.child({ stage: 'xds' }) }),
+  c.bind(TOKENS.XdsSecurity).toDynamicValue((ctx) =>
+    createXdsSecurity(options, logger, (mesh, node) => {
+      const set = ctx.get<Discovery>(TOKENS.Discovery).current().get(`${mesh}/${node}`);
+      return (set?.endpoints ?? []).map((e) => e.address);
+    }),
   );
+  c.bind(TOKENS.Xds).toDynamicValue((ctx) => {
+    const security = ctx.get<XdsSecurity>(TOKENS.XdsSecurity);
+    return inputs.createXds({
+      resolveProxy: proxyResolver(stages),
+      logger: logger.child({ stage: 'xds' }),
+      authorize: security.authorize,
+      authorizeAdmin: security.authorizeAdmin,
+      credentials: security.credentials,
+    });
+  });
   c.bind(TOKENS.Discovery).toDynamicValue((ctx) => {
     if (options.overrides?.discovery) return options.overrides.discovery;
     const plugins =

@@ -7,10 +7,12 @@ import { createConsoleSource } from './console-source.ts';
 import { createDaemonContainer, registerPluginKeys } from './container.ts';
 import { loadCoreStages, loadXdsFactory } from './core-stages.ts';
 import { createHttpHandler, type HttpMount, listenHttp } from './http.ts';
+import { httpGuard } from './http-guard.ts';
 import { LastGoodStore } from './last-good.ts';
+import { loginRoutes } from './login-http.ts';
 import type { Channels } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
-import { type DaemonOptions, DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN } from './options.ts';
+import { type DaemonOptions, DEFAULT_HTTP_LISTEN } from './options.ts';
 import { BUILTIN_PLUGINS, importPluginModules } from './plugins.ts';
 import type { ProxyRevisions } from './proxy-revisions.ts';
 import { RevisionHistory } from './revision-history.ts';
@@ -19,6 +21,12 @@ import type { CoreStages, Discovery, Source, XdsServer } from './stages.ts';
 import type { StatusStore } from './status.ts';
 import { resolveTelemetry } from './telemetry-options.ts';
 import { TOKENS } from './tokens.ts';
+import {
+  checkPlaintextListener,
+  prepareXdsSecurity,
+  type XdsSecurity,
+  xdsListenAddress,
+} from './xds-security.ts';
 
 export interface Daemon {
   httpPort: number;
@@ -39,6 +47,9 @@ export interface Daemon {
 /** Starts the reconciler: HTTP first (so /healthz answers), then xDS, then runners back to front, source last. */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const logger: Logger = options.logger ?? pino({ name: 'plexus' });
+  const plaintextWarning = checkPlaintextListener(options);
+  if (plaintextWarning) logger.warn(plaintextWarning);
+  await prepareXdsSecurity(options);
   const real = options.overrides?.stages
     ? await loadCoreStages().catch(() => ({}) as Partial<CoreStages>)
     : await loadCoreStages();
@@ -53,6 +64,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const status = container.get<StatusStore>(TOKENS.Status);
   const metrics = container.get<DaemonMetrics>(TOKENS.Metrics);
   const xds = container.get<XdsServer>(TOKENS.Xds);
+  const security = container.get<XdsSecurity>(TOKENS.XdsSecurity);
   const channels = container.get<Channels>(TOKENS.Channels);
   const runners = container.get<Runner[]>(TOKENS.Runners);
   const source = container.get<Source>(TOKENS.Source);
@@ -103,17 +115,37 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
 
   const http = await listenHttp(
-    createHttpHandler({ status, metrics, webhook, mounts, log: logger }),
+    createHttpHandler({
+      status,
+      metrics,
+      webhook,
+      mounts,
+      log: logger,
+      guard: httpGuard(options.httpListen ?? DEFAULT_HTTP_LISTEN, security.admin),
+      routes: loginRoutes(options, security.trustDomain, logger.child({ stage: 'login' })),
+    }),
     options.httpListen ?? DEFAULT_HTTP_LISTEN,
   );
   let xdsPort: number;
   try {
-    xdsPort = await xds.listen(options.xdsListen ?? DEFAULT_XDS_LISTEN);
+    xdsPort = await xds.listen(xdsListenAddress(options));
   } catch (err) {
+    security.close();
     await closeHttp(http.server);
     throw err;
   }
   status.start();
+  const bound = security.discoveryBound;
+  if (bound) {
+    // a discovery-bound stream whose address stops being one of its node's endpoints ends
+    container
+      .get<Discovery>(TOKENS.Discovery)
+      .onChange(() =>
+        xds.recheck?.((identity, ctx) =>
+          identity.method === 'discovery' ? bound.recheck(identity.proxyKey, ctx.peerAddress) : undefined,
+        ),
+      );
+  }
   const [sourceRunner, ...pipeline] = runners;
   for (const r of [...pipeline].reverse()) await r.start();
   const lastGood = options.stateDir ? new LastGoodStore(options.stateDir, logger) : undefined;
@@ -125,7 +157,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   lastGood?.track(channels);
   await sourceRunner!.start();
-  logger.info({ http: http.port, xds: xdsPort, repo: options.repo }, 'plexus daemon started');
+  logger.info(
+    {
+      http: http.port,
+      xds: xdsPort,
+      xdsTls: Boolean(security.credentials),
+      identityRequired: security.required,
+      repo: options.repo,
+    },
+    'plexus daemon started',
+  );
 
   let stopping: Promise<void> | undefined;
   const idle = async () => {
@@ -151,6 +192,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         history.stop();
         telemetry?.stop();
         await xds.shutdown(options.drainMs ?? 2000);
+        security.close();
         await closeHttp(http.server);
         undoKeys();
         logger.info('stopped');

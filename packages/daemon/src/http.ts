@@ -18,6 +18,10 @@ export interface HttpDeps {
   /** Tried in order for paths the fixed routes do not answer. */
   mounts?: HttpMount[];
   log: Logger;
+  /** Further routes by `METHOD /path` (each capability mounts its own; see login-http.ts). */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
+  /** Decides who may call a route: undefined lets the request through, a string refuses it with 401. */
+  guard?: (route: string, req: IncomingMessage) => string | undefined;
 }
 
 function mountFor(mounts: HttpMount[] | undefined, path: string): HttpMount | undefined {
@@ -34,6 +38,13 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = `${req.method} ${path}`;
+    const refused = deps.guard?.(route, req);
+    if (refused) {
+      deps.log.warn({ route, from: req.socket.remoteAddress, reason: refused }, 'http request refused');
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
+      res.end(`${refused}\n`);
+      return;
+    }
     const handle = async () => {
       switch (route) {
         case 'GET /healthz':
@@ -60,6 +71,8 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
           });
           return deps.webhook(req, res);
         default: {
+          const mounted = deps.routes?.[route];
+          if (mounted) return mounted(req, res);
           const mount = mountFor(deps.mounts, path);
           if (mount) return mount.handle(req, res);
           return send(res, 404, 'not found\n');

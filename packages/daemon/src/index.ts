@@ -1,5 +1,8 @@
 export { appMeshStatsConfig, type BootstrapOptions, envoyBootstrap, grpcBootstrap } from './bootstrap.ts';
 export { Channel, latestWins } from './channels.ts';
+export { layerOptions, optionsFromConfig } from './config/apply-config.ts';
+export { ConfigFileError, type DaemonConfig, loadDaemonConfig } from './config/load-config.ts';
+export { configSection, configSectionNames, registerConfigSection } from './config/registry.ts';
 export { createDaemonContainer, proxyResolver } from './container.ts';
 export { loadCoreStages, loadXdsFactory } from './core-stages.ts';
 export { type Daemon, startDaemon } from './daemon.ts';
@@ -15,6 +18,7 @@ export {
   type ReplicaSummary,
 } from './fleet-status.ts';
 export { type HttpMount, parseHostPort } from './http.ts';
+export { isLoopbackAddress } from './listen-address.ts';
 export type * from './messages.ts';
 export { createMetrics, type DaemonMetrics } from './metrics.ts';
 export { type DaemonOptions, DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN } from './options.ts';
@@ -25,3 +29,10 @@ export { sameHostConfig } from './same-host.ts';
 export type * from './stages.ts';
 export type { ConvergedEvent, ProxyStatus, StatusDocument, StatusStore } from './status.ts';
 export { TOKENS } from './tokens.ts';
+export {
+  createXdsSecurity,
+  DEFAULT_XDS_LISTEN_LOOPBACK,
+  DEFAULT_XDS_LISTEN_TLS,
+  type XdsSecurity,
+  xdsListenAddress,
+} from './xds-security.ts';

@@ -11,6 +11,7 @@ export interface DaemonMetrics {
   nacks: Counter<'type_url'>;
   staleEndpointSets: Gauge<'source'>;
   convergence: Histogram;
+  refusedStreams: Counter<'code'>;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -60,6 +61,12 @@ export function createMetrics(): DaemonMetrics {
       name: 'plexus_discovery_stale_endpoint_sets',
       help: 'Endpoint sets served from a failed discovery source (last known endpoints)',
       labelNames: ['source'],
+      registers,
+    }),
+    refusedStreams: new Counter({
+      name: 'plexus_xds_refused_streams_total',
+      help: 'xDS streams refused or ended by the server, by gRPC status (PERMISSION_DENIED, UNAUTHENTICATED, ...)',
+      labelNames: ['code'],
       registers,
     }),
     convergence: new Histogram({

@@ -1,5 +1,7 @@
 import type { DiscoveryPlugin, DiscoverySettings } from '@plexus/plugin-api';
+import type { AdminTokenEntry, Authenticator, TlsFiles } from '@plexus/security';
 import type { Logger } from 'pino';
+import type { IdentitySection } from './config/sections/index.ts';
 import type {
   ConfigTransform,
   CoreStages,
@@ -23,8 +25,27 @@ export interface DaemonOptions {
   path?: string;
   pollIntervalMs?: number;
   webhookSecret?: string;
-  /** Default `0.0.0.0:18000`. */
+  /** Default `127.0.0.1:18000`, or `0.0.0.0:18000` with `xdsTls`; `unix:///path` for a unix socket. */
   xdsListen?: string;
+  /** gRPC over TLS on the xDS listener; the files are re-read when they change. */
+  xdsTls?: TlsFiles;
+  /** Allow a plaintext xDS listener beyond loopback (logged as a warning). */
+  xdsInsecure?: boolean;
+  /** SPIFFE trust domain of proxy identities; default `plexus.local`. */
+  trustDomain?: string;
+  /**
+   * Node tokens (`plexus token create`) verify against keys in `stateDir`; on by default when `stateDir` is
+   * set. `false` turns the method off.
+   */
+  nodeTokens?: boolean;
+  /** Identity methods and bindings from the config file's `identity` section (paths resolved). */
+  identity?: IdentitySection;
+  /** Admin tokens (by SHA-256): CSDS, and the HTTP API beyond loopback. */
+  adminTokens?: AdminTokenEntry[];
+  /** Refuse streams without a credential even on a plaintext loopback listener. */
+  identityRequired?: boolean;
+  /** Identity methods besides client certificates (node tokens, Kubernetes, AWS IAM, ...), asked in order. */
+  authenticators?: Authenticator[];
   /** Default `127.0.0.1:9090`. */
   httpListen?: string;
   /** Extra plugin packages (each exports an inversify ContainerModule binding DiscoveryPluginToken). */
@@ -74,5 +95,6 @@ export interface DaemonOptions {
   };
 }
 
-export const DEFAULT_XDS_LISTEN = '0.0.0.0:18000';
+/** Without TLS the xDS listener stays on loopback (DESIGN.md "CLI"); with TLS it defaults to 0.0.0.0:18000. */
+export const DEFAULT_XDS_LISTEN = '127.0.0.1:18000';
 export const DEFAULT_HTTP_LISTEN = '127.0.0.1:9090';

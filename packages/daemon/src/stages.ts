@@ -4,8 +4,10 @@
  * real packages.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerCredentials } from '@grpc/grpc-js';
 import type { EndpointSet } from '@plexus/plugin-api';
 import type { Diagnostic, SourceFile, SpecResource } from '@plexus/spec';
+import type { Authorize, AuthorizeAdmin, Recheck, StreamIdentity } from '@plexus/xds';
 
 /** One commit (or directory snapshot) as the source stage hands it over. */
 export interface SourceRevision {
@@ -88,6 +90,8 @@ export interface XdsStreamStatus {
   sent?: Record<string, string | { version: string }>;
   /** Epoch ms the stream connected. */
   connectedAt?: number;
+  identity?: StreamIdentity;
+  peer?: string;
 }
 
 /** A gRPC service hosted on the xDS port (same listener, credentials and identity checks as ADS). */
@@ -106,7 +110,9 @@ export interface XdsServer {
   status(): XdsStreamStatus[];
   /** True when every stream of the proxy (at least one) ACKed all it was sent of the current snapshot. */
   converged?(proxyKey: string): boolean;
-  on(event: 'ack' | 'nack' | 'connect' | 'disconnect', listener: (e: unknown) => void): unknown;
+  on(event: 'ack' | 'nack' | 'connect' | 'disconnect' | 'reject', listener: (e: unknown) => void): unknown;
+  /** Ends live streams whose identity no longer holds (see @plexus/xds XdsServer.recheck). */
+  recheck?(check: Recheck): number;
   shutdown(graceMs: number): Promise<void> | void;
 }
 
@@ -118,7 +124,15 @@ export interface XdsLogger {
   warn(obj: object, msg?: string): void;
 }
 
-export type CreateXdsServer = (options: { resolveProxy: ResolveProxy; logger?: XdsLogger }) => XdsServer;
+export interface CreateXdsServerOptions {
+  resolveProxy: ResolveProxy;
+  logger?: XdsLogger;
+  authorize?: Authorize;
+  authorizeAdmin?: AuthorizeAdmin;
+  credentials?: ServerCredentials;
+}
+
+export type CreateXdsServer = (options: CreateXdsServerOptions) => XdsServer;
 
 /** Endpoint discovery over the plugins: told the current resources, reports endpoint sets as they change. */
 export interface Discovery {

@@ -8,6 +8,14 @@ import type { Discovery, XdsServer, XdsStreamStatus } from './stages.ts';
 
 export type { ConvergedEvent };
 
+const GRPC_CODES: Record<number, string> = {
+  3: 'INVALID_ARGUMENT',
+  5: 'NOT_FOUND',
+  7: 'PERMISSION_DENIED',
+  14: 'UNAVAILABLE',
+  16: 'UNAUTHENTICATED',
+};
+
 /** GET /api/v1/status, exactly as DESIGN.md fixes it. */
 export interface StatusDocument {
   revision: { applied: string | null; attempted: string | null; error: RevisionError | null };
@@ -77,6 +85,10 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
     const key = (e: unknown) => (e as { proxyKey?: string } | null)?.proxyKey;
     this.xds.on('ack', (e) => this.#convergence.changed(key(e)));
     this.xds.on('disconnect', (e) => this.#convergence.changed(key(e), true));
+    this.xds.on('reject', (e) => {
+      const code = (e as { code?: number })?.code;
+      this.metrics.refusedStreams.inc({ code: GRPC_CODES[code ?? -1] ?? String(code) });
+    });
     this.xds.on('nack', (e) => {
       const typeUrl = (e as { typeUrl?: string })?.typeUrl ?? 'unknown';
       this.metrics.nacks.inc({ type_url: typeUrl });

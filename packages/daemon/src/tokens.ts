@@ -7,6 +7,7 @@ export const TOKENS = {
   Stages: Symbol.for('plexus.daemon.Stages'),
   Source: Symbol.for('plexus.daemon.Source'),
   Xds: Symbol.for('plexus.daemon.Xds'),
+  XdsSecurity: Symbol.for('plexus.daemon.XdsSecurity'),
   Discovery: Symbol.for('plexus.daemon.Discovery'),
   ProxyRevisions: Symbol.for('plexus.daemon.ProxyRevisions'),
   Status: Symbol.for('plexus.daemon.Status'),

@@ -105,13 +105,13 @@ export class FakeXds extends EventEmitter implements XdsServer {
 
 export class FakeDiscovery implements Discovery {
   sets = new Map<string, EndpointSet>();
-  #listener?: () => void;
+  readonly #listeners: (() => void)[] = [];
   update() {}
   current() {
     return new Map(this.sets);
   }
   onChange(listener: () => void) {
-    this.#listener = listener;
+    this.#listeners.push(listener);
   }
   stop() {}
   set(node: string, addresses: string[]) {
@@ -121,6 +121,6 @@ export class FakeDiscovery implements Discovery {
       source: 'static',
       endpoints: addresses.map((address) => ({ address, port: 80, health: 'healthy' })),
     });
-    this.#listener?.();
+    for (const l of this.#listeners) l();
   }
 }

@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ClientDuplexStream, credentials, Client as GrpcClient, Metadata } from '@grpc/grpc-js';
+import {
+  type ChannelCredentials,
+  type ClientDuplexStream,
+  credentials,
+  Client as GrpcClient,
+  Metadata,
+} from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { envoyProtoDirs, repoRoot } from './paths.ts';
 
@@ -168,23 +174,39 @@ class Inbox<T> {
   }
 }
 
+export interface AdsClientOptions {
+  decode?: boolean;
+  credentials?: ChannelCredentials;
+  metadata?: Record<string, string>;
+}
+
 /** One gRPC channel to an ADS server; open as many streams on it as you like. */
 export class AdsClient {
   private readonly client: GrpcClient;
 
-  /** `decode: false` leaves resources as bytes (load clients: no per-resource decoding cost). */
-  private readonly opts: { decode?: boolean };
-  constructor(address: string, options: Record<string, unknown> = {}, opts: { decode?: boolean } = {}) {
+  /**
+   * `decode: false` leaves resources as bytes (load clients: no per-resource decoding cost); `credentials`:
+   * TLS channel credentials (default plaintext); `metadata`: headers on every stream and call (for example
+   * `authorization: Bearer ...`).
+   */
+  private readonly opts: AdsClientOptions;
+  constructor(address: string, options: Record<string, unknown> = {}, opts: AdsClientOptions = {}) {
     this.opts = opts;
-    this.client = new GrpcClient(address, credentials.createInsecure(), options);
+    this.client = new GrpcClient(address, opts.credentials ?? credentials.createInsecure(), options);
   }
 
-  sotw(node: AdsNodeInit): SotwAdsStream {
-    return new SotwAdsStream(this.client, node, this.opts.decode ?? true);
+  sotw(node: AdsNodeInit, metadata?: Record<string, string>): SotwAdsStream {
+    return new SotwAdsStream(this.client, node, this.opts.decode ?? true, this.metadata(metadata));
   }
 
-  delta(node: AdsNodeInit): DeltaAdsStream {
-    return new DeltaAdsStream(this.client, node, this.opts.decode ?? true);
+  delta(node: AdsNodeInit, metadata?: Record<string, string>): DeltaAdsStream {
+    return new DeltaAdsStream(this.client, node, this.opts.decode ?? true, this.metadata(metadata));
+  }
+
+  private metadata(extra?: Record<string, string>): Metadata {
+    const md = new Metadata();
+    for (const [k, v] of Object.entries({ ...this.opts.metadata, ...extra })) md.set(k, v);
+    return md;
   }
 
   /** CSDS FetchClientStatus, decoded. */
@@ -199,6 +221,7 @@ export class AdsClient {
         (b: Buffer) =>
           Res.toObject(Res.decode(b), { longs: String, enums: String }) as Record<string, unknown>,
         req,
+        this.metadata(),
         (err, res) => (err ? reject(err) : resolve(res!)),
       );
     });
@@ -221,6 +244,7 @@ abstract class AdsStreamBase<Req extends object, Res extends { typeUrl: string }
     reqType: string,
     decode: (b: Buffer) => Res,
     node: AdsNodeInit,
+    metadata: Metadata,
   ) {
     this.node = node;
     const T = protoRoot().lookupType(reqType);
@@ -228,7 +252,7 @@ abstract class AdsStreamBase<Req extends object, Res extends { typeUrl: string }
       ADS + method,
       (v: Req) => Buffer.from(T.encode(T.fromObject(v)).finish()),
       decode,
-      new Metadata(),
+      metadata,
     );
     this.call.on('data', (m: Res) => this.inbox.push(m));
     this.call.on('status', (s) => this.inbox.finish({ code: s.code, details: s.details }));
@@ -316,7 +340,7 @@ interface DiscoveryResponseMessage {
 }
 
 export class SotwAdsStream extends AdsStreamBase<object, SotwResponse> {
-  constructor(client: GrpcClient, node: AdsNodeInit, decode = true) {
+  constructor(client: GrpcClient, node: AdsNodeInit, decode = true, metadata = new Metadata()) {
     super(
       client,
       'StreamAggregatedResources',
@@ -329,6 +353,7 @@ export class SotwAdsStream extends AdsStreamBase<object, SotwResponse> {
         receivedAt: Date.now(),
       })),
       node,
+      metadata,
     );
   }
 
@@ -378,7 +403,7 @@ interface DeltaDiscoveryResponseMessage {
 }
 
 export class DeltaAdsStream extends AdsStreamBase<object, DeltaResponse> {
-  constructor(client: GrpcClient, node: AdsNodeInit, decode = true) {
+  constructor(client: GrpcClient, node: AdsNodeInit, decode = true, metadata = new Metadata()) {
     super(
       client,
       'DeltaAggregatedResources',
@@ -400,6 +425,7 @@ export class DeltaAdsStream extends AdsStreamBase<object, DeltaResponse> {
         }),
       ),
       node,
+      metadata,
     );
   }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeKubeTokens } from './fake-kube-tokens.ts';
 
 /**
  * A real HTTP server on 127.0.0.1 that speaks the part of the Kubernetes API an informer uses:
@@ -80,6 +81,8 @@ export class FakeKubeApiServer {
   /** Watch requests held while watches are paused: answered on resumeWatches(). */
   private held: Array<() => void> | undefined;
   private readonly counts = { list: 0, watch: 0, gone: 0 };
+  /** Service-account tokens: TokenRequest and TokenReview (authentication.k8s.io/v1). */
+  readonly tokens = new FakeKubeTokens();
 
   constructor(opts: FakeKubeApiServerOptions = {}) {
     this.port = opts.port ?? 0;
@@ -239,6 +242,7 @@ export class FakeKubeApiServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (this.tokens.handle(req, res, url.pathname)) return;
     if (req.method !== 'GET') {
       sendStatus(res, 405, 'MethodNotAllowed', `${req.method} not supported`);
       return;

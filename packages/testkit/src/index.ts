@@ -1,6 +1,7 @@
 export * from './ads-client.ts';
 export * from './envoy-validate.ts';
 export * from './fake-kube-apiserver.ts';
+export * from './fake-kube-tokens.ts';
 export * from './git.ts';
 export * from './grpc-echo.ts';
 export * from './http-request.ts';
@@ -8,5 +9,6 @@ export * from './moto.ts';
 export * from './moto-discovery-settings.ts';
 export * from './moto-with-proxy.ts';
 export * from './paths.ts';
+export * from './pki.ts';
 export * from './ports.ts';
 export * from './processes.ts';

@@ -1,3 +1,12 @@
+export type {
+  Authorize,
+  AuthorizeAdmin,
+  AuthorizeRefusal,
+  AuthorizeResult,
+  Recheck,
+  StreamAuthContext,
+  StreamIdentity,
+} from './authorize.ts';
 export { canonicalJson } from './canonical-json.ts';
 export { anyFromJson, ProtoJsonError } from './proto-json.ts';
 export { CONFIG_KEYS, envoyRoot, envoyType, PUSH_ORDER, TypeUrl } from './protos.ts';

@@ -10,6 +10,8 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
+import type { Authorize, AuthorizeAdmin, AuthorizeResult, Recheck, StreamAuthContext } from './authorize.ts';
+import { callAuthContext } from './call-context.ts';
 import { buildClientStatus } from './csds.ts';
 import { DeltaStream } from './delta-stream.ts';
 import { CONFIG_KEYS, type ConfigKey, envoyRoot, TypeUrl } from './protos.ts';
@@ -30,11 +32,20 @@ export interface XdsServerOptions {
   keepalive?: { timeMs?: number; timeoutMs?: number };
   /** Responses per stream handed to the transport and not yet flushed (default 2, obligation 15). */
   maxQueuedPerStream?: number;
+  /**
+   * Who may read which proxy's config: called once per stream after `resolveProxy`, before any response.
+   * Unset: every stream is taken at its word (identity method `none`), as on a loopback dev listener.
+   */
+  authorize?: Authorize;
+  /** Who may call CSDS (every connected proxy's config). Unset: anyone who reaches the listener. */
+  authorizeAdmin?: AuthorizeAdmin;
+  /** Transport credentials for every listener (TLS, optionally reloading); default plaintext. */
+  credentials?: ServerCredentials;
 }
 
 const SERVICE_ADS = '/envoy.service.discovery.v3.AggregatedDiscoveryService/';
 const SERVICE_CSDS = '/envoy.service.status.v3.ClientStatusDiscoveryService/';
-const identity = (b: Buffer) => b;
+const passBytes = (b: Buffer) => b;
 const noopLogger: XdsLogger = { debug() {}, info() {}, warn() {} };
 
 function structToJson(s: unknown): Record<string, unknown> | undefined {
@@ -69,6 +80,8 @@ export class XdsServer extends EventEmitter {
   private readonly ctx: StreamContext;
   private readonly log: XdsLogger;
   private readonly rejected: Record<string, number> = {};
+  private readonly authContexts = new Map<AdsStream<unknown>, StreamAuthContext>();
+  private readonly tls: boolean;
   private stopping = false;
   private listening = false;
 
@@ -78,6 +91,7 @@ export class XdsServer extends EventEmitter {
     this.options = options;
     this.root = envoyRoot();
     this.log = options.logger ?? noopLogger;
+    this.tls = options.credentials?._isSecure() ?? false;
     this.ctx = {
       snapshot: (k) => this.snapshots.get(k),
       events: this,
@@ -104,10 +118,10 @@ export class XdsServer extends EventEmitter {
       path,
       requestStream: true,
       responseStream: true,
-      requestSerialize: identity,
+      requestSerialize: passBytes,
       requestDeserialize: (b: Buffer) => req.decode(b),
-      responseSerialize: identity,
-      responseDeserialize: identity,
+      responseSerialize: passBytes,
+      responseDeserialize: passBytes,
     });
     this.server.addService(
       {
@@ -133,15 +147,48 @@ export class XdsServer extends EventEmitter {
       },
       {
         StreamClientStatus: (call: ServerDuplexStream<unknown, Buffer>) => {
-          call.on('data', (req) => call.write(csdsStatus(req)));
+          const allowed = this.csdsAllowed(call);
+          call.on('data', (req) => {
+            void allowed.then((refusal) => {
+              if (refusal) call.emit('error', refusal);
+              else call.write(csdsStatus(req));
+            });
+          });
           call.on('end', () => call.end());
           call.on('error', () => {});
         },
         FetchClientStatus: (call: ServerUnaryCall<unknown, Buffer>, cb: sendUnaryData<Buffer>) => {
-          cb(null, csdsStatus(call.request));
+          void this.csdsAllowed(call).then((refusal) =>
+            refusal ? cb(refusal) : cb(null, csdsStatus(call.request)),
+          );
         },
       },
     );
+  }
+
+  /** Undefined when the caller may use CSDS, else the gRPC error to end the call with. */
+  private async csdsAllowed(
+    call: ServerDuplexStream<unknown, Buffer> | ServerUnaryCall<unknown, Buffer>,
+  ): Promise<{ code: GrpcStatus; details: string } | undefined> {
+    if (!this.options.authorizeAdmin) return undefined;
+    const ctx = callAuthContext(call, this.tls);
+    let verdict: Awaited<ReturnType<AuthorizeAdmin>>;
+    try {
+      verdict = await this.options.authorizeAdmin(ctx);
+    } catch (err) {
+      verdict = {
+        code: 'UNAUTHENTICATED',
+        message: `admin credential check failed: ${(err as Error).message}`,
+      };
+    }
+    if (verdict === true) return undefined;
+    this.countReject(`csds ${verdict.code}`);
+    this.log.warn({ peer: ctx.peer, reason: verdict.message }, 'CSDS call refused');
+    return { code: GrpcStatus[verdict.code], details: verdict.message };
+  }
+
+  private countReject(kind: string): void {
+    this.rejected[kind] = (this.rejected[kind] ?? 0) + 1;
   }
 
   private *streamEntries() {
@@ -151,77 +198,155 @@ export class XdsServer extends EventEmitter {
   private handleAds(call: ServerDuplexStream<unknown, Buffer>, variant: 'sotw' | 'delta'): void {
     let stream: AdsStream<unknown> | undefined;
     let ended = false;
+    let expiry: NodeJS.Timeout | undefined;
+    /** Requests that arrive while the first one is being authorized; replayed in order once it is. */
+    let waiting: Record<string, unknown>[] | undefined;
     const close = () => {
-      if (ended) return;
+      if (ended && !stream) return;
       ended = true;
+      clearTimeout(expiry);
       if (!stream) return;
-      stream.connected = false;
-      this.streams.delete(stream);
-      const peers = this.streamsByKey.get(stream.proxyKey);
-      peers?.delete(stream);
-      if (peers?.size === 0) this.streamsByKey.delete(stream.proxyKey);
-      this.emit('disconnect', {
-        streamId: stream.id,
-        proxyKey: stream.proxyKey,
-        node: stream.node,
-        at: Date.now(),
-      });
+      const s = stream;
+      stream = undefined;
+      s.connected = false;
+      this.streams.delete(s);
+      this.authContexts.delete(s);
+      const peers = this.streamsByKey.get(s.proxyKey);
+      peers?.delete(s);
+      if (peers?.size === 0) this.streamsByKey.delete(s.proxyKey);
+      this.emit('disconnect', { streamId: s.id, proxyKey: s.proxyKey, node: s.node, at: Date.now() });
     };
-    const reject = (code: GrpcStatus, reason: string, node?: XdsNode) => {
-      const kind = reason.split(':')[0];
-      this.rejected[kind] = (this.rejected[kind] ?? 0) + 1;
-      const ev: RejectEvent = { node, code, reason, at: Date.now() };
+    const reject = (code: GrpcStatus, reason: string, node?: XdsNode, peer?: string) => {
+      this.countReject(reason.split(':')[0]);
+      const ev: RejectEvent = { node, code, reason, peer, at: Date.now() };
       this.emit('reject', ev);
-      this.log.warn({ node: node?.id, reason }, 'xDS stream rejected');
+      this.log.warn({ node: node?.id, peer, code: GrpcStatus[code], reason }, 'xDS stream rejected');
       ended = true;
       call.emit('error', { code, details: reason });
     };
-    call.on('data', (req: Record<string, unknown>) => {
+    const open = (
+      node: XdsNode,
+      key: string,
+      raw: unknown,
+      ctx: StreamAuthContext,
+      verdict: AuthorizeResult,
+    ) => {
       if (ended) return;
-      if (!stream) {
-        if (this.stopping) return reject(GrpcStatus.UNAVAILABLE, 'server shutting down');
-        const raw = req.node as Record<string, unknown> | null | undefined;
-        if (!raw?.id && !raw?.cluster) {
-          return reject(GrpcStatus.INVALID_ARGUMENT, 'missing node: the first request must carry node.id');
-        }
-        const node: XdsNode = {
-          id: String(raw.id ?? ''),
-          cluster: String(raw.cluster ?? ''),
-          metadata: structToJson(raw.metadata),
-          userAgentName: raw.user_agent_name ? String(raw.user_agent_name) : undefined,
-          userAgentVersion: raw.user_agent_version ? String(raw.user_agent_version) : undefined,
-          clientFeatures: (raw.client_features as string[] | undefined) ?? [],
+      if (!('identity' in verdict)) {
+        return reject(GrpcStatus[verdict.code], verdict.message, node, ctx.peer);
+      }
+      if (this.stopping) return reject(GrpcStatus.UNAVAILABLE, 'server shutting down', node, ctx.peer);
+      const s =
+        variant === 'sotw'
+          ? (new SotwStream('sotw', node, key, this.ctx, call as never) as AdsStream<unknown>)
+          : (new DeltaStream('delta', node, key, this.ctx, call as never) as AdsStream<unknown>);
+      s.identity = verdict.identity;
+      s.peer = ctx.peer;
+      stream = s;
+      this.streams.set(s, raw);
+      this.authContexts.set(s, ctx);
+      let set = this.streamsByKey.get(key);
+      if (!set) {
+        set = new Set();
+        this.streamsByKey.set(key, set);
+      }
+      set.add(s);
+      const expiresAt = verdict.identity.expiresAt;
+      if (expiresAt !== undefined) {
+        // setTimeout holds at most ~24.8 days; a longer credential is re-armed when that fires.
+        const arm = () => {
+          const left = expiresAt - Date.now();
+          if (left <= 0)
+            return s.fail(GrpcStatus.UNAUTHENTICATED, 'credential expired: reconnect with a fresh one');
+          expiry = setTimeout(arm, Math.min(left, 2 ** 31 - 1));
+          expiry.unref();
         };
-        let key: ReturnType<ResolveProxy>;
-        try {
-          key = this.options.resolveProxy(node);
-        } catch (e) {
-          key = { error: (e as Error).message, code: 'INVALID_ARGUMENT' };
-        }
-        if (typeof key !== 'string') {
-          const code = GrpcStatus[key.code ?? 'NOT_FOUND'];
-          return reject(
-            code,
-            `unknown node: node.id "${node.id}" cluster "${node.cluster}": ${key.error}`,
-            node,
+        arm();
+      }
+      this.emit('connect', {
+        streamId: s.id,
+        proxyKey: key,
+        node,
+        variant,
+        identity: s.identity,
+        at: Date.now(),
+      });
+      this.log.info(
+        { node: node.id, proxyKey: key, variant, method: s.identity.method, peer: ctx.peer },
+        'xDS stream connected',
+      );
+      const queued = waiting ?? [];
+      waiting = undefined;
+      for (const req of queued) handle(req);
+    };
+    const first = (req: Record<string, unknown>) => {
+      if (this.stopping) return reject(GrpcStatus.UNAVAILABLE, 'server shutting down');
+      const raw = req.node as Record<string, unknown> | null | undefined;
+      if (!raw?.id && !raw?.cluster) {
+        return reject(GrpcStatus.INVALID_ARGUMENT, 'missing node: the first request must carry node.id');
+      }
+      const node: XdsNode = {
+        id: String(raw.id ?? ''),
+        cluster: String(raw.cluster ?? ''),
+        metadata: structToJson(raw.metadata),
+        userAgentName: raw.user_agent_name ? String(raw.user_agent_name) : undefined,
+        userAgentVersion: raw.user_agent_version ? String(raw.user_agent_version) : undefined,
+        clientFeatures: (raw.client_features as string[] | undefined) ?? [],
+      };
+      let key: ReturnType<ResolveProxy>;
+      try {
+        key = this.options.resolveProxy(node);
+      } catch (e) {
+        key = { error: (e as Error).message, code: 'INVALID_ARGUMENT' };
+      }
+      const peer = call.getPeer();
+      if (typeof key !== 'string') {
+        const code = GrpcStatus[key.code ?? 'NOT_FOUND'];
+        return reject(
+          code,
+          `unknown node: node.id "${node.id}" cluster "${node.cluster}": ${key.error}`,
+          node,
+          peer,
+        );
+      }
+      const proxyKey = key;
+      const ctx: StreamAuthContext = { ...callAuthContext(call, this.tls), node, proxyKey, variant };
+      waiting = [req];
+      const authorize = this.options.authorize;
+      if (!authorize) return open(node, proxyKey, raw, ctx, { identity: { proxyKey, method: 'none' } });
+      Promise.resolve()
+        .then(() => authorize(ctx))
+        .then(
+          (verdict) => open(node, proxyKey, raw, ctx, verdict),
+          (err: Error) =>
+            open(node, proxyKey, raw, ctx, {
+              code: 'UNAUTHENTICATED',
+              message: `credential check failed: ${err.message}`,
+            }),
+        );
+    };
+    const handle = (req: Record<string, unknown>) => {
+      if (ended || !stream) return;
+      const again = req.node as Record<string, unknown> | null | undefined;
+      if (again && (again.id || again.cluster)) {
+        const id = String(again.id ?? '');
+        const cluster = String(again.cluster ?? '');
+        if (id !== stream.node.id || cluster !== stream.node.cluster) {
+          return stream.fail(
+            GrpcStatus.PERMISSION_DENIED,
+            `node changed on the stream: it began as "${stream.node.id}" and now says "${id}"; a stream's node is pinned`,
           );
         }
-        stream =
-          variant === 'sotw'
-            ? (new SotwStream('sotw', node, key, this.ctx, call as never) as AdsStream<unknown>)
-            : (new DeltaStream('delta', node, key, this.ctx, call as never) as AdsStream<unknown>);
-        this.streams.set(stream, raw);
-        let set = this.streamsByKey.get(key);
-        if (!set) {
-          set = new Set();
-          this.streamsByKey.set(key, set);
-        }
-        set.add(stream);
-        this.emit('connect', { streamId: stream.id, proxyKey: key, node, variant, at: Date.now() });
-        this.log.info({ node: node.id, proxyKey: key, variant }, 'xDS stream connected');
       }
-      stream.onRequest(req);
-      if (!stream.connected) close();
+      const s = stream;
+      s.onRequest(req);
+      if (!s.connected) close();
+    };
+    call.on('data', (req: Record<string, unknown>) => {
+      if (ended) return;
+      if (waiting) waiting.push(req);
+      else if (!stream) first(req);
+      else handle(req);
     });
     call.on('end', () => {
       close();
@@ -241,13 +366,40 @@ export class XdsServer extends EventEmitter {
     this.server.addService(definition, handlers);
   }
 
-  /** Binds and starts; resolves to the bound port. */
+  /**
+   * Re-checks every live stream with `check` (for example after endpoints changed); a stream it gives a reason
+   * for ends with PERMISSION_DENIED and that reason. Returns how many ended.
+   */
+  recheck(check: Recheck): number {
+    let n = 0;
+    for (const [s, ctx] of this.authContexts) {
+      if (!s.connected || !s.identity) continue;
+      const reason = check(s.identity, ctx);
+      if (!reason) continue;
+      n++;
+      this.countReject(reason.split(':')[0]);
+      this.emit('reject', {
+        node: s.node,
+        code: GrpcStatus.PERMISSION_DENIED,
+        reason,
+        peer: ctx.peer,
+        at: Date.now(),
+      });
+      this.log.warn(
+        { node: s.node.id, peer: ctx.peer, reason },
+        'xDS stream ended: identity no longer holds',
+      );
+      s.fail(GrpcStatus.PERMISSION_DENIED, reason);
+    }
+    return n;
+  }
+
+  /** Binds and starts (`host:port` or `unix:///path`); resolves to the bound port (1 for a unix socket). */
   listen(hostPort: string): Promise<number> {
+    const credentials = this.options.credentials ?? ServerCredentials.createInsecure();
     this.listening = true;
     return new Promise((resolve, reject) => {
-      this.server.bindAsync(hostPort, ServerCredentials.createInsecure(), (err, port) =>
-        err ? reject(err) : resolve(port),
-      );
+      this.server.bindAsync(hostPort, credentials, (err, port) => (err ? reject(err) : resolve(port)));
     });
   }
 

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { status as GrpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
+import type { StreamIdentity } from './authorize.ts';
 import { PUSH_ORDER, TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
 import type { AckEvent, NackEvent, NackRecord, ProxySnapshot, ProxyStatus, XdsNode } from './types.ts';
@@ -29,6 +30,10 @@ export abstract class AdsStream<Req, S extends TypeState = TypeState> {
   readonly id = nextStreamId++;
   readonly connectedAt = Date.now();
   connected = true;
+  /** What the stream proved it is (set before its first response; see XdsServerOptions.authorize). */
+  identity: StreamIdentity | undefined;
+  /** The peer as the transport reports it (`ip:port`). */
+  peer: string | undefined;
   readonly acked: Record<string, string> = {};
   readonly nacked: Record<string, NackRecord> = {};
   readonly sent: Record<string, { version: string; at: number }> = {};
@@ -184,6 +189,8 @@ export abstract class AdsStream<Req, S extends TypeState = TypeState> {
       proxyKey: this.proxyKey,
       connected: this.connected,
       connectedAt: this.connectedAt,
+      identity: this.identity,
+      peer: this.peer,
       revision: this.ctx.snapshot(this.proxyKey)?.revision,
       acked: { ...this.acked },
       nacked: { ...this.nacked },

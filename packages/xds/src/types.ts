@@ -1,3 +1,4 @@
+import type { StreamIdentity } from './authorize.ts';
 import type { ResourceEntry } from './resource-cache.ts';
 
 /** The identity a client gave in its first request (obligation 2). */
@@ -40,6 +41,9 @@ export interface ProxyStatus {
   proxyKey: string;
   connected: boolean;
   connectedAt: number;
+  /** What the stream proved it is. */
+  identity?: StreamIdentity;
+  peer?: string;
   /** The snapshot revision (commit) the stream's proxy is configured from. */
   revision?: string;
   acked: Record<string, string>;
@@ -70,13 +74,17 @@ export interface ConnectEvent {
   proxyKey: string;
   node: XdsNode;
   variant: 'sotw' | 'delta';
+  identity?: StreamIdentity;
   at: number;
 }
 
+/** A stream refused before it was served, or ended because its identity no longer holds. */
 export interface RejectEvent {
   node?: XdsNode;
   code: number;
   reason: string;
+  /** `ip:port` of the caller, when known. */
+  peer?: string;
   at: number;
 }
 

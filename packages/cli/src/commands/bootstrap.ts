@@ -1,17 +1,31 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { appMeshStatsConfig, envoyBootstrap, grpcBootstrap } from '@plexus/daemon';
 import { stringify } from 'yaml';
 import type { Command } from '../main.ts';
 
-const usage = `usage: plexus bootstrap --node ID --xds-address HOST:PORT [--grpc] [--cluster NAME]
-                         [--admin-port PORT] [--admin-address ADDR] [--appmesh-stats-tags]
+const usage = `usage: plexus bootstrap --node ID --xds-address HOST:PORT|unix:///PATH [--grpc] [--delta]
+                         [--cluster NAME] [--admin-port PORT] [--admin-address ADDR] [--appmesh-stats-tags]
+                         [--xds-ca FILE [--server-name NAME] [--client-cert FILE --client-key FILE]
+                          [--token-file FILE [--embed-token]]]
 
 Prints an Envoy bootstrap (YAML: admin on 9901, ADS over gRPC to the daemon, LDS/CDS via ADS), or with --grpc
 a gRPC xDS bootstrap (JSON, for GRPC_XDS_BOOTSTRAP) for a proxyless gRPC app.
 ID is mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or an App Mesh ARN.
 The Envoy bootstrap's xds_cluster also carries the proxy's access logs to the daemon (mesh telemetry).
 --appmesh-stats-tags tags Envoy's own stats like App Mesh's ENABLE_ENVOY_STATS_TAGS=1 (appmesh.mesh,
-appmesh.virtual_node / appmesh.virtual_gateway, listener protocol and port, route config).`;
+appmesh.virtual_node / appmesh.virtual_gateway, listener protocol and port, route config).
+--xds-ca makes the client speak TLS and verify the daemon's certificate (SAN = --server-name, default the
+host of --xds-address). The proxy proves who it is with --client-cert/--client-key (mTLS) or --token-file
+(a node token or service-account token, sent as "authorization: Bearer"; Envoy re-reads the file at every
+stream start, so a refreshed token needs no restart). For --grpc: TLS channel credentials per gRFC A65 and
+jwt_token_file call credentials per gRFC A97. --embed-token copies the file's token into the bootstrap
+(Envoy's own gRPC client, initial_metadata) instead: a new token then needs a new bootstrap.`;
+
+function readToken(file: string | undefined): string {
+  if (!file) throw new Error('--embed-token needs --token-file');
+  return readFileSync(file, 'utf8').trim();
+}
 
 export const command: Command = {
   summary: 'print an Envoy bootstrap YAML (or --grpc: a gRPC xDS bootstrap JSON) for a node',
@@ -29,6 +43,13 @@ export const command: Command = {
           'admin-port': { type: 'string' },
           'admin-address': { type: 'string' },
           'appmesh-stats-tags': { type: 'boolean' },
+          delta: { type: 'boolean' },
+          'xds-ca': { type: 'string' },
+          'server-name': { type: 'string' },
+          'client-cert': { type: 'string' },
+          'client-key': { type: 'string' },
+          'token-file': { type: 'string' },
+          'embed-token': { type: 'boolean' },
         },
         strict: true,
       }));
@@ -47,27 +68,33 @@ export const command: Command = {
       console.error(`plexus bootstrap: --admin-port: expected 1..65535, got '${values['admin-port']}'`);
       return 2;
     }
-    const options = {
-      node,
-      xdsAddress,
-      cluster: values.cluster as string | undefined,
-      adminPort,
-      adminAddress: values['admin-address'] as string | undefined,
-      appMeshStatsTags: values['appmesh-stats-tags'] === true,
-    };
-    if (options.appMeshStatsTags) {
-      try {
-        appMeshStatsConfig(node);
-      } catch (err) {
-        console.error(`plexus bootstrap: --appmesh-stats-tags: ${(err as Error).message}`);
-        return 2;
-      }
+    let options: Parameters<typeof envoyBootstrap>[0];
+    try {
+      options = {
+        node,
+        xdsAddress,
+        cluster: values.cluster as string | undefined,
+        adminPort,
+        adminAddress: values['admin-address'] as string | undefined,
+        appMeshStatsTags: values['appmesh-stats-tags'] === true,
+        delta: values.delta as boolean | undefined,
+        xdsCaFile: values['xds-ca'] as string | undefined,
+        serverName: values['server-name'] as string | undefined,
+        clientCertFile: values['client-cert'] as string | undefined,
+        clientKeyFile: values['client-key'] as string | undefined,
+        tokenFile: values['embed-token'] ? undefined : (values['token-file'] as string | undefined),
+        token: values['embed-token'] ? readToken(values['token-file'] as string | undefined) : undefined,
+      };
+      if (options.appMeshStatsTags) appMeshStatsConfig(node);
+    } catch (err) {
+      console.error(`plexus bootstrap: ${(err as Error).message}`);
+      return 2;
     }
     try {
       if (values.grpc) console.log(JSON.stringify(grpcBootstrap(options), null, 2));
       else console.log(stringify(envoyBootstrap(options), { aliasDuplicateObjects: false }).trimEnd());
     } catch (err) {
-      console.error(`plexus bootstrap: --xds-address: ${(err as Error).message}`);
+      console.error(`plexus bootstrap: ${(err as Error).message}`);
       return 2;
     }
     return 0;

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN, startDaemon } from '@plexus/daemon';
+import {
+  ConfigFileError,
+  type DaemonOptions,
+  DEFAULT_HTTP_LISTEN,
+  DEFAULT_XDS_LISTEN,
+  DEFAULT_XDS_LISTEN_TLS,
+  layerOptions,
+  loadDaemonConfig,
+  optionsFromConfig,
+  startDaemon,
+} from '@plexus/daemon';
 import type { DiscoverySettings } from '@plexus/plugin-api';
 import { parse as parseYaml } from 'yaml';
 import type { Command } from '../main.ts';
@@ -10,6 +20,8 @@ const usage = `usage: plexus run --repo PATH|URL [--branch B | --tag T | --commi
                    [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret S] [--state-dir DIR]
                    [--token-env VAR | --token-file FILE] [--cache-dir DIR]
                    [--telemetry on|off] [--telemetry-cluster NAME]
+                   [--xds-tls-cert FILE --xds-tls-key FILE [--xds-client-ca FILE]] [--trust-domain D]
+                   [--xds-insecure] [--config FILE]
 
 Runs the reconciler: every commit of the repo's branch is validated, translated and served over xDS (ADS).
 A bad commit is never pushed; the last good one keeps serving. Defaults: --xds-listen ${DEFAULT_XDS_LISTEN},
@@ -23,7 +35,13 @@ A remote HTTPS repo takes a token from --token-env or --token-file (never logged
 use an HTTPS URL with a token.
 --telemetry (default on): proxies stream their egress access logs to the xDS port through their bootstrap's
 --telemetry-cluster (default xds_cluster, what \`plexus bootstrap\` writes); per-edge traffic on /metrics,
-/api/v1/telemetry/edges and the console at /ui/ (docs/telemetry.md).`;
+/api/v1/telemetry/edges and the console at /ui/ (docs/telemetry.md).
+--xds-tls-cert/--xds-tls-key serve xDS over TLS (re-read when the files change; default listen then
+${DEFAULT_XDS_LISTEN_TLS}); --xds-client-ca verifies client certificates whose URI SAN
+spiffe://<trust-domain>/mesh/<m>/virtualNode/<n> is that proxy (--trust-domain, default plexus.local).
+Without TLS, xDS listens on loopback only; a plaintext listener elsewhere needs --xds-insecure.
+--config reads the operator's daemon config (YAML sections xds, identity, admin; README "Securing Plexus");
+flags given on the command line win over it.`;
 
 export const command: Command = {
   summary: 'run the reconciler daemon (Git → validate → xDS)',
@@ -40,6 +58,32 @@ export const command: Command = {
       console.error(`plexus run: --repo is required\n${usage}`);
       return 2;
     }
+    if (Boolean(values['xds-tls-cert']) !== Boolean(values['xds-tls-key'])) {
+      console.error(`plexus run: --xds-tls-cert and --xds-tls-key go together\n${usage}`);
+      return 2;
+    }
+    if (values['xds-client-ca'] && !values['xds-tls-cert']) {
+      console.error(`plexus run: --xds-client-ca needs --xds-tls-cert and --xds-tls-key\n${usage}`);
+      return 2;
+    }
+    let fromFile: Partial<DaemonOptions> = {};
+    if (values.config) {
+      try {
+        fromFile = optionsFromConfig(loadDaemonConfig(values.config));
+      } catch (err) {
+        console.error(
+          err instanceof ConfigFileError ? err.message : `plexus run: --config: ${(err as Error).message}`,
+        );
+        return 2;
+      }
+    }
+    const xdsTls = values['xds-tls-cert']
+      ? {
+          certFile: values['xds-tls-cert'],
+          keyFile: values['xds-tls-key']!,
+          clientCaFile: values['xds-client-ca'],
+        }
+      : undefined;
     const pollIntervalMs = values['poll-interval'] ? Number(values['poll-interval']) : undefined;
     let discoverySettings: DiscoverySettings | undefined;
     if (values['discovery-settings']) {
@@ -66,6 +110,12 @@ export const command: Command = {
     let daemon: Awaited<ReturnType<typeof startDaemon>>;
     try {
       daemon = await startDaemon({
+        ...layerOptions(fromFile, {
+          xdsListen: values['xds-listen'],
+          xdsTls,
+          xdsInsecure: values['xds-insecure'],
+          trustDomain: values['trust-domain'],
+        }),
         repo: values.repo,
         branch: values.branch,
         tag: values.tag,
@@ -74,7 +124,6 @@ export const command: Command = {
         cacheDir: values['cache-dir'],
         discoverySettings,
         path: values.path,
-        xdsListen: values['xds-listen'],
         httpListen: values['http-listen'],
         plugins: values.plugin ?? [],
         pollIntervalMs,
@@ -125,6 +174,12 @@ function parse(args: string[]) {
       'state-dir': { type: 'string' },
       telemetry: { type: 'string' },
       'telemetry-cluster': { type: 'string' },
+      'xds-tls-cert': { type: 'string' },
+      'xds-tls-key': { type: 'string' },
+      'xds-client-ca': { type: 'string' },
+      'trust-domain': { type: 'string' },
+      'xds-insecure': { type: 'boolean' },
+      config: { type: 'string' },
     },
     strict: true,
   });

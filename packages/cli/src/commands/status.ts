@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_HTTP_LISTEN,
@@ -10,13 +11,14 @@ import {
 import { TYPE } from '@plexus/translate';
 import type { Command } from '../main.ts';
 
-const usage = `usage: plexus status [--server URL]... [--format table|json]
+const usage = `usage: plexus status [--server URL]... [--format table|json] [--admin-token-file FILE]
 
 Shows what the daemon serves (default server http://${DEFAULT_HTTP_LISTEN}): the applied and attempted
 revision, the last error, and per proxy its node, revision and, per xDS type, SYNCED (ACKed the current
 revision), STALE (behind or disconnected), NACKED (rejected; the message is shown) or - (never sent).
 Replicas: give --server once per replica, or one URL whose host name resolves to every replica (a headless
-Service): their proxies are merged, and a replica on a different revision (or unreachable) is flagged.`;
+Service): their proxies are merged, and a replica on a different revision (or unreachable) is flagged.
+A daemon whose HTTP listener is not on loopback wants an admin token: --admin-token-file, or PLEXUS_ADMIN_TOKEN.`;
 
 const TYPES: Array<[string, string]> = [
   ['LDS', TYPE.listener],
@@ -109,11 +111,15 @@ export const command: Command = {
   summary: 'show the applied revision and each proxy’s sync state (like istioctl proxy-status)',
   usage,
   async run(argv) {
-    let values: { server?: string[]; format?: string };
+    let values: { server?: string[]; format?: string; 'admin-token-file'?: string };
     try {
       ({ values } = parseArgs({
         args: argv,
-        options: { server: { type: 'string', multiple: true }, format: { type: 'string' } },
+        options: {
+          server: { type: 'string', multiple: true },
+          format: { type: 'string' },
+          'admin-token-file': { type: 'string' },
+        },
         strict: true,
       }));
     } catch (err) {
@@ -127,7 +133,17 @@ export const command: Command = {
         return 2;
       }
     }
-    const answers = await fetchReplicaStatuses(await expandReplicaUrls(servers));
+    // beyond loopback the daemon wants an admin token (README "Securing Plexus")
+    const tokenFile = values['admin-token-file'];
+    let token: string | undefined;
+    try {
+      token = tokenFile ? readFileSync(tokenFile, 'utf8').trim() : process.env.PLEXUS_ADMIN_TOKEN;
+    } catch (err) {
+      console.error(`plexus status: --admin-token-file: ${(err as Error).message}`);
+      return 2;
+    }
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const answers = await fetchReplicaStatuses(await expandReplicaUrls(servers), { headers });
     if (answers.length > 1) {
       const fleet = mergeFleetStatus(answers);
       if (fleet.replicas.every((r) => !r.reachable)) {

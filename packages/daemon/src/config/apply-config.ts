@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { sha256Hex } from '@plexus/security';
+import type { DaemonOptions } from '../options.ts';
+import { ConfigFileError, configPath, type DaemonConfig } from './load-config.ts';
+
+/** The daemon options a config file sets; command-line flags are laid over these by the caller. */
+export function optionsFromConfig(config: DaemonConfig): Partial<DaemonOptions> {
+  const p = (f: string) => configPath(config, f);
+  const o: Partial<DaemonOptions> = {};
+  const { xds, identity, admin } = config;
+  if (xds?.listen) o.xdsListen = xds.listen;
+  if (xds?.insecure !== undefined) o.xdsInsecure = xds.insecure;
+  if (xds?.tls) {
+    o.xdsTls = {
+      certFile: p(xds.tls.cert),
+      keyFile: p(xds.tls.key),
+      clientCaFile: xds.tls.clientCa ? p(xds.tls.clientCa) : undefined,
+    };
+  }
+  if (identity?.trustDomain) o.trustDomain = identity.trustDomain;
+  if (identity?.required !== undefined) o.identityRequired = identity.required;
+  if (identity?.tokens?.enabled !== undefined) o.nodeTokens = identity.tokens.enabled;
+  if (identity) {
+    o.identity = {
+      ...identity,
+      kubernetes: identity.kubernetes && {
+        ...identity.kubernetes,
+        tokenFile: identity.kubernetes.tokenFile && p(identity.kubernetes.tokenFile),
+        caFile: identity.kubernetes.caFile && p(identity.kubernetes.caFile),
+      },
+    };
+  }
+  if (admin) {
+    o.adminTokens = admin.tokens.map((t) => {
+      if ('sha256' in t) return { name: t.name, sha256: t.sha256 };
+      try {
+        return { name: t.name, sha256: sha256Hex(readFileSync(p(t.file), 'utf8')) };
+      } catch (err) {
+        throw new ConfigFileError([
+          `${config.file}: admin.tokens ${t.name}: ${p(t.file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        ]);
+      }
+    });
+  }
+  return o;
+}
+
+/** Flags win: every option the command line set replaces the file's. */
+export function layerOptions<T extends object>(fromFile: Partial<T>, fromFlags: Partial<T>): Partial<T> {
+  const out: Partial<T> = { ...fromFile };
+  for (const [k, v] of Object.entries(fromFlags))
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

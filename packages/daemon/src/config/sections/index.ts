@@ -1,0 +1,8 @@
+// One import per section: each file registers its schema.
+import './xds.ts';
+import './identity.ts';
+import './admin.ts';
+
+export type { AdminSection } from './admin.ts';
+export type { IdentitySection } from './identity.ts';
+export type { XdsSection } from './xds.ts';

@@ -4,3 +4,4 @@ export { UNRESOLVED_NAME } from './crd/read.ts';
 export { type LoadAndValidateResult, loadAndValidate } from './load-and-validate.ts';
 export { type FileLoad, type LoadOptions, loadFile, loadFiles } from './load-files.ts';
 export { createSpecLoader, type SpecLoader } from './spec-loader.ts';
+export type { FormatReadResult, FormatReader } from './format-reader.ts';

@@ -15,6 +15,7 @@ export {
   checkSchema,
   didYouMean,
   type Infer,
+  type ListSchema,
   type ObjectSchema,
   type SchemaIssue,
 } from './dsl.ts';

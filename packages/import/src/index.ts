@@ -1,0 +1,1 @@
+export { createImportReader, type ImportOptions } from './reader.ts';

@@ -1,1 +1,2 @@
-export { createImportReader, type ImportOptions } from './reader.ts';
+export { createImportReader, createImportReaders, type ImportOptions } from './reader.ts';
+export { type HclParser, loadHclParser } from './terraform/hcl-grammar.ts';

@@ -1,5 +1,5 @@
 import type { SourceFile } from '@plexus/spec';
-import { Findings } from '../model/diagnostics.ts';
+import type { Findings } from '../model/diagnostics.ts';
 import { parseParametersFile } from '../values/parameters-file.ts';
 import { baseOf, dirOf, stemOf, templateStackKeys, type ValuesScope } from '../values/scope.ts';
 import type { ValueEntry } from '../values/values-file.ts';
@@ -29,13 +29,12 @@ export interface CloudFormationInput {
 }
 
 /**
- * CloudFormation templates as stacks. Parameter values, first found wins: `--parameters FILE`, the file
+ * CloudFormation templates as stacks (read them with readStacks, together with CDK's). Parameter values, first found wins: `--parameters FILE`, the file
  * beside the template, the values file's `stacks.<template>.parameters`, its `parameters`, the Default.
  */
-export function readCloudFormation(input: CloudFormationInput): StacksResult {
-  const cli = input.parameters ? parseParametersFile(input.parameters, input.findings) : new Map<string, ValueEntry>();
+export function cloudFormationStacks(input: CloudFormationInput): StackSource[] {
+  const cli = cliParameters(input);
   const sources: StackSource[] = [];
-  const out: StacksResult = { resources: [], diagnostics: [], skipped: [] };
   for (const t of input.templates) {
     const parsed = parseTemplate(t);
     for (const e of parsed.errors) input.findings.error(e.pos, '', `CloudFormation template: ${e.message}`);
@@ -54,7 +53,7 @@ export function readCloudFormation(input: CloudFormationInput): StacksResult {
       if (!f) continue;
       for (const [k, e] of parseParametersFile(f, input.findings)) parameters.set(k, { entry: e, origin: `from ${f.path}:${e.pos.line}` });
     }
-    for (const [k, e] of cli) parameters.set(k, { entry: e, origin: `from --parameters ${e.pos.file}:${e.pos.line}` });
+    addCliParameters(parameters, cli);
     sources.push({
       file: t.path,
       root: parsed.root,
@@ -64,11 +63,18 @@ export function readCloudFormation(input: CloudFormationInput): StacksResult {
       describe: `CloudFormation stack ${stackName} (${t.path})`,
     });
   }
-  const read = readStacks(sources);
-  out.resources.push(...read.resources);
-  out.diagnostics.push(...read.diagnostics);
-  out.skipped.push(...read.skipped);
-  return out;
+  return sources;
 }
 
-export { Findings };
+export function cliParameters(input: { parameters?: SourceFile; findings: Findings }): Map<string, ValueEntry> {
+  return input.parameters ? parseParametersFile(input.parameters, input.findings) : new Map<string, ValueEntry>();
+}
+
+export function addCliParameters(
+  into: Map<string, { entry: ValueEntry; origin: string }>,
+  cli: ReadonlyMap<string, ValueEntry>,
+): void {
+  for (const [k, e] of cli) into.set(k, { entry: e, origin: `from --parameters ${e.pos.file}:${e.pos.line}` });
+}
+
+export { readStacks, type StacksResult };

@@ -30,8 +30,8 @@ export interface Daemon {
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const logger: Logger = options.logger ?? pino({ name: 'plexus' });
   const real = options.overrides?.stages
-    ? await loadCoreStages().catch(() => ({}) as Partial<CoreStages>)
-    : await loadCoreStages();
+    ? await loadCoreStages(options.import).catch(() => ({}) as Partial<CoreStages>)
+    : await loadCoreStages(options.import);
   const stages = { ...real, ...options.overrides?.stages } as CoreStages;
   const createXds = options.overrides?.createXds ?? (await loadXdsFactory());
   const pluginModules = options.overrides?.discoveryPlugins

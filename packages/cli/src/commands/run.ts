@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN, startDaemon } from '@plexus/daemon';
 import type { DiscoverySettings } from '@plexus/plugin-api';
+import type { SourceFile } from '@plexus/spec';
 import { parse as parseYaml } from 'yaml';
+import { readOptionFile } from '../import-readers.ts';
 import type { Command } from '../main.ts';
 
 const usage = `usage: plexus run --repo PATH|URL [--branch B | --tag T | --commit SHA] [--path SUBDIR]
                    [--xds-listen HOST:PORT] [--http-listen HOST:PORT] [--plugin PKG]...
                    [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret S] [--state-dir DIR]
-                   [--token-env VAR | --token-file FILE] [--cache-dir DIR]
+                   [--token-env VAR | --token-file FILE] [--cache-dir DIR] [--parameters FILE] [--values FILE]
 
 Runs the reconciler: every commit of the repo's branch is validated, translated and served over xDS (ADS).
 A bad commit is never pushed; the last good one keeps serving. Defaults: --xds-listen ${DEFAULT_XDS_LISTEN},
@@ -19,7 +21,10 @@ A local git work tree tracks the branch's committed HEAD; a plain directory is w
 plugins: {eks: {server, token}, dns: {servers}, ...}} (see docs/plugins.md).
 --state-dir keeps the last applied revision's files, so a restart serves it again even if HEAD is broken.
 A remote HTTPS repo takes a token from --token-env or --token-file (never logged); isomorphic-git has no SSH:
-use an HTTPS URL with a token.`;
+use an HTTPS URL with a token.
+CloudFormation templates, CDK cloud assemblies and Terraform in the repo load beside the spec formats; their
+parameters and values come from the repo (<template>.parameters.json, terraform.tfvars, plexus-values.yaml) and
+from --parameters FILE / --values FILE, which win (see docs/import.md).`;
 
 export const command: Command = {
   summary: 'run the reconciler daemon (Git → validate → xDS)',
@@ -54,6 +59,13 @@ export const command: Command = {
       values['token-env'] || values['token-file']
         ? { tokenEnv: values['token-env'], tokenFile: values['token-file'] }
         : undefined;
+    let importOptions: { parameters?: SourceFile; values?: SourceFile };
+    try {
+      importOptions = { parameters: readOptionFile(values.parameters), values: readOptionFile(values.values) };
+    } catch (err) {
+      console.error(`plexus run: ${(err as Error).message}`);
+      return 2;
+    }
     let daemon: Awaited<ReturnType<typeof startDaemon>>;
     try {
       daemon = await startDaemon({
@@ -64,6 +76,7 @@ export const command: Command = {
         auth,
         cacheDir: values['cache-dir'],
         discoverySettings,
+        import: importOptions,
         path: values.path,
         xdsListen: values['xds-listen'],
         httpListen: values['http-listen'],
@@ -113,6 +126,8 @@ function parse(args: string[]) {
       'poll-interval': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'state-dir': { type: 'string' },
+      parameters: { type: 'string' },
+      values: { type: 'string' },
     },
     strict: true,
   });

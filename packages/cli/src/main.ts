@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   run: () => import('./commands/run.ts'),
   status: () => import('./commands/status.ts'),
   bootstrap: () => import('./commands/bootstrap.ts'),
+  import: () => import('./commands/import.ts'),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -83,7 +83,7 @@ export function cdkStacks(input: CdkInput): StackSource[] {
         stackName,
         values,
         parameters,
-        describe: `CDK stack ${stackName} (${artifact.displayName ?? id}, ${templatePath})`,
+        describe: `CDK stack ${stackName} (${artifact.displayName ?? id})`,
       });
     }
   }

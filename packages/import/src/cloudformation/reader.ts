@@ -60,7 +60,7 @@ export function cloudFormationStacks(input: CloudFormationInput): StackSource[] 
       stackName,
       values,
       parameters,
-      describe: `CloudFormation stack ${stackName} (${t.path})`,
+      describe: `CloudFormation stack ${stackName}`,
     });
   }
   return sources;

@@ -194,7 +194,7 @@ export class TerraformModule {
       ...(type.parent === 'virtual_gateway_name' ? { virtualGateway: parent as string } : {}),
       format: 'terraform',
       position: decl.block.pos,
-      origin: `Terraform ${inst.address} (${decl.file})`,
+      origin: `Terraform ${inst.address}`,
       mapped,
     });
   }

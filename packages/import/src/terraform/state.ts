@@ -78,7 +78,7 @@ function walkModule(mod: Located, file: SourceFile, findings: Findings, out: { r
         ...(meshType.parent === 'virtual_gateway_name' ? { virtualGateway: parent } : {}),
         format: 'terraform-json',
         position: r.pos,
-        origin: `Terraform state ${address} (${file.path})`,
+        origin: `Terraform state ${address}`,
         mapped,
       }),
     );

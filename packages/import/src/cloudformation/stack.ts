@@ -228,7 +228,10 @@ export class Stack implements Scope {
       this.findings.error(r.pos, `Resources.${r.id}.Properties.Spec`, `${r.type} needs Properties.Spec`, subject);
       return undefined;
     }
+    const before = this.findings.errors;
     const mapped = mapSpec(type.kind, spec, ['Resources', r.id, 'Properties', 'Spec'], CFN_NAMING, this.findings, subject);
+    // Unknown properties: the resource is left out rather than validated half-read.
+    if (this.findings.errors > before) return undefined;
     return importedResource({
       kind: type.kind,
       mesh: names.mesh,

@@ -71,7 +71,9 @@ export interface ParsedTemplate {
   errors: Array<{ pos: SourcePosition; message: string }>;
 }
 
-export function parseTemplate(file: SourceFile): ParsedTemplate {
+/** `intrinsics: false` reads plain YAML/JSON (values and parameter files: `Ref` there is just a key). */
+export function parseTemplate(file: SourceFile, options: { intrinsics?: boolean } = {}): ParsedTemplate {
+  const intrinsics = options.intrinsics ?? true;
   const lineCounter = new LineCounter();
   const doc = parseDocument(file.content, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number): SourcePosition => {
@@ -85,19 +87,25 @@ export function parseTemplate(file: SourceFile): ParsedTemplate {
   }
   const root = doc.contents as Node | null;
   if (!root) return { errors: [] };
-  return { root: convert(root, doc, at, 0), errors: [] };
+  return { root: convert(root, doc, at, 0, intrinsics), errors: [] };
 }
 
-function convert(node: Node, doc: Document, at: (offset: number) => SourcePosition, depth: number): CfnNode {
+function convert(
+  node: Node,
+  doc: Document,
+  at: (offset: number) => SourcePosition,
+  depth: number,
+  intrinsics: boolean,
+): CfnNode {
   if (depth > 200) throw new Error('template nests too deeply');
   if (isAlias(node)) {
     const target = (node as Alias).resolve(doc);
     if (!target) return { t: 'scalar', value: null, pos: at(node.range?.[0] ?? 0) };
-    return convert(target as Node, doc, at, depth + 1);
+    return convert(target as Node, doc, at, depth + 1, intrinsics);
   }
   const pos = at(node.range?.[0] ?? 0);
   const tag = (node as { tag?: string }).tag;
-  const fnName = tag ? SHORT_TAGS.get(tag) : undefined;
+  const fnName = tag && intrinsics ? SHORT_TAGS.get(tag) : undefined;
   let value: CfnNode;
   if (isScalar(node)) {
     const v = node.value;
@@ -119,7 +127,7 @@ function convert(node: Node, doc: Document, at: (offset: number) => SourcePositi
       };
     }
   } else if (isSeq(node)) {
-    value = { t: 'seq', items: node.items.map((i) => convert(i as Node, doc, at, depth + 1)), pos };
+    value = { t: 'seq', items: node.items.map((i) => convert(i as Node, doc, at, depth + 1, intrinsics)), pos };
   } else if (isMap(node)) {
     const entries: CfnEntry[] = [];
     for (const pair of node.items) {
@@ -128,11 +136,11 @@ function convert(node: Node, doc: Document, at: (offset: number) => SourcePositi
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
       const keyPos = at(keyNode?.range?.[0] ?? node.range?.[0] ?? 0);
       const v = pair.value as Node | null;
-      entries.push({ key, keyPos, value: v ? convert(v, doc, at, depth + 1) : { t: 'scalar', value: null, pos: keyPos } });
+      entries.push({ key, keyPos, value: v ? convert(v, doc, at, depth + 1, intrinsics) : { t: 'scalar', value: null, pos: keyPos } });
     }
     value = { t: 'map', entries, pos };
     // Long form: a map with one key naming an intrinsic ({"Ref": "X"}, {"Fn::Sub": "..."}).
-    if (entries.length === 1 && isLongForm(entries[0].key)) {
+    if (intrinsics && entries.length === 1 && isLongForm(entries[0].key)) {
       return { t: 'fn', name: entries[0].key, arg: entries[0].value, pos: entries[0].keyPos };
     }
   } else {

@@ -73,6 +73,8 @@ export class TerraformModule {
   private readonly memo = new Map<string, Evaluated | 'evaluating'>();
   private quiet = 0;
   private failedQuietly = false;
+  /** The field being evaluated (`aws_appmesh_route.r.spec.http_route.match.prefix`), for error paths. */
+  private here = '';
 
   constructor(input: ModuleInput) {
     this.input = input;
@@ -161,7 +163,7 @@ export class TerraformModule {
         }
         return undefined;
       }
-      const v = evaluate(a.expr, ctx);
+      const v = this.at(`${inst.address}.${name}`, () => evaluate(a.expr, ctx));
       if (v === UNKNOWN) return UNKNOWN;
       const s = asString(v);
       if (s === undefined || s === '') {
@@ -185,7 +187,10 @@ export class TerraformModule {
       : { kind: 'map', entries: new Map(), pos: decl.block.pos };
     if ([name, mesh, parent].includes(UNKNOWN) || spec === UNKNOWN) return undefined;
     const subject = { kind: type.kind, mesh: mesh as string, name: name as string };
+    const before = this.findings.errors;
     const mapped = mapSpec(type.kind, spec, [...inst.address.split('.'), 'spec'], TF_NAMING, this.findings, subject);
+    // Unknown arguments: the resource is left out rather than validated half-read.
+    if (this.findings.errors > before) return undefined;
     return importedResource({
       kind: type.kind,
       mesh: mesh as string,
@@ -207,7 +212,7 @@ export class TerraformModule {
     const entries = new Map<string, LocatedEntry>();
     let unknown = false;
     for (const a of body.attributes) {
-      const v = evaluate(a.expr, ctx);
+      const v = this.at(`${path}.${a.name}`, () => evaluate(a.expr, ctx));
       if (v === UNKNOWN) unknown = true;
       else if (v !== null) entries.set(a.name, { keyPos: a.pos, value: locate(v, a.pos) });
     }
@@ -246,7 +251,7 @@ export class TerraformModule {
       }
       const iteratorAttr = b.body.attributes.find((a) => a.name === 'iterator');
       const iterator = iteratorAttr?.expr.t === 'variable' ? iteratorAttr.expr.name : label;
-      const coll = evaluate(forEach.expr, ctx);
+      const coll = this.at(`${path}.dynamic.${label}.for_each`, () => evaluate(forEach.expr, ctx));
       if (coll === UNKNOWN) continue;
       const pairs: Array<[TfValue, TfValue]> = Array.isArray(coll)
         ? coll.map((v, i) => [i, v])
@@ -322,7 +327,18 @@ export class TerraformModule {
     };
   }
 
-  fail(pos: SourcePosition, message: string, path = ''): typeof UNKNOWN {
+  /** Evaluates with `path` as the field errors are reported for. */
+  private at<T>(path: string, f: () => T): T {
+    const saved = this.here;
+    this.here = path;
+    try {
+      return f();
+    } finally {
+      this.here = saved;
+    }
+  }
+
+  fail(pos: SourcePosition, message: string, path = this.here): typeof UNKNOWN {
     if (this.quiet > 0) this.failedQuietly = true;
     else this.findings.error(pos, path, message);
     return UNKNOWN;
@@ -448,7 +464,7 @@ export class TerraformModule {
     const body = inst.decl.block.body;
     const ctx = this.context(inst.bindings);
     const written = body.attributes.find((a) => a.name === attr);
-    if (written && !META_ARGUMENTS.has(attr)) return evaluate(written.expr, ctx);
+    if (written && !META_ARGUMENTS.has(attr)) return this.at(`${address}.${attr}`, () => evaluate(written.expr, ctx));
     const blocks = this.expandBlocks(body, ctx, address).filter((b) => b.type === attr);
     if (blocks.length > 0) {
       const items = blocks.map((b) => this.bodyToLocated(b.body, b.ctx, b.pos, `${address}.${attr}`));
@@ -510,7 +526,7 @@ export class TerraformModule {
     if (cached === 'evaluating') return this.fail(pos, `circular reference: local.${name} depends on itself`);
     if (cached !== undefined) return cached;
     this.memo.set(key, 'evaluating');
-    const v = evaluate(a.expr, this.context({}));
+    const v = this.at(`local.${name}`, () => evaluate(a.expr, this.context({})));
     if (v !== UNKNOWN || this.quiet === 0) this.memo.set(key, v);
     else this.memo.delete(key);
     return v;

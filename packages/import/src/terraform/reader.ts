@@ -86,7 +86,7 @@ export function readTerraform(input: TerraformInput): { resources: SpecResource[
 /** A .tfvars (HCL), .tfvars.json or NAME=VALUE lines file. */
 function readVarFile(f: SourceFile, hcl: HclParser, findings: Findings, into: Map<string, VariableInput>, origin: string): void {
   if (f.path.endsWith('.json')) {
-    const parsed = parseTemplate(f);
+    const parsed = parseTemplate(f, { intrinsics: false });
     for (const e of parsed.errors) findings.error(e.pos, '', `variables file: ${e.message}`);
     if (parsed.root?.t !== 'map') return;
     for (const e of parsed.root.entries) into.set(e.key, { value: plain(toLocated(e.value)) as TfValue, pos: e.keyPos, origin: `from ${origin}` });

@@ -20,7 +20,7 @@ export function isTerraformJson(file: SourceFile): boolean {
  */
 export function readTerraformJson(file: SourceFile, findings: Findings): { resources: SpecResource[]; skipped: SkippedDocument[] } {
   const out = { resources: [] as SpecResource[], skipped: [] as SkippedDocument[] };
-  const parsed = parseTemplate(file);
+  const parsed = parseTemplate(file, { intrinsics: false });
   for (const e of parsed.errors) findings.error(e.pos, '', `terraform show -json: ${e.message}`);
   if (!parsed.root) return out;
   const root = toLocated(parsed.root);
@@ -68,7 +68,9 @@ function walkModule(mod: Located, file: SourceFile, findings: Findings, out: { r
     const spec = v.entries.get('spec')?.value;
     const cleaned = spec ? dropUnset(spec) : undefined;
     const subject = { kind: meshType.kind, mesh, name };
+    const before = findings.errors;
     const mapped = mapSpec(meshType.kind, cleaned ?? { kind: 'map', entries: new Map(), pos: r.pos }, [address, 'spec'], TF_NAMING, findings, subject);
+    if (findings.errors > before) continue;
     out.resources.push(
       importedResource({
         kind: meshType.kind,

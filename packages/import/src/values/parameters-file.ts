@@ -17,7 +17,7 @@ export function parseParametersFile(file: SourceFile, findings: Findings): Map<s
   const text = file.content;
   const first = text.match(/\S/)?.[0];
   if (first !== '[' && first !== '{') return parseKeyValueLines(file, findings);
-  const parsed = parseTemplate(file);
+  const parsed = parseTemplate(file, { intrinsics: false });
   for (const e of parsed.errors) findings.error(e.pos, '', `parameters file: ${e.message}`);
   const root = parsed.root;
   if (!root) return out;

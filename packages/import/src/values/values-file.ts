@@ -82,7 +82,7 @@ const TOP_KEYS = [
 /** Parses a values file; problems are findings at their line. */
 export function parseValuesFile(file: SourceFile, findings: Findings): Values {
   const values = emptyValues();
-  const parsed = parseTemplate(file);
+  const parsed = parseTemplate(file, { intrinsics: false });
   for (const e of parsed.errors) findings.error(e.pos, '', `values file: ${e.message}`);
   const root = parsed.root;
   if (!root) return values;

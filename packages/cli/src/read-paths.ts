@@ -44,8 +44,14 @@ function walk(abs: string, shown: string, out: SourceFile[]): void {
     const childShown = join(shown, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbs, childShown, out);
-    } else if (entry.isFile() && SPEC_EXTENSIONS.some((ext) => entry.name.endsWith(ext))) {
+    } else if (entry.isFile() && isWalkedSpecFile(entry.name)) {
       out.push({ path: childShown, content: readFileSync(childAbs, 'utf8') });
     }
   }
+}
+
+/** `x.template` is CloudFormation's old convention; `x.yaml.template` is an envsubst template, not a spec. */
+function isWalkedSpecFile(name: string): boolean {
+  if (/\.(ya?ml|json)\.template$/.test(name)) return false;
+  return SPEC_EXTENSIONS.some((ext) => name.endsWith(ext));
 }

@@ -8,6 +8,8 @@ export const SPEC_EXTENSIONS = ['.yaml', '.yml', '.json', '.template', '.paramet
 
 export function isSpecFile(path: string): boolean {
   const lower = path.toLowerCase();
+  // `x.template` is CloudFormation's old convention; `x.yaml.template` is an envsubst template, not a spec.
+  if (/\.(ya?ml|json)\.template$/.test(lower)) return false;
   return SPEC_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 

@@ -29,8 +29,8 @@ export interface LoadOptions {
   readers?: readonly FormatReader[];
 }
 
-/** The spec package's own formats are YAML and JSON; other files only load through a reader. */
-const OWN_EXTENSIONS = /\.(ya?ml|json)$/i;
+/** Files only a reader can take (Terraform, parameter lines): skipped when no reader claimed them. */
+const READER_ONLY = /\.(tf|tfvars|parameters)$/i;
 
 /** Reads one reader's claimed files; createSpecLoader passes one that remembers earlier reads. */
 export type ReadGroup = (reader: FormatReader, files: SourceFile[]) => FormatReadResult;
@@ -74,7 +74,7 @@ export function loadFiles(
     for (const s of read.skipped) skipped.push(s);
   }
   for (const file of rest) {
-    if (!OWN_EXTENSIONS.test(file.path)) {
+    if (READER_ONLY.test(file.path)) {
       skipped.push({ file: file.path, line: 1, reason: 'not a spec file (no reader took it)' });
       continue;
     }

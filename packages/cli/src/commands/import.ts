@@ -13,7 +13,8 @@ type From = (typeof SOURCES)[number];
 
 const USAGE = `usage: plexus import --from cloudformation|terraform|cdk PATH --out DIR [--format native|crd|cli-json]
                      [--parameters FILE] [--values FILE] [--force]
-       plexus import --from appmesh --region R [--mesh M] [--endpoint URL] --out DIR [--format ...] [--force]
+       plexus import --from appmesh --region R [--mesh M] [--endpoint URL] [--partial] --out DIR [--format ...]
+                     [--force]
 
 Writes the App Mesh resources of CloudFormation templates, CDK cloud assemblies (cdk.out), Terraform
 configurations or \`terraform show -json\` output, or of a live App Mesh account, as spec files: one file per
@@ -27,6 +28,8 @@ resources load and validate (references to resources outside the input are warni
 ${IMPORT_USAGE}
   --region R         --from appmesh: the account's region; --mesh M: only that mesh;
   --endpoint URL     --from appmesh: an App Mesh API endpoint other than AWS's
+  --partial          --from appmesh: write what could be read even when some API calls failed (each is
+                     printed); without it a failed call writes nothing
   --force            overwrite files that exist in DIR
 
 exit status: 0 written, 1 invalid input or a refused resource, 2 usage`;
@@ -41,7 +44,7 @@ export const command: Command = {
     let args: ReturnType<typeof parseArgs>;
     try {
       args = parseArgs(argv, {
-        flags: ['--force'],
+        flags: ['--force', '--partial'],
         options: {
           '--from': SOURCES,
           '--out': [],
@@ -75,6 +78,14 @@ export const command: Command = {
         endpoint: args.options.get('--endpoint'),
       });
       for (const p of live.problems) console.error(`plexus import: ${p}`);
+      if (live.resources.length === 0) {
+        console.error('plexus import: no App Mesh resources were read');
+        return 1;
+      }
+      if (live.problems.length > 0 && !args.flags.has('--partial')) {
+        console.error('plexus import: some resources could not be read; nothing written (--partial writes the rest)');
+        return 1;
+      }
       const checked = validateLoaded({ resources: live.resources, diagnostics: [], skipped: [] }, { partial: true });
       if (!report(checked)) return 1;
       resources = live.resources;

@@ -115,7 +115,7 @@ function join(dir: string, rel: string): string {
     if (p === '..') out.pop();
     else if (p !== '.' && p !== '') out.push(p);
   }
-  return out.join('/');
+  return (dir.startsWith('/') ? '/' : '') + out.join('/');
 }
 
 function lineOf(text: string, needle: string): number {

@@ -193,8 +193,14 @@ beforeAll(async () => {
   initRepo(repo);
   writeFileSync(join(repo, 'terraform/mesh.tf'), terraform(ports));
   writeFileSync(join(repo, 'terraform/terraform.tfvars'), 'mesh_name = "colorapp"\n');
-  writeFileSync(join(repo, 'cloudformation/colorteller.yaml'), cloudFormation(ports, { red: 1, blue: 1, green: 1 }));
-  writeFileSync(join(repo, 'cloudformation/colorteller.parameters.json'), '[{"ParameterKey": "MeshName", "ParameterValue": "colorapp"}]\n');
+  writeFileSync(
+    join(repo, 'cloudformation/colorteller.yaml'),
+    cloudFormation(ports, { red: 1, blue: 1, green: 1 }),
+  );
+  writeFileSync(
+    join(repo, 'cloudformation/colorteller.parameters.json'),
+    '[{"ParameterKey": "MeshName", "ParameterValue": "colorapp"}]\n',
+  );
   writeFileSync(join(repo, 'native/colorteller-nodes.yaml'), native(ports));
   const first = commitAll(repo, 'mesh in Terraform, routing in CloudFormation, nodes native');
 
@@ -214,7 +220,11 @@ beforeAll(async () => {
     envoys.push(startEnvoy(key, daemon.xdsPort, ports.admin[key]!, work));
   }
   await applied(first, 'the first commit on five Envoys');
-  await waitFor(async () => (await httpGet(ports.gateway)).status === 200, { timeoutMs: 60_000, intervalMs: 200, what: 'traffic through the gateway' });
+  await waitFor(async () => (await httpGet(ports.gateway)).status === 200, {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+    what: 'traffic through the gateway',
+  });
 });
 
 afterAll(async () => {
@@ -236,7 +246,10 @@ describe('a repo of Terraform, CloudFormation and native files', () => {
   });
 
   it('a commit to the CloudFormation template moves traffic', async () => {
-    writeFileSync(join(repo, 'cloudformation/colorteller.yaml'), cloudFormation(ports, { red: 0, blue: 0, green: 1 }));
+    writeFileSync(
+      join(repo, 'cloudformation/colorteller.yaml'),
+      cloudFormation(ports, { red: 0, blue: 0, green: 1 }),
+    );
     const sha = commitAll(repo, 'CloudFormation: all to green');
     await applied(sha, 'the template commit');
     expect(await tally(ports.gateway, 30)).toEqual({ green: 30 });
@@ -246,10 +259,16 @@ describe('a repo of Terraform, CloudFormation and native files', () => {
     const before = (await status()).revision.applied;
     writeFileSync(join(repo, 'cloudformation/colorteller.parameters.json'), '[]\n');
     const bad = commitAll(repo, 'broken: parameters file emptied');
-    await waitFor(async () => (await status()).revision.attempted === bad, { what: 'the broken commit to be seen' });
+    await waitFor(async () => (await status()).revision.attempted === bad, {
+      what: 'the broken commit to be seen',
+    });
     const s = await status();
     expect(s.revision.applied).toBe(before);
-    expect(s.revision.error).toMatchObject({ revision: bad, file: 'cloudformation/colorteller.yaml', line: 8 });
+    expect(s.revision.error).toMatchObject({
+      revision: bad,
+      file: 'cloudformation/colorteller.yaml',
+      line: 8,
+    });
     expect(s.revision.error?.errors.join('\n')).toContain("parameter 'MeshName' (line 3) has no value");
     expect(await tally(ports.gateway, 20)).toEqual({ green: 20 });
   });

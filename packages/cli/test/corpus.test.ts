@@ -29,7 +29,10 @@ test.each(CORPUS.map((e) => [e.file, e] as const))('plexus validate --partial %s
     // Read by @plexus/import: refused only for want of inputs, each named (see packages/import/test/corpus).
     const errors = stdout.split('\n').filter((l) => l.startsWith(path) && !l.includes(': warning: '));
     expect(errors.length).toBeGreaterThan(0);
-    for (const e of errors) expect(e).toMatch(/has no value and no Default|no stack in the input exports it|known only once the stack is deployed/);
+    for (const e of errors)
+      expect(e).toMatch(
+        /has no value and no Default|no stack in the input exports it|known only once the stack is deployed/,
+      );
   } else if (expected) {
     expect(code).toBe(1);
     if (expected.line !== undefined) expect(stdout).toContain(`${path}:${expected.line}:`);

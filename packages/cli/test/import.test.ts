@@ -30,21 +30,33 @@ describe('--parameters in the three forms people have', () => {
   cpSync(golden, join(work, 'golden'), { recursive: true });
   writeFileSync(join(work, 'mesh.yaml'), TEMPLATE);
   it.each([
-    ['cli.json', '[{"ParameterKey": "MeshName", "ParameterValue": "demo"}, {"ParameterKey": "Port", "ParameterValue": "9000"}]'],
+    [
+      'cli.json',
+      '[{"ParameterKey": "MeshName", "ParameterValue": "demo"}, {"ParameterKey": "Port", "ParameterValue": "9000"}]',
+    ],
     ['pipeline.json', '{"Parameters": {"MeshName": "demo", "Port": "9000"}, "Tags": {"team": "x"}}'],
     ['overrides.txt', '# aws cloudformation deploy --parameter-overrides\nMeshName=demo\nPort="9000"\n'],
   ])('%s', async (name, content) => {
     writeFileSync(join(work, name), content);
     const r = await runMain(['validate', '--parameters', join(work, name), join(work, 'mesh.yaml')]);
     expect(r.stdout).toContain('valid: 2 resources (1 Mesh, 1 VirtualNode)');
-    const dump = await runMain(['config-dump', '--node', 'mesh/demo/virtualNode/front', '--parameters', join(work, name), join(work, 'mesh.yaml')]);
+    const dump = await runMain([
+      'config-dump',
+      '--node',
+      'mesh/demo/virtualNode/front',
+      '--parameters',
+      join(work, name),
+      join(work, 'mesh.yaml'),
+    ]);
     expect(dump.code).toBe(0);
     expect(dump.stdout).toContain('"port_value": 9000');
   });
   it('a missing parameter is an error at the intrinsic that needs it, naming it', async () => {
     const r = await runMain(['validate', join(work, 'mesh.yaml')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`${join(work, 'mesh.yaml')}:7:34: Resources.Mesh.Properties.MeshName.Ref: parameter 'MeshName' (line 2) has no value`);
+    expect(r.stdout).toContain(
+      `${join(work, 'mesh.yaml')}:7:34: Resources.Mesh.Properties.MeshName.Ref: parameter 'MeshName' (line 2) has no value`,
+    );
   });
   it('--values gives what the tree does not', async () => {
     writeFileSync(join(work, 'values.yaml'), 'parameters: { MeshName: fromvalues }\n');
@@ -65,7 +77,9 @@ describe('plexus import', () => {
       const r = await runMain(['import', '--from', from, input, '--out', out, '--format', format]);
       if (from === 'terraform' && format === 'crd') {
         // The controller's CRDs have no ipPreference for these: refused, with the way out, and nothing written.
-        expect(r.stderr).toContain('serviceDiscovery.*.ipPreference has no field in the App Mesh controller CRDs: write it with --format native');
+        expect(r.stderr).toContain(
+          'serviceDiscovery.*.ipPreference has no field in the App Mesh controller CRDs: write it with --format native',
+        );
         expect(r.code).toBe(1);
         expect(existsSync(out)).toBe(false);
         continue;
@@ -91,7 +105,14 @@ describe('plexus import', () => {
   });
   it('writes nothing when the input has errors', async () => {
     const out = join(work, 'errors');
-    const r = await runMain(['import', '--from', 'terraform', join(work, 'golden', 'tf-errors', 'in'), '--out', out]);
+    const r = await runMain([
+      'import',
+      '--from',
+      'terraform',
+      join(work, 'golden', 'tf-errors', 'in'),
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("main.tf:17:3: aws_appmesh_virtual_node.n.colour: unknown argument 'colour'");
     expect(existsSync(out)).toBe(false);

@@ -22,7 +22,11 @@ export async function loadCoreStages(importOptions: DaemonOptions['import'] = {}
     import('@plexus/import'),
   ])) as unknown as Module[];
   // CloudFormation, CDK and Terraform files in the repo load beside the spec formats.
-  const createReaders = need<(o: DaemonOptions['import']) => Promise<unknown[]>>(iac, '@plexus/import', 'createImportReaders');
+  const createReaders = need<(o: DaemonOptions['import']) => Promise<unknown[]>>(
+    iac,
+    '@plexus/import',
+    'createImportReaders',
+  );
   const readers = await createReaders(importOptions);
   const webhook = source.createWebhookHandler;
   return {

@@ -1,6 +1,11 @@
 import type { FormatReader, FormatReadResult, SourceFile } from '@plexus/spec';
 import { cdkStacks, cdkTemplatePaths, isCdkManifest } from './cdk/manifest.ts';
-import { cloudFormationStacks, isTemplateFile, parametersFileNames, readStacks } from './cloudformation/reader.ts';
+import {
+  cloudFormationStacks,
+  isTemplateFile,
+  parametersFileNames,
+  readStacks,
+} from './cloudformation/reader.ts';
 import { Findings } from './model/diagnostics.ts';
 import type { HclParser } from './terraform/hcl-grammar.ts';
 import { isTerraformFile, readTerraform } from './terraform/reader.ts';
@@ -30,7 +35,15 @@ interface Classified {
 
 function classify(files: readonly SourceFile[]): Classified {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const out: Classified = { templates: [], besides: new Map(), values: [], manifests: [], assembly: [], terraform: [], byPath };
+  const out: Classified = {
+    templates: [],
+    besides: new Map(),
+    values: [],
+    manifests: [],
+    assembly: [],
+    terraform: [],
+    byPath,
+  };
   const assemblyDirs = new Set<string>();
   const cdkTemplates = new Set<string>();
   for (const f of files) {
@@ -41,7 +54,8 @@ function classify(files: readonly SourceFile[]): Classified {
   }
   for (const f of files) {
     if (out.manifests.includes(f)) continue;
-    if (cdkTemplates.has(f.path) || (assemblyDirs.has(dirOf(f.path)) && f.path.endsWith('.json'))) out.assembly.push(f);
+    if (cdkTemplates.has(f.path) || (assemblyDirs.has(dirOf(f.path)) && f.path.endsWith('.json')))
+      out.assembly.push(f);
     else if (ValuesScope.isValuesFile(f.path)) out.values.push(f);
     else if (isTerraformFile(f)) out.terraform.push(f);
     else if (isTemplateFile(f)) out.templates.push(f);
@@ -68,7 +82,14 @@ export function createImportReader(options: ImportOptions = {}): FormatReader {
     name: 'import',
     claim(files) {
       const c = classify(files);
-      return [...c.values, ...c.templates, ...c.besides.values(), ...c.manifests, ...c.assembly, ...c.terraform];
+      return [
+        ...c.values,
+        ...c.templates,
+        ...c.besides.values(),
+        ...c.manifests,
+        ...c.assembly,
+        ...c.terraform,
+      ];
     },
     read(files): FormatReadResult {
       const c = classify(files);
@@ -77,14 +98,32 @@ export function createImportReader(options: ImportOptions = {}): FormatReader {
       const scope = new ValuesScope(c.values, overrides, findings);
       const result: FormatReadResult = { resources: [], diagnostics: [], skipped: [] };
       const stacks = [
-        ...cloudFormationStacks({ templates: c.templates, besides: c.besides, scope, parameters: options.parameters, findings }),
-        ...cdkStacks({ manifests: c.manifests, byPath: c.byPath, scope, parameters: options.parameters, findings }),
+        ...cloudFormationStacks({
+          templates: c.templates,
+          besides: c.besides,
+          scope,
+          parameters: options.parameters,
+          findings,
+        }),
+        ...cdkStacks({
+          manifests: c.manifests,
+          byPath: c.byPath,
+          scope,
+          parameters: options.parameters,
+          findings,
+        }),
       ];
       const read = readStacks(stacks);
       result.resources.push(...read.resources);
       result.diagnostics.push(...read.diagnostics);
       result.skipped.push(...read.skipped);
-      const tf = readTerraform({ files: c.terraform, hcl: options.hcl, scope, parameters: options.parameters, findings });
+      const tf = readTerraform({
+        files: c.terraform,
+        hcl: options.hcl,
+        scope,
+        parameters: options.parameters,
+        findings,
+      });
       result.resources.push(...tf.resources);
       result.diagnostics.push(...tf.diagnostics);
       result.skipped.push(...tf.skipped);
@@ -93,7 +132,8 @@ export function createImportReader(options: ImportOptions = {}): FormatReader {
       for (const f of c.values) skip(f, 'values file (read by the import readers)');
       for (const f of c.besides.values()) skip(f, 'CloudFormation parameters file');
       for (const f of c.manifests) skip(f, 'CDK cloud assembly manifest');
-      for (const f of c.assembly) if (!templates.has(f.path)) skip(f, 'CDK cloud assembly file (not a stack template)');
+      for (const f of c.assembly)
+        if (!templates.has(f.path)) skip(f, 'CDK cloud assembly file (not a stack template)');
       result.diagnostics.push(...findings.list);
       return result;
     },

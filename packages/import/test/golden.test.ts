@@ -3,9 +3,11 @@
  * `golden/<case>/out/` (what Plexus reads from it: resources with origin, position and API-shaped spec, every
  * diagnostic as `plexus validate` prints it, skipped documents). `UPDATE_GOLDEN=1` rewrites out/.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic, loadAndValidate, resourceId } from '@plexus/spec';
+import { repoRoot } from '@plexus/testkit';
 import { describe, expect, it } from 'vitest';
 import { createImportReaders } from '../src/index.ts';
 import { goldenCases, goldenRoot, readTree } from './helpers.ts';
@@ -29,7 +31,8 @@ describe.each(goldenCases())('golden %s', (name) => {
       null,
       2,
     )}\n`,
-    'diagnostics.txt': result.diagnostics.map(formatDiagnostic).join('\n') + (result.diagnostics.length ? '\n' : ''),
+    'diagnostics.txt':
+      result.diagnostics.map(formatDiagnostic).join('\n') + (result.diagnostics.length ? '\n' : ''),
     'skipped.txt': result.skipped.map((s) => `${s.file}:${s.line}: ${s.reason}\n`).join(''),
   };
 
@@ -37,9 +40,13 @@ describe.each(goldenCases())('golden %s', (name) => {
     if (UPDATE) {
       mkdirSync(outDir, { recursive: true });
       for (const [f, text] of Object.entries(actual)) writeFileSync(join(outDir, f), text);
+      // Leave them as the repo's formatter wants them, so regenerating does not fail `biome check`.
+      execFileSync(join(repoRoot, 'node_modules/.bin/biome'), ['format', '--write', outDir], { stdio: 'ignore' });
     }
     for (const [f, text] of Object.entries(actual)) {
-      expect(text, `${name}/out/${f}`).toEqual(readFileSync(join(outDir, f), 'utf8'));
+      const golden = readFileSync(join(outDir, f), 'utf8');
+      if (f.endsWith('.json')) expect(JSON.parse(text), `${name}/out/${f}`).toEqual(JSON.parse(golden));
+      else expect(text, `${name}/out/${f}`).toEqual(golden);
     }
   });
 

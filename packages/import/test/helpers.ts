@@ -5,7 +5,9 @@ import type { SourceFile } from '@plexus/spec';
 export const goldenRoot = join(import.meta.dirname, 'golden');
 
 export function goldenCases(): string[] {
-  return readdirSync(goldenRoot).filter((d) => statSync(join(goldenRoot, d)).isDirectory()).sort();
+  return readdirSync(goldenRoot)
+    .filter((d) => statSync(join(goldenRoot, d)).isDirectory())
+    .sort();
 }
 
 /** Every file under `dir`, paths relative to it (as a source hands a tree to the spec stage). */

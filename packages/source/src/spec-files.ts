@@ -4,7 +4,15 @@ import { SourceError } from './errors.ts';
  * Extensions of files the spec stage can load (its own formats, and CloudFormation templates, parameter
  * files and Terraform for @plexus/import's readers); everything else in the tree is ignored.
  */
-export const SPEC_EXTENSIONS = ['.yaml', '.yml', '.json', '.template', '.parameters', '.tf', '.tfvars'] as const;
+export const SPEC_EXTENSIONS = [
+  '.yaml',
+  '.yml',
+  '.json',
+  '.template',
+  '.parameters',
+  '.tf',
+  '.tfvars',
+] as const;
 
 export function isSpecFile(path: string): boolean {
   const lower = path.toLowerCase();

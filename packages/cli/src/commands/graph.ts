@@ -30,7 +30,9 @@ export const command: Command = {
     let plugins: string | undefined;
     let options: ReadonlyMap<string, string>;
     try {
-      const args = parseArgs(argv, { options: { '--format': ['json', 'dot', 'mermaid'], '--plugin': [], ...IMPORT_OPTIONS } });
+      const args = parseArgs(argv, {
+        options: { '--format': ['json', 'dot', 'mermaid'], '--plugin': [], ...IMPORT_OPTIONS },
+      });
       plugins = args.options.get('--plugin');
       options = args.options;
       if (args.positionals.length === 0) throw new UsageError('PATH is required');

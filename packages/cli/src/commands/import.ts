@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type OutputFormat, writeResources } from '@plexus/import';
-import { formatDiagnostic, type LoadAndValidateResult, loadAndValidate, type SpecResource, validateLoaded } from '@plexus/spec';
+import {
+  formatDiagnostic,
+  type LoadAndValidateResult,
+  loadAndValidate,
+  type SpecResource,
+  validateLoaded,
+} from '@plexus/spec';
 import { readCommandPaths, usageFailure } from '../command-input.ts';
 import { commandReaders, IMPORT_OPTIONS, IMPORT_USAGE } from '../import-readers.ts';
 import type { Command } from '../main.ts';
@@ -83,10 +89,15 @@ export const command: Command = {
         return 1;
       }
       if (live.problems.length > 0 && !args.flags.has('--partial')) {
-        console.error('plexus import: some resources could not be read; nothing written (--partial writes the rest)');
+        console.error(
+          'plexus import: some resources could not be read; nothing written (--partial writes the rest)',
+        );
         return 1;
       }
-      const checked = validateLoaded({ resources: live.resources, diagnostics: [], skipped: [] }, { partial: true });
+      const checked = validateLoaded(
+        { resources: live.resources, diagnostics: [], skipped: [] },
+        { partial: true },
+      );
       if (!report(checked)) return 1;
       resources = live.resources;
     } else {
@@ -110,7 +121,9 @@ export const command: Command = {
     const root = resolve(userDirectory(), out);
     const clash = written.files.filter((f) => existsSync(join(root, f.path)));
     if (clash.length > 0 && !args.flags.has('--force')) {
-      console.error(`plexus import: ${clash.length} file(s) exist in ${out} (${clash[0].path}, ...): use --force to overwrite`);
+      console.error(
+        `plexus import: ${clash.length} file(s) exist in ${out} (${clash[0].path}, ...): use --force to overwrite`,
+      );
       return 1;
     }
     for (const f of written.files) {

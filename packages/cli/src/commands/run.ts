@@ -61,7 +61,10 @@ export const command: Command = {
         : undefined;
     let importOptions: { parameters?: SourceFile; values?: SourceFile };
     try {
-      importOptions = { parameters: readOptionFile(values.parameters), values: readOptionFile(values.values) };
+      importOptions = {
+        parameters: readOptionFile(values.parameters),
+        values: readOptionFile(values.values),
+      };
     } catch (err) {
       console.error(`plexus run: ${(err as Error).message}`);
       return 2;

@@ -1,7 +1,7 @@
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
 import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
-import { countByKind, summaryLine } from '../load-summary.ts';
 import { commandReaders, IMPORT_OPTIONS, IMPORT_USAGE } from '../import-readers.ts';
+import { countByKind, summaryLine } from '../load-summary.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
 

@@ -1,6 +1,6 @@
 import type { SourceFile } from '@plexus/spec';
-import { addCliParameters, cliParameters } from '../cloudformation/reader.ts';
 import type { StackSource } from '../cloudformation/read-stacks.ts';
+import { addCliParameters, cliParameters } from '../cloudformation/reader.ts';
 import { parseTemplate } from '../cloudformation/template-nodes.ts';
 import type { Findings } from '../model/diagnostics.ts';
 import { locate } from '../model/located.ts';
@@ -21,7 +21,11 @@ interface Manifest {
 }
 
 export function isCdkManifest(file: SourceFile): boolean {
-  return /(^|\/)manifest\.json$/.test(file.path) && /"artifacts"\s*:/.test(file.content) && /"aws:cloudformation:stack"/.test(file.content);
+  return (
+    /(^|\/)manifest\.json$/.test(file.path) &&
+    /"artifacts"\s*:/.test(file.content) &&
+    /"aws:cloudformation:stack"/.test(file.content)
+  );
 }
 
 export interface CdkInput {
@@ -62,17 +66,22 @@ export function cdkStacks(input: CdkInput): StackSource[] {
       const template = input.byPath.get(templatePath);
       const at = { file: file.path, line: lineOf(file.content, `"${id}"`), col: 1 };
       if (!template) {
-        input.findings.error(at, `artifacts.${id}`, `CDK stack ${id}: its template ${templatePath} is not in the input`);
+        input.findings.error(
+          at,
+          `artifacts.${id}`,
+          `CDK stack ${id}: its template ${templatePath} is not in the input`,
+        );
         continue;
       }
       const parsed = parseTemplate(template);
       for (const e of parsed.errors) input.findings.error(e.pos, '', `CDK template: ${e.message}`);
-      if (!parsed.root || parsed.root.t !== 'map') continue;
+      if (parsed.root?.t !== 'map') continue;
       const stackName = artifact.properties?.stackName ?? id;
       const keys = () => [stackName, id];
       const values = withEnvironment(input.scope.forFile(templatePath, keys), artifact.environment, at);
       const parameters = new Map<string, { entry: ValueEntry; origin: string }>();
-      for (const [k, e] of values.parameters) parameters.set(k, { entry: e, origin: `from ${e.pos.file}:${e.pos.line}` });
+      for (const [k, e] of values.parameters)
+        parameters.set(k, { entry: e, origin: `from ${e.pos.file}:${e.pos.line}` });
       for (const [k, v] of Object.entries(artifact.properties?.parameters ?? {})) {
         parameters.set(k, { entry: { value: locate(v, at), pos: at }, origin: `from ${file.path}` });
       }
@@ -91,7 +100,11 @@ export function cdkStacks(input: CdkInput): StackSource[] {
 }
 
 /** `aws://111122223333/us-west-2` fills in region and account where the values do not. */
-function withEnvironment(values: Values, environment: string | undefined, at: { file: string; line: number; col: number }): Values {
+function withEnvironment(
+  values: Values,
+  environment: string | undefined,
+  at: { file: string; line: number; col: number },
+): Values {
   const m = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(environment ?? '');
   if (!m) return values;
   const out = { ...values };

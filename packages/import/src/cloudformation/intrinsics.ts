@@ -24,10 +24,13 @@ export interface Scope {
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
   'Fn::Cidr': 'Fn::Cidr is not evaluated by Plexus (it is for VPC subnets, not App Mesh specs)',
-  'Fn::Transform': 'Fn::Transform runs a CloudFormation macro at deploy time; give the processed template instead',
+  'Fn::Transform':
+    'Fn::Transform runs a CloudFormation macro at deploy time; give the processed template instead',
   'Fn::Length': 'Fn::Length needs the AWS::LanguageExtensions transform; give the processed template instead',
-  'Fn::ToJsonString': 'Fn::ToJsonString needs the AWS::LanguageExtensions transform; give the processed template instead',
-  'Fn::ForEach': 'Fn::ForEach needs the AWS::LanguageExtensions transform; give the processed template instead',
+  'Fn::ToJsonString':
+    'Fn::ToJsonString needs the AWS::LanguageExtensions transform; give the processed template instead',
+  'Fn::ForEach':
+    'Fn::ForEach needs the AWS::LanguageExtensions transform; give the processed template instead',
 };
 
 /**
@@ -71,7 +74,8 @@ function evaluateFunction(fn: CfnFn, scope: Scope, path: string): Evaluated {
   switch (fn.name) {
     case 'Ref': {
       const name = literalString(fn.arg);
-      if (name === undefined) return scope.fail(fn.pos, here, 'Ref takes the name of a parameter or resource');
+      if (name === undefined)
+        return scope.fail(fn.pos, here, 'Ref takes the name of a parameter or resource');
       return scope.ref(name, fn.pos, here);
     }
     case 'Fn::GetAtt':
@@ -82,10 +86,13 @@ function evaluateFunction(fn: CfnFn, scope: Scope, path: string): Evaluated {
       const args = listArgs(fn, scope, here, 2);
       if (!Array.isArray(args)) return args;
       const [delim, list] = args;
-      if (delim.kind !== 'scalar') return scope.fail(fn.pos, here, 'Fn::Join: the delimiter must be a string');
-      if (list.kind !== 'list') return scope.fail(fn.pos, here, 'Fn::Join: the second argument must be a list');
+      if (delim.kind !== 'scalar')
+        return scope.fail(fn.pos, here, 'Fn::Join: the delimiter must be a string');
+      if (list.kind !== 'list')
+        return scope.fail(fn.pos, here, 'Fn::Join: the second argument must be a list');
       const parts = list.items.map((i) => (i.kind === 'scalar' ? String(i.value ?? '') : undefined));
-      if (parts.includes(undefined)) return scope.fail(fn.pos, here, 'Fn::Join: every list item must be a string');
+      if (parts.includes(undefined))
+        return scope.fail(fn.pos, here, 'Fn::Join: every list item must be a string');
       return locate(parts.join(String(delim.value ?? '')), fn.pos);
     }
     case 'Fn::Select': {
@@ -94,9 +101,14 @@ function evaluateFunction(fn: CfnFn, scope: Scope, path: string): Evaluated {
       const [index, list] = args;
       const i = index.kind === 'scalar' ? Number(index.value) : Number.NaN;
       if (!Number.isInteger(i)) return scope.fail(fn.pos, here, 'Fn::Select: the index must be an integer');
-      if (list.kind !== 'list') return scope.fail(fn.pos, here, 'Fn::Select: the second argument must be a list');
+      if (list.kind !== 'list')
+        return scope.fail(fn.pos, here, 'Fn::Select: the second argument must be a list');
       if (i < 0 || i >= list.items.length) {
-        return scope.fail(fn.pos, here, `Fn::Select: index ${i} is outside the list (${list.items.length} items)`);
+        return scope.fail(
+          fn.pos,
+          here,
+          `Fn::Select: index ${i} is outside the list (${list.items.length} items)`,
+        );
       }
       return list.items[i];
     }
@@ -114,7 +126,8 @@ function evaluateFunction(fn: CfnFn, scope: Scope, path: string): Evaluated {
         return scope.fail(fn.pos, here, 'Fn::If takes [condition name, value if true, value if false]');
       }
       const name = literalString(fn.arg.items[0]);
-      if (name === undefined) return scope.fail(fn.pos, here, 'Fn::If: the first item must be a condition name');
+      if (name === undefined)
+        return scope.fail(fn.pos, here, 'Fn::If: the first item must be a condition name');
       const cond = scope.condition(name, fn.arg.items[0].pos);
       if (cond === UNRESOLVED) return UNRESOLVED;
       return evaluate(fn.arg.items[cond ? 1 : 2], scope, path);
@@ -131,7 +144,8 @@ function evaluateFunction(fn: CfnFn, scope: Scope, path: string): Evaluated {
       const args = listArgs(fn, scope, here, 3);
       if (!Array.isArray(args)) return args;
       const keys = args.map((a) => (a.kind === 'scalar' ? String(a.value) : undefined));
-      if (keys.includes(undefined)) return scope.fail(fn.pos, here, 'Fn::FindInMap takes [map name, top-level key, second-level key]');
+      if (keys.includes(undefined))
+        return scope.fail(fn.pos, here, 'Fn::FindInMap takes [map name, top-level key, second-level key]');
       return scope.findInMap(keys[0]!, keys[1]!, keys[2]!, fn.pos, here);
     }
     case 'Fn::ImportValue': {
@@ -143,7 +157,11 @@ function evaluateFunction(fn: CfnFn, scope: Scope, path: string): Evaluated {
     case 'Fn::GetAZs': {
       const region = evaluate(fn.arg, scope, here);
       if (region === UNRESOLVED || region === NO_VALUE) return UNRESOLVED;
-      return scope.availabilityZones(region.kind === 'scalar' ? String(region.value ?? '') : '', fn.pos, here);
+      return scope.availabilityZones(
+        region.kind === 'scalar' ? String(region.value ?? '') : '',
+        fn.pos,
+        here,
+      );
     }
     case 'Fn::Base64': {
       const v = evaluate(fn.arg, scope, here);
@@ -167,7 +185,11 @@ export function evaluateCondition(node: CfnNode, scope: Scope, path: string): bo
     const v = node.t === 'scalar' ? node.value : undefined;
     if (v === true || v === 'true') return true;
     if (v === false || v === 'false') return false;
-    return scope.fail(node.pos, path, 'expected a condition (Fn::Equals, Fn::Not, Fn::And, Fn::Or, {Condition: name})');
+    return scope.fail(
+      node.pos,
+      path,
+      'expected a condition (Fn::Equals, Fn::Not, Fn::And, Fn::Or, {Condition: name})',
+    );
   }
   const here = `${path}.${node.name}`;
   switch (node.name) {
@@ -182,7 +204,8 @@ export function evaluateCondition(node: CfnNode, scope: Scope, path: string): bo
       return JSON.stringify(comparable(plain(args[0]))) === JSON.stringify(comparable(plain(args[1])));
     }
     case 'Fn::Not': {
-      if (node.arg.t !== 'seq' || node.arg.items.length !== 1) return scope.fail(node.pos, here, 'Fn::Not takes a list of one condition');
+      if (node.arg.t !== 'seq' || node.arg.items.length !== 1)
+        return scope.fail(node.pos, here, 'Fn::Not takes a list of one condition');
       const b = evaluateCondition(node.arg.items[0], scope, `${here}[0]`);
       return b === UNRESOLVED ? UNRESOLVED : !b;
     }
@@ -211,19 +234,26 @@ export function evaluateCondition(node: CfnNode, scope: Scope, path: string): bo
 /** CloudFormation compares the string forms: `Fn::Equals [1, "1"]` is true. */
 function comparable(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(comparable);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, comparable(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, comparable(x)]));
   return v === null ? '' : String(v);
 }
 
 function getAtt(fn: CfnFn, scope: Scope, here: string): Evaluated {
   if (fn.arg.t !== 'seq' || fn.arg.items.length !== 2) {
-    return scope.fail(fn.pos, here, 'Fn::GetAtt takes [logical id, attribute] (or !GetAtt LogicalId.Attribute)');
+    return scope.fail(
+      fn.pos,
+      here,
+      'Fn::GetAtt takes [logical id, attribute] (or !GetAtt LogicalId.Attribute)',
+    );
   }
   const resource = literalString(fn.arg.items[0]);
-  if (resource === undefined) return scope.fail(fn.pos, here, 'Fn::GetAtt: the logical id must be a plain string');
+  if (resource === undefined)
+    return scope.fail(fn.pos, here, 'Fn::GetAtt: the logical id must be a plain string');
   const attr = evaluate(fn.arg.items[1], scope, here);
   if (attr === UNRESOLVED || attr === NO_VALUE) return UNRESOLVED;
-  if (attr.kind !== 'scalar' || !attr.value) return scope.fail(fn.pos, here, 'Fn::GetAtt: the attribute name must be a string');
+  if (attr.kind !== 'scalar' || !attr.value)
+    return scope.fail(fn.pos, here, 'Fn::GetAtt: the attribute name must be a string');
   return scope.getAtt(resource, String(attr.value), fn.pos, here);
 }
 

@@ -16,7 +16,11 @@ export interface ParameterDeclaration {
 export type ParameterValue = string | string[];
 
 export function isListType(type: string): boolean {
-  return type === 'CommaDelimitedList' || type.startsWith('List<') || /^AWS::SSM::Parameter::Value<(List<|CommaDelimitedList)/.test(type);
+  return (
+    type === 'CommaDelimitedList' ||
+    type.startsWith('List<') ||
+    /^AWS::SSM::Parameter::Value<(List<|CommaDelimitedList)/.test(type)
+  );
 }
 
 function scalarText(v: Located): string | undefined {
@@ -39,7 +43,11 @@ export function checkParameter(
   const text = scalarText(given.value);
   const where = `Parameters.${decl.name}`;
   if (text === undefined) {
-    findings.error(given.pos, where, `parameter '${decl.name}' (${origin}) must be a string, number or list, not a mapping`);
+    findings.error(
+      given.pos,
+      where,
+      `parameter '${decl.name}' (${origin}) must be a string, number or list, not a mapping`,
+    );
     return undefined;
   }
   const list = isListType(decl.type);
@@ -47,11 +55,16 @@ export function checkParameter(
   const numeric = decl.type === 'Number' || decl.type === 'List<Number>';
   const constraint = stringOf(entry(decl.node, 'ConstraintDescription')?.value);
   const fail = (why: string) => {
-    findings.error(given.pos, where, `parameter '${decl.name}' = '${text}' (${origin}) ${why}${constraint ? ` (${constraint})` : ''}`);
+    findings.error(
+      given.pos,
+      where,
+      `parameter '${decl.name}' = '${text}' (${origin}) ${why}${constraint ? ` (${constraint})` : ''}`,
+    );
     return undefined;
   };
   for (const item of items) {
-    if (numeric && (item === '' || !Number.isFinite(Number(item)))) return fail(`is not a number (Type ${decl.type})`);
+    if (numeric && (item === '' || !Number.isFinite(Number(item))))
+      return fail(`is not a number (Type ${decl.type})`);
     const allowed = entry(decl.node, 'AllowedValues')?.value;
     if (allowed?.t === 'seq') {
       const values = allowed.items.map((i) => (i.t === 'scalar' ? String(i.value) : ''));
@@ -63,15 +76,21 @@ export function checkParameter(
       try {
         re = new RegExp(`^(?:${pattern})$`, 'u');
       } catch {
-        findings.error(entry(decl.node, 'AllowedPattern')!.keyPos, `${where}.AllowedPattern`, `AllowedPattern is not a regular expression Plexus can read: ${pattern}`);
+        findings.error(
+          entry(decl.node, 'AllowedPattern')!.keyPos,
+          `${where}.AllowedPattern`,
+          `AllowedPattern is not a regular expression Plexus can read: ${pattern}`,
+        );
         return undefined;
       }
       if (!re.test(item)) return fail(`does not match the AllowedPattern ${pattern}`);
     }
     const minLength = numberOf(entry(decl.node, 'MinLength')?.value);
     const maxLength = numberOf(entry(decl.node, 'MaxLength')?.value);
-    if (minLength !== undefined && item.length < minLength) return fail(`is shorter than MinLength ${minLength}`);
-    if (maxLength !== undefined && item.length > maxLength) return fail(`is longer than MaxLength ${maxLength}`);
+    if (minLength !== undefined && item.length < minLength)
+      return fail(`is shorter than MinLength ${minLength}`);
+    if (maxLength !== undefined && item.length > maxLength)
+      return fail(`is longer than MaxLength ${maxLength}`);
     const minValue = numberOf(entry(decl.node, 'MinValue')?.value);
     const maxValue = numberOf(entry(decl.node, 'MaxValue')?.value);
     if (minValue !== undefined && Number(item) < minValue) return fail(`is less than MinValue ${minValue}`);

@@ -35,7 +35,11 @@ export function readStacks(sources: readonly StackSource[]): StacksResult {
         if (s === from) continue;
         const key = `${s.name}\u0000${name}`;
         if (inProgress.has(key)) {
-          return from.fail(pos, path, `circular reference: export '${name}' of stack ${s.name} imports itself`);
+          return from.fail(
+            pos,
+            path,
+            `circular reference: export '${name}' of stack ${s.name} imports itself`,
+          );
         }
         inProgress.add(key);
         const inner = new Findings();
@@ -48,7 +52,11 @@ export function readStacks(sources: readonly StackSource[]): StacksResult {
         if (v === undefined) continue;
         if (v === UNRESOLVED || v === NO_VALUE) {
           const why = inner.list.map((d) => `${d.file}:${d.line}: ${d.message}`).join('; ');
-          return from.fail(pos, path, `export '${name}' of stack ${s.name} cannot be evaluated${why ? `: ${why}` : ''}`);
+          return from.fail(
+            pos,
+            path,
+            `export '${name}' of stack ${s.name} cannot be evaluated${why ? `: ${why}` : ''}`,
+          );
         }
         return locate(plain(v), pos);
       }

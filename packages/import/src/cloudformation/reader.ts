@@ -40,18 +40,24 @@ export function cloudFormationStacks(input: CloudFormationInput): StackSource[] 
     for (const e of parsed.errors) input.findings.error(e.pos, '', `CloudFormation template: ${e.message}`);
     if (!parsed.root) continue;
     if (parsed.root.t !== 'map') {
-      input.findings.error(parsed.root.pos, '', 'a CloudFormation template is a mapping (Parameters, Resources, ...)');
+      input.findings.error(
+        parsed.root.pos,
+        '',
+        'a CloudFormation template is a mapping (Parameters, Resources, ...)',
+      );
       continue;
     }
     const keys = templateStackKeys(t.path);
     const stackName = input.scope.stackName(t.path, keys) ?? stemOf(baseOf(t.path));
     const values = input.scope.forFile(t.path, keys);
     const parameters = new Map<string, { entry: ValueEntry; origin: string }>();
-    for (const [k, e] of values.parameters) parameters.set(k, { entry: e, origin: `from ${e.pos.file}:${e.pos.line}` });
+    for (const [k, e] of values.parameters)
+      parameters.set(k, { entry: e, origin: `from ${e.pos.file}:${e.pos.line}` });
     for (const name of parametersFileNames(t.path)) {
       const f = input.besides.get(name);
       if (!f) continue;
-      for (const [k, e] of parseParametersFile(f, input.findings)) parameters.set(k, { entry: e, origin: `from ${f.path}:${e.pos.line}` });
+      for (const [k, e] of parseParametersFile(f, input.findings))
+        parameters.set(k, { entry: e, origin: `from ${f.path}:${e.pos.line}` });
     }
     addCliParameters(parameters, cli);
     sources.push({
@@ -66,15 +72,21 @@ export function cloudFormationStacks(input: CloudFormationInput): StackSource[] 
   return sources;
 }
 
-export function cliParameters(input: { parameters?: SourceFile; findings: Findings }): Map<string, ValueEntry> {
-  return input.parameters ? parseParametersFile(input.parameters, input.findings) : new Map<string, ValueEntry>();
+export function cliParameters(input: {
+  parameters?: SourceFile;
+  findings: Findings;
+}): Map<string, ValueEntry> {
+  return input.parameters
+    ? parseParametersFile(input.parameters, input.findings)
+    : new Map<string, ValueEntry>();
 }
 
 export function addCliParameters(
   into: Map<string, { entry: ValueEntry; origin: string }>,
   cli: ReadonlyMap<string, ValueEntry>,
 ): void {
-  for (const [k, e] of cli) into.set(k, { entry: e, origin: `from --parameters ${e.pos.file}:${e.pos.line}` });
+  for (const [k, e] of cli)
+    into.set(k, { entry: e, origin: `from --parameters ${e.pos.file}:${e.pos.line}` });
 }
 
 export { readStacks, type StacksResult };

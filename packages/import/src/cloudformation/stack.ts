@@ -13,7 +13,14 @@ import {
   cfnSpelling,
   RESOURCE_KEYS,
 } from './appmesh-types.ts';
-import { type Evaluated, evaluate, evaluateCondition, NO_VALUE, type Scope, UNRESOLVED } from './intrinsics.ts';
+import {
+  type Evaluated,
+  evaluate,
+  evaluateCondition,
+  NO_VALUE,
+  type Scope,
+  UNRESOLVED,
+} from './intrinsics.ts';
 import { checkParameter, type ParameterDeclaration, type ParameterValue } from './parameters.ts';
 import { type CfnMap, type CfnNode, entry } from './template-nodes.ts';
 
@@ -107,7 +114,11 @@ export class Stack implements Scope {
     if (res?.t === 'map') {
       for (const e of res.entries) {
         if (e.value.t !== 'map') {
-          this.findings.error(e.value.pos, `Resources.${e.key}`, 'a resource is a mapping with Type and Properties');
+          this.findings.error(
+            e.value.pos,
+            `Resources.${e.key}`,
+            'a resource is a mapping with Type and Properties',
+          );
           continue;
         }
         const type = entry(e.value, 'Type')?.value;
@@ -137,12 +148,22 @@ export class Stack implements Scope {
       const type = APPMESH_TYPES[r.type];
       if (!type) {
         if (!r.type) this.findings.error(r.pos, `Resources.${r.id}`, `resource ${r.id} has no Type`);
-        else skipped.push({ file: this.file, line: r.pos.line, reason: `${r.type} ${r.id} is not an App Mesh resource` });
+        else
+          skipped.push({
+            file: this.file,
+            line: r.pos.line,
+            reason: `${r.type} ${r.id} is not an App Mesh resource`,
+          });
         continue;
       }
       const made = this.readAppMesh(r, type);
       if (made) resources.push(made);
-      else if (made === null) skipped.push({ file: this.file, line: r.pos.line, reason: `${r.type} ${r.id}: its Condition is false` });
+      else if (made === null)
+        skipped.push({
+          file: this.file,
+          line: r.pos.line,
+          reason: `${r.type} ${r.id}: its Condition is false`,
+        });
     }
     return { resources, skipped };
   }
@@ -160,7 +181,8 @@ export class Stack implements Scope {
       const value = entry(o.value, 'Value')?.value;
       if (!value) return undefined;
       const cond = entry(o.value, 'Condition')?.value;
-      if (cond && cond.t === 'scalar' && this.condition(String(cond.value), cond.pos) !== true) return undefined;
+      if (cond && cond.t === 'scalar' && this.condition(String(cond.value), cond.pos) !== true)
+        return undefined;
       return evaluate(value, this, `Outputs.${o.key}.Value`);
     }
     return undefined;
@@ -201,7 +223,11 @@ export class Stack implements Scope {
     }
     for (const e of r.node.entries) {
       if (!RESOURCE_KEYS.has(e.key)) {
-        this.findings.error(e.keyPos, `Resources.${r.id}.${e.key}`, `unknown resource attribute '${e.key}' (known: ${[...RESOURCE_KEYS].join(', ')})`);
+        this.findings.error(
+          e.keyPos,
+          `Resources.${r.id}.${e.key}`,
+          `unknown resource attribute '${e.key}' (known: ${[...RESOURCE_KEYS].join(', ')})`,
+        );
       }
     }
     const props = entry(r.node, 'Properties')?.value;
@@ -218,18 +244,32 @@ export class Stack implements Scope {
     const names = this.appMeshNames(r.id, r.pos);
     // The spec is evaluated even when the names are not, so one run names every missing input.
     const specNode = entry(propsMap, 'Spec');
-    const evaluated = specNode ? evaluate(specNode.value, this, `Resources.${r.id}.Properties.Spec`) : NO_VALUE;
+    const evaluated = specNode
+      ? evaluate(specNode.value, this, `Resources.${r.id}.Properties.Spec`)
+      : NO_VALUE;
     if (names === UNRESOLVED || evaluated === UNRESOLVED) return undefined;
     const subject = { kind: type.kind, mesh: names.mesh, name: names.name };
     let spec: Located = { kind: 'map', entries: new Map(), pos: r.pos };
     if (specNode) {
       if (evaluated !== NO_VALUE) spec = evaluated;
     } else if (type.kind !== 'Mesh') {
-      this.findings.error(r.pos, `Resources.${r.id}.Properties.Spec`, `${r.type} needs Properties.Spec`, subject);
+      this.findings.error(
+        r.pos,
+        `Resources.${r.id}.Properties.Spec`,
+        `${r.type} needs Properties.Spec`,
+        subject,
+      );
       return undefined;
     }
     const before = this.findings.errors;
-    const mapped = mapSpec(type.kind, spec, ['Resources', r.id, 'Properties', 'Spec'], CFN_NAMING, this.findings, subject);
+    const mapped = mapSpec(
+      type.kind,
+      spec,
+      ['Resources', r.id, 'Properties', 'Spec'],
+      CFN_NAMING,
+      this.findings,
+      subject,
+    );
     // Unknown properties: the resource is left out rather than validated half-read.
     if (this.findings.errors > before) return undefined;
     return importedResource({
@@ -249,7 +289,11 @@ export class Stack implements Scope {
   private appMeshNames(id: string, pos: SourcePosition): AppMeshNames | typeof UNRESOLVED {
     const known = this.names.get(id);
     if (known === 'evaluating') {
-      return this.fail(pos, `Resources.${id}`, `circular reference: the names of ${id} depend on ${id} itself`);
+      return this.fail(
+        pos,
+        `Resources.${id}`,
+        `circular reference: the names of ${id} depend on ${id} itself`,
+      );
     }
     if (known) return known;
     this.names.set(id, 'evaluating');
@@ -262,7 +306,11 @@ export class Stack implements Scope {
       if (given) return String(plain(given.value));
       if (!e) {
         if (required) {
-          return this.fail(props?.pos ?? r.pos, `Resources.${id}.Properties.${prop}`, `${r.type} ${id} needs Properties.${prop}`);
+          return this.fail(
+            props?.pos ?? r.pos,
+            `Resources.${id}.Properties.${prop}`,
+            `${r.type} ${id} needs Properties.${prop}`,
+          );
         }
         return undefined;
       }
@@ -270,7 +318,11 @@ export class Stack implements Scope {
       if (v === UNRESOLVED) return UNRESOLVED;
       if (v === NO_VALUE) return undefined;
       if (v.kind !== 'scalar' || v.value === null || v.value === '') {
-        return this.fail(e.keyPos, `Resources.${id}.Properties.${prop}`, `${prop} must be a non-empty string`);
+        return this.fail(
+          e.keyPos,
+          `Resources.${id}.Properties.${prop}`,
+          `${prop} must be a non-empty string`,
+        );
       }
       return String(v.value);
     };
@@ -307,7 +359,11 @@ export class Stack implements Scope {
    * Memoises a result; a failure only when it was reported to the stack's own findings (a quiet probe's
    * failure is evaluated again, so the stack still reports what it needs).
    */
-  private remember<V>(memo: Map<string, V | typeof UNRESOLVED | 'evaluating'>, key: string, value: V | typeof UNRESOLVED): void {
+  private remember<V>(
+    memo: Map<string, V | typeof UNRESOLVED | 'evaluating'>,
+    key: string,
+    value: V | typeof UNRESOLVED,
+  ): void {
     if (value !== UNRESOLVED || this.sink === this.findings) memo.set(key, value);
     else memo.delete(key);
   }
@@ -353,14 +409,18 @@ export class Stack implements Scope {
       case 'VirtualGatewayName':
         return locate(type.parentProperty === attribute ? names.parent! : names.name, pos);
       case 'MeshOwner':
-        return names.meshOwner !== undefined ? locate(names.meshOwner, pos) : this.pseudo('AWS::AccountId', pos, path);
+        return names.meshOwner !== undefined
+          ? locate(names.meshOwner, pos)
+          : this.pseudo('AWS::AccountId', pos, path);
       case 'ResourceOwner':
         return this.pseudo('AWS::AccountId', pos, path);
       case 'Arn': {
         const partition = this.pseudo('AWS::Partition', pos, path);
         const region = this.pseudo('AWS::Region', pos, path);
         const account =
-          names.meshOwner !== undefined ? locate(names.meshOwner, pos) : this.pseudo('AWS::AccountId', pos, path);
+          names.meshOwner !== undefined
+            ? locate(names.meshOwner, pos)
+            : this.pseudo('AWS::AccountId', pos, path);
         if ([partition, region, account].some((v) => v === UNRESOLVED || v === NO_VALUE)) return UNRESOLVED;
         const s = (v: Evaluated) => String(plain(v as Located));
         return locate(
@@ -369,7 +429,11 @@ export class Stack implements Scope {
         );
       }
       case 'Uid':
-        return this.fail(pos, path, `${id}.Uid is assigned by App Mesh at deploy time: give it in plexus-values.yaml resources.${id}.Uid`);
+        return this.fail(
+          pos,
+          path,
+          `${id}.Uid is assigned by App Mesh at deploy time: give it in plexus-values.yaml resources.${id}.Uid`,
+        );
       default:
         return locate(names.name, pos);
     }
@@ -448,7 +512,11 @@ export class Stack implements Scope {
       const ssm = this.input.values.ssmParameters.get(key);
       value = ssm
         ? String(plain(ssm.value))
-        : this.fail(pos, path, `parameter '${name}' is read from SSM parameter '${key}' at deploy time: give its value in plexus-values.yaml ssmParameters`);
+        : this.fail(
+            pos,
+            path,
+            `parameter '${name}' is read from SSM parameter '${key}' at deploy time: give its value in plexus-values.yaml ssmParameters`,
+          );
       if (value !== UNRESOLVED && decl.type.includes('List<')) value = (value as string).split(',');
     }
     this.remember(this.paramValues, name, value);
@@ -473,7 +541,14 @@ export class Stack implements Scope {
       case 'AWS::Partition':
         return locate(partition, pos);
       case 'AWS::URLSuffix':
-        return locate(v.urlSuffix ? String(plain(v.urlSuffix.value)) : partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com', pos);
+        return locate(
+          v.urlSuffix
+            ? String(plain(v.urlSuffix.value))
+            : partition === 'aws-cn'
+              ? 'amazonaws.com.cn'
+              : 'amazonaws.com',
+          pos,
+        );
       case 'AWS::Region':
         return region !== undefined
           ? locate(region, pos)
@@ -481,7 +556,11 @@ export class Stack implements Scope {
       case 'AWS::AccountId':
         return v.accountId
           ? locate(String(plain(v.accountId.value)), pos)
-          : this.fail(pos, path, 'AWS::AccountId: give the account in plexus-values.yaml (accountId: "111122223333")');
+          : this.fail(
+              pos,
+              path,
+              'AWS::AccountId: give the account in plexus-values.yaml (accountId: "111122223333")',
+            );
       case 'AWS::NotificationARNs':
         return locate([], pos);
       case 'AWS::StackId':

@@ -1,5 +1,16 @@
 import type { SourceFile, SourcePosition } from '@plexus/spec';
-import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from 'yaml';
 
 /**
  * A template as written: maps, lists, scalars and intrinsic functions, each with its position. Short-form
@@ -111,7 +122,10 @@ function convert(
     const v = node.value;
     value = {
       t: 'scalar',
-      value: typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v),
+      value:
+        typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null
+          ? v
+          : String(v),
       pos,
     };
     // `!GetAtt A.B` is the short form of `Fn::GetAtt: [A, B]`.
@@ -127,7 +141,11 @@ function convert(
       };
     }
   } else if (isSeq(node)) {
-    value = { t: 'seq', items: node.items.map((i) => convert(i as Node, doc, at, depth + 1, intrinsics)), pos };
+    value = {
+      t: 'seq',
+      items: node.items.map((i) => convert(i as Node, doc, at, depth + 1, intrinsics)),
+      pos,
+    };
   } else if (isMap(node)) {
     const entries: CfnEntry[] = [];
     for (const pair of node.items) {
@@ -136,7 +154,11 @@ function convert(
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
       const keyPos = at(keyNode?.range?.[0] ?? node.range?.[0] ?? 0);
       const v = pair.value as Node | null;
-      entries.push({ key, keyPos, value: v ? convert(v, doc, at, depth + 1, intrinsics) : { t: 'scalar', value: null, pos: keyPos } });
+      entries.push({
+        key,
+        keyPos,
+        value: v ? convert(v, doc, at, depth + 1, intrinsics) : { t: 'scalar', value: null, pos: keyPos },
+      });
     }
     value = { t: 'map', entries, pos };
     // Long form: a map with one key naming an intrinsic ({"Ref": "X"}, {"Fn::Sub": "..."}).

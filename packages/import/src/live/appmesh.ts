@@ -53,11 +53,20 @@ export async function readLiveAppMesh(options: LiveOptions): Promise<LiveResult>
       return await f();
     } catch (err) {
       const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-      problems.push(`${what}: ${e.name ?? 'Error'}${e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : ''}: ${e.message ?? String(err)}`);
+      problems.push(
+        `${what}: ${e.name ?? 'Error'}${e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : ''}: ${e.message ?? String(err)}`,
+      );
       return undefined;
     }
   };
-  const add = (kind: Kind, mesh: string, name: string, spec: unknown, meta: ResourceMetadata | undefined, parent?: { router?: string; gateway?: string }) => {
+  const add = (
+    kind: Kind,
+    mesh: string,
+    name: string,
+    spec: unknown,
+    meta: ResourceMetadata | undefined,
+    parent?: { router?: string; gateway?: string },
+  ) => {
     const arn = meta?.arn ?? `${kind} ${mesh}/${name}`;
     const r: SpecResource = {
       kind,
@@ -78,29 +87,59 @@ export async function readLiveAppMesh(options: LiveOptions): Promise<LiveResult>
   if (options.mesh) meshes.push({ meshName: options.mesh });
   else {
     await attempt('ListMeshes', async () => {
-      for await (const page of paginateListMeshes({ client }, {})) for (const m of page.meshes ?? []) if (m.meshName) meshes.push({ meshName: m.meshName, meshOwner: m.meshOwner });
+      for await (const page of paginateListMeshes({ client }, {}))
+        for (const m of page.meshes ?? [])
+          if (m.meshName) meshes.push({ meshName: m.meshName, meshOwner: m.meshOwner });
     });
   }
   for (const m of meshes) {
     const meshName = m.meshName;
     const owner = m.meshOwner ? { meshOwner: m.meshOwner } : {};
-    const mesh = await attempt(`DescribeMesh ${meshName}`, () => client.send(new DescribeMeshCommand({ meshName, ...owner })));
+    const mesh = await attempt(`DescribeMesh ${meshName}`, () =>
+      client.send(new DescribeMeshCommand({ meshName, ...owner })),
+    );
     if (!mesh?.mesh) continue;
     add('Mesh', meshName, meshName, mesh.mesh.spec, mesh.mesh.metadata);
 
     await attempt(`ListVirtualNodes ${meshName}`, async () => {
       for await (const page of paginateListVirtualNodes({ client }, { meshName, ...owner })) {
         for (const v of page.virtualNodes ?? []) {
-          const d = await attempt(`DescribeVirtualNode ${meshName}/${v.virtualNodeName}`, () => client.send(new DescribeVirtualNodeCommand({ meshName, virtualNodeName: v.virtualNodeName, ...owner })));
-          if (d?.virtualNode) add('VirtualNode', meshName, d.virtualNode.virtualNodeName!, d.virtualNode.spec, d.virtualNode.metadata);
+          const d = await attempt(`DescribeVirtualNode ${meshName}/${v.virtualNodeName}`, () =>
+            client.send(
+              new DescribeVirtualNodeCommand({ meshName, virtualNodeName: v.virtualNodeName, ...owner }),
+            ),
+          );
+          if (d?.virtualNode)
+            add(
+              'VirtualNode',
+              meshName,
+              d.virtualNode.virtualNodeName!,
+              d.virtualNode.spec,
+              d.virtualNode.metadata,
+            );
         }
       }
     });
     await attempt(`ListVirtualServices ${meshName}`, async () => {
       for await (const page of paginateListVirtualServices({ client }, { meshName, ...owner })) {
         for (const v of page.virtualServices ?? []) {
-          const d = await attempt(`DescribeVirtualService ${meshName}/${v.virtualServiceName}`, () => client.send(new DescribeVirtualServiceCommand({ meshName, virtualServiceName: v.virtualServiceName, ...owner })));
-          if (d?.virtualService) add('VirtualService', meshName, d.virtualService.virtualServiceName!, d.virtualService.spec, d.virtualService.metadata);
+          const d = await attempt(`DescribeVirtualService ${meshName}/${v.virtualServiceName}`, () =>
+            client.send(
+              new DescribeVirtualServiceCommand({
+                meshName,
+                virtualServiceName: v.virtualServiceName,
+                ...owner,
+              }),
+            ),
+          );
+          if (d?.virtualService)
+            add(
+              'VirtualService',
+              meshName,
+              d.virtualService.virtualServiceName!,
+              d.virtualService.spec,
+              d.virtualService.metadata,
+            );
         }
       }
     });
@@ -108,13 +147,29 @@ export async function readLiveAppMesh(options: LiveOptions): Promise<LiveResult>
       for await (const page of paginateListVirtualRouters({ client }, { meshName, ...owner })) {
         for (const v of page.virtualRouters ?? []) {
           const router = v.virtualRouterName!;
-          const d = await attempt(`DescribeVirtualRouter ${meshName}/${router}`, () => client.send(new DescribeVirtualRouterCommand({ meshName, virtualRouterName: router, ...owner })));
-          if (d?.virtualRouter) add('VirtualRouter', meshName, router, d.virtualRouter.spec, d.virtualRouter.metadata);
+          const d = await attempt(`DescribeVirtualRouter ${meshName}/${router}`, () =>
+            client.send(new DescribeVirtualRouterCommand({ meshName, virtualRouterName: router, ...owner })),
+          );
+          if (d?.virtualRouter)
+            add('VirtualRouter', meshName, router, d.virtualRouter.spec, d.virtualRouter.metadata);
           await attempt(`ListRoutes ${meshName}/${router}`, async () => {
-            for await (const rp of paginateListRoutes({ client }, { meshName, virtualRouterName: router, ...owner })) {
+            for await (const rp of paginateListRoutes(
+              { client },
+              { meshName, virtualRouterName: router, ...owner },
+            )) {
               for (const rt of rp.routes ?? []) {
-                const rd = await attempt(`DescribeRoute ${meshName}/${router}/${rt.routeName}`, () => client.send(new DescribeRouteCommand({ meshName, virtualRouterName: router, routeName: rt.routeName, ...owner })));
-                if (rd?.route) add('Route', meshName, rd.route.routeName!, rd.route.spec, rd.route.metadata, { router });
+                const rd = await attempt(`DescribeRoute ${meshName}/${router}/${rt.routeName}`, () =>
+                  client.send(
+                    new DescribeRouteCommand({
+                      meshName,
+                      virtualRouterName: router,
+                      routeName: rt.routeName,
+                      ...owner,
+                    }),
+                  ),
+                );
+                if (rd?.route)
+                  add('Route', meshName, rd.route.routeName!, rd.route.spec, rd.route.metadata, { router });
               }
             }
           });
@@ -125,13 +180,40 @@ export async function readLiveAppMesh(options: LiveOptions): Promise<LiveResult>
       for await (const page of paginateListVirtualGateways({ client }, { meshName, ...owner })) {
         for (const v of page.virtualGateways ?? []) {
           const gateway = v.virtualGatewayName!;
-          const d = await attempt(`DescribeVirtualGateway ${meshName}/${gateway}`, () => client.send(new DescribeVirtualGatewayCommand({ meshName, virtualGatewayName: gateway, ...owner })));
-          if (d?.virtualGateway) add('VirtualGateway', meshName, gateway, d.virtualGateway.spec, d.virtualGateway.metadata);
+          const d = await attempt(`DescribeVirtualGateway ${meshName}/${gateway}`, () =>
+            client.send(
+              new DescribeVirtualGatewayCommand({ meshName, virtualGatewayName: gateway, ...owner }),
+            ),
+          );
+          if (d?.virtualGateway)
+            add('VirtualGateway', meshName, gateway, d.virtualGateway.spec, d.virtualGateway.metadata);
           await attempt(`ListGatewayRoutes ${meshName}/${gateway}`, async () => {
-            for await (const gp of paginateListGatewayRoutes({ client }, { meshName, virtualGatewayName: gateway, ...owner })) {
+            for await (const gp of paginateListGatewayRoutes(
+              { client },
+              { meshName, virtualGatewayName: gateway, ...owner },
+            )) {
               for (const g of gp.gatewayRoutes ?? []) {
-                const gd = await attempt(`DescribeGatewayRoute ${meshName}/${gateway}/${g.gatewayRouteName}`, () => client.send(new DescribeGatewayRouteCommand({ meshName, virtualGatewayName: gateway, gatewayRouteName: g.gatewayRouteName, ...owner })));
-                if (gd?.gatewayRoute) add('GatewayRoute', meshName, gd.gatewayRoute.gatewayRouteName!, gd.gatewayRoute.spec, gd.gatewayRoute.metadata, { gateway });
+                const gd = await attempt(
+                  `DescribeGatewayRoute ${meshName}/${gateway}/${g.gatewayRouteName}`,
+                  () =>
+                    client.send(
+                      new DescribeGatewayRouteCommand({
+                        meshName,
+                        virtualGatewayName: gateway,
+                        gatewayRouteName: g.gatewayRouteName,
+                        ...owner,
+                      }),
+                    ),
+                );
+                if (gd?.gatewayRoute)
+                  add(
+                    'GatewayRoute',
+                    meshName,
+                    gd.gatewayRoute.gatewayRouteName!,
+                    gd.gatewayRoute.spec,
+                    gd.gatewayRoute.metadata,
+                    { gateway },
+                  );
               }
             }
           });

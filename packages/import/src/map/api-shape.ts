@@ -5,8 +5,8 @@ import {
   type Kind,
   type ListSchema,
   type ObjectSchema,
-  SPEC_SCHEMAS,
   type SourcePosition,
+  SPEC_SCHEMAS,
 } from '@plexus/spec';
 import type { Findings, Subject } from '../model/diagnostics.ts';
 import { type Located, type Plain, plain } from '../model/located.ts';

@@ -47,7 +47,16 @@ export const TF_APPMESH_TYPES: Readonly<Record<string, TfAppMeshType>> = {
 };
 
 /** Terraform meta-arguments and meta-blocks, valid in every resource. */
-export const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection', 'timeouts']);
+export const META_ARGUMENTS = new Set([
+  'count',
+  'for_each',
+  'depends_on',
+  'provider',
+  'lifecycle',
+  'provisioner',
+  'connection',
+  'timeouts',
+]);
 
 /** Repeated blocks the provider names in the singular where the API has a plural list. */
 const SINGULAR: Readonly<Record<string, string>> = {

@@ -1,7 +1,16 @@
 import type { SourcePosition } from '@plexus/spec';
 import { callFunction } from './functions.ts';
 import type { Expr } from './hcl-ast.ts';
-import { asBool, asNumber, asString, type Evaluated, isObject, type TfValue, typeName, UNKNOWN } from './values.ts';
+import {
+  asBool,
+  asNumber,
+  asString,
+  type Evaluated,
+  isObject,
+  type TfValue,
+  typeName,
+  UNKNOWN,
+} from './values.ts';
 
 /** A step after a reference's root: `.name` or `[key]`. */
 export type Step = { attr: string; pos: SourcePosition } | { index: TfValue; pos: SourcePosition };
@@ -83,8 +92,9 @@ export function evaluate(e: Expr, ctx: EvalContext): Evaluated {
       const test = evaluate(e.test, ctx);
       if (test === UNKNOWN) return UNKNOWN;
       const b = asBool(test);
-      if (b === undefined) return ctx.fail(e.test.pos, `a condition must be true or false, got ${typeName(test)}`);
-      return evaluate(b ? e.then : e.otherwise, ctx);
+      if (b === undefined)
+        return ctx.fail(e.test.pos, `a condition must be true or false, got ${typeName(test)}`);
+      return evaluate(b ? e.whenTrue : e.otherwise, ctx);
     }
     case 'unary': {
       const v = evaluate(e.operand, ctx);
@@ -175,12 +185,17 @@ export function step(v: TfValue, s: Step, ctx: EvalContext): Evaluated {
 }
 
 function indexStep(v: TfValue, key: Evaluated | Expr, pos: SourcePosition, ctx: EvalContext): Evaluated {
-  const k = typeof key === 'object' && key !== null && 't' in (key as object) ? evaluate(key as Expr, ctx) : (key as Evaluated);
+  const k =
+    typeof key === 'object' && key !== null && 't' in (key as object)
+      ? evaluate(key as Expr, ctx)
+      : (key as Evaluated);
   if (k === UNKNOWN) return UNKNOWN;
   if (Array.isArray(v)) {
     const i = asNumber(k as TfValue);
-    if (i === undefined || !Number.isInteger(i)) return ctx.fail(pos, `a list index must be a whole number, got ${typeName(k as TfValue)}`);
-    if (i < 0 || i >= v.length) return ctx.fail(pos, `index ${i} is out of range (the list has ${v.length} items)`);
+    if (i === undefined || !Number.isInteger(i))
+      return ctx.fail(pos, `a list index must be a whole number, got ${typeName(k as TfValue)}`);
+    if (i < 0 || i >= v.length)
+      return ctx.fail(pos, `index ${i} is out of range (the list has ${v.length} items)`);
     return v[i];
   }
   if (isObject(v)) {
@@ -208,7 +223,13 @@ function call(e: Extract<Expr, { t: 'call' }>, ctx: EvalContext): Evaluated {
     values = [...values.slice(0, -1), ...last];
   }
   const r = callFunction(e.name, values);
-  if (r !== null && typeof r === 'object' && !Array.isArray(r) && 'error' in r && Object.keys(r).length === 1) {
+  if (
+    r !== null &&
+    typeof r === 'object' &&
+    !Array.isArray(r) &&
+    'error' in r &&
+    Object.keys(r).length === 1
+  ) {
     return ctx.fail(e.pos, String(r.error));
   }
   return r as TfValue;
@@ -229,7 +250,8 @@ function binary(e: Extract<Expr, { t: 'binary' }>, ctx: EvalContext): Evaluated 
     case '||': {
       const a = asBool(l);
       const b = asBool(r);
-      if (a === undefined || b === undefined) return ctx.fail(e.pos, `${e.op} needs true or false on both sides`);
+      if (a === undefined || b === undefined)
+        return ctx.fail(e.pos, `${e.op} needs true or false on both sides`);
       return e.op === '&&' ? a && b : a || b;
     }
   }
@@ -267,7 +289,10 @@ function forExpr(e: Extract<Expr, { t: 'for' }>, ctx: EvalContext): Evaluated {
   if (coll === UNKNOWN) return UNKNOWN;
   let pairs: Array<[TfValue, TfValue]>;
   if (Array.isArray(coll)) pairs = coll.map((v, i) => [i, v]);
-  else if (isObject(coll)) pairs = Object.keys(coll).sort().map((k) => [k, coll[k]]);
+  else if (isObject(coll))
+    pairs = Object.keys(coll)
+      .sort()
+      .map((k) => [k, coll[k]]);
   else return ctx.fail(e.collection.pos, `for needs a list, set or map, got ${typeName(coll)}`);
   const list: TfValue[] = [];
   const map: Record<string, TfValue> = {};
@@ -291,8 +316,11 @@ function forExpr(e: Extract<Expr, { t: 'for' }>, ctx: EvalContext): Evaluated {
     if (key === UNKNOWN) return UNKNOWN;
     const ks = asString(key);
     if (ks === undefined) return ctx.fail(e.keyExpr!.pos, `a for key must be a string, got ${typeName(key)}`);
-    if (e.group) (grouped[ks] ??= []).push(value);
-    else if (ks in map) return ctx.fail(e.pos, `duplicate key ${JSON.stringify(ks)} in a for expression (use ... to group)`);
+    if (e.group) {
+      grouped[ks] ??= [];
+      grouped[ks].push(value);
+    } else if (ks in map)
+      return ctx.fail(e.pos, `duplicate key ${JSON.stringify(ks)} in a for expression (use ... to group)`);
     else map[ks] = value;
   }
   return e.object ? (e.group ? grouped : map) : list;

@@ -89,10 +89,19 @@ const FUNCTIONS: Record<string, Fn> = {
   formatlist: ([f, ...rest]) => {
     const lists = rest.filter(Array.isArray) as TfValue[][];
     const n = lists.length ? lists[0].length : 1;
-    return Array.from({ length: n }, (_, i) => format(str(f, 'formatlist', 0), rest.map((r) => (Array.isArray(r) ? r[i] : r))));
+    return Array.from({ length: n }, (_, i) =>
+      format(
+        str(f, 'formatlist', 0),
+        rest.map((r) => (Array.isArray(r) ? r[i] : r)),
+      ),
+    );
   },
   indent: ([n, s]) => str(s, 'indent', 1).replace(/\n/g, `\n${' '.repeat(num(n, 'indent', 0))}`),
-  join: ([sep, ...lists]) => lists.flatMap((l, i) => list(l, 'join', i + 1)).map((x, i) => str(x, 'join', i)).join(str(sep, 'join', 0)),
+  join: ([sep, ...lists]) =>
+    lists
+      .flatMap((l, i) => list(l, 'join', i + 1))
+      .map((x, i) => str(x, 'join', i))
+      .join(str(sep, 'join', 0)),
   lower: ([s]) => str(s, 'lower', 0).toLowerCase(),
   upper: ([s]) => str(s, 'upper', 0).toUpperCase(),
   title: ([s]) => str(s, 'title', 0).replace(/\b\w/g, (c) => c.toUpperCase()),
@@ -101,7 +110,9 @@ const FUNCTIONS: Record<string, Fn> = {
     const search = str(a, 'replace', 1);
     const by = str(b, 'replace', 2);
     const re = /^\/(.*)\/$/.exec(search);
-    return re ? text.replace(new RegExp(re[1], 'g'), by.replace(/\$\{(\d+)\}/g, '$$$1')) : text.split(search).join(by);
+    return re
+      ? text.replace(new RegExp(re[1], 'g'), by.replace(/\$\{(\d+)\}/g, '$$$1'))
+      : text.split(search).join(by);
   },
   regex: ([p, s]) => {
     const m = new RegExp(str(p, 'regex', 0)).exec(str(s, 'regex', 1));
@@ -146,7 +157,8 @@ const FUNCTIONS: Record<string, Fn> = {
     return out;
   },
   coalesce: (a) => a.find((x) => x !== null && x !== '') ?? err('coalesce: every argument is null or empty'),
-  coalescelist: (a) => a.find((x) => Array.isArray(x) && x.length > 0) ?? err('coalescelist: every list is empty'),
+  coalescelist: (a) =>
+    a.find((x) => Array.isArray(x) && x.length > 0) ?? err('coalescelist: every list is empty'),
   compact: ([l]) => list(l, 'compact', 0).filter((x) => x !== null && x !== ''),
   concat: (a) => a.flatMap((l, i) => list(l, 'concat', i)),
   contains: ([l, v]) => list(l, 'contains', 0).some((x) => JSON.stringify(x) === JSON.stringify(v)),
@@ -163,7 +175,14 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   keys: ([m]) => sortedKeys(obj(m, 'keys', 0)),
   values: ([m]) => sortedKeys(obj(m, 'values', 0)).map((k) => (m as Record<string, TfValue>)[k]),
-  length: ([v]) => (typeof v === 'string' ? [...v].length : Array.isArray(v) ? v.length : isObject(v) ? Object.keys(v).length : err(`length: cannot take the length of ${typeName(v)}`)),
+  length: ([v]) =>
+    typeof v === 'string'
+      ? [...v].length
+      : Array.isArray(v)
+        ? v.length
+        : isObject(v)
+          ? Object.keys(v).length
+          : err(`length: cannot take the length of ${typeName(v)}`),
   lookup: ([m, k, d]) => {
     const map = obj(m, 'lookup', 0);
     const key = str(k, 'lookup', 1);
@@ -186,16 +205,31 @@ const FUNCTIONS: Record<string, Fn> = {
   reverse: ([l]) => [...list(l, 'reverse', 0)].reverse(),
   setintersection: (a) => {
     const [first, ...rest] = a.map((l, i) => list(l, 'setintersection', i));
-    return distinct(first.filter((x) => rest.every((r) => r.some((y) => JSON.stringify(x) === JSON.stringify(y)))));
+    return distinct(
+      first.filter((x) => rest.every((r) => r.some((y) => JSON.stringify(x) === JSON.stringify(y)))),
+    );
   },
-  setsubtract: ([a, b]) => distinct(list(a, 'setsubtract', 0).filter((x) => !list(b, 'setsubtract', 1).some((y) => JSON.stringify(x) === JSON.stringify(y)))),
+  setsubtract: ([a, b]) =>
+    distinct(
+      list(a, 'setsubtract', 0).filter(
+        (x) => !list(b, 'setsubtract', 1).some((y) => JSON.stringify(x) === JSON.stringify(y)),
+      ),
+    ),
   setunion: (a) => distinct(a.flatMap((l, i) => list(l, 'setunion', i))),
   slice: ([l, s, e]) => list(l, 'slice', 0).slice(num(s, 'slice', 1), num(e, 'slice', 2)),
-  sort: ([l]) => list(l, 'sort', 0).map((x, i) => str(x, 'sort', i)).sort(),
+  sort: ([l]) =>
+    list(l, 'sort', 0)
+      .map((x, i) => str(x, 'sort', i))
+      .sort(),
   sum: ([l]) => list(l, 'sum', 0).reduce<number>((acc, x, i) => acc + num(x, 'sum', i), 0),
   transpose: ([m]) => {
     const out: Record<string, string[]> = {};
-    for (const [k, vs] of Object.entries(obj(m, 'transpose', 0))) for (const v of list(vs, 'transpose', 0)) (out[str(v, 'transpose', 0)] ??= []).push(k);
+    for (const [k, vs] of Object.entries(obj(m, 'transpose', 0)))
+      for (const v of list(vs, 'transpose', 0)) {
+        const key = str(v, 'transpose', 0);
+        out[key] ??= [];
+        out[key].push(k);
+      }
     return out;
   },
   zipmap: ([k, v]) => {
@@ -204,7 +238,8 @@ const FUNCTIONS: Record<string, Fn> = {
     return Object.fromEntries(ks.map((key, i) => [str(key, 'zipmap', 0), vs[i] ?? null]));
   },
   tolist: ([l]) => list(l, 'tolist', 0),
-  toset: ([l]) => distinct(list(l, 'toset', 0)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+  toset: ([l]) =>
+    distinct(list(l, 'toset', 0)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
   tomap: ([m]) => obj(m, 'tomap', 0),
   tostring: ([v]) => (v === null ? null : str(v, 'tostring', 0)),
   tonumber: ([v]) => (v === null ? null : num(v, 'tonumber', 0)),

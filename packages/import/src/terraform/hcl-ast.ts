@@ -14,7 +14,7 @@ export type Expr =
   | { t: 'index'; target: Expr; key: Expr; pos: SourcePosition }
   | { t: 'splat'; target: Expr; steps: Array<{ attr: string } | { index: Expr }>; pos: SourcePosition }
   | { t: 'call'; name: string; args: Expr[]; expand: boolean; pos: SourcePosition }
-  | { t: 'conditional'; test: Expr; then: Expr; otherwise: Expr; pos: SourcePosition }
+  | { t: 'conditional'; test: Expr; whenTrue: Expr; otherwise: Expr; pos: SourcePosition }
   | { t: 'unary'; op: '-' | '!'; operand: Expr; pos: SourcePosition }
   | { t: 'binary'; op: string; left: Expr; right: Expr; pos: SourcePosition }
   | {

@@ -9,7 +9,11 @@ const POSTFIX = new Set(['index', 'get_attr', 'splat']);
 export function toHclFile(file: SourceFile, root: Node): HclFile {
   const c = new Converter(file);
   const body = root.namedChildren.find((n) => n?.type === 'body');
-  const out: HclFile = { path: file.path, body: body ? c.body(body) : { attributes: [], blocks: [] }, errors: [] };
+  const out: HclFile = {
+    path: file.path,
+    body: body ? c.body(body) : { attributes: [], blocks: [] },
+    errors: [],
+  };
   if (root.hasError) c.errors(root, out.errors);
   return out;
 }
@@ -27,7 +31,10 @@ class Converter {
   errors(n: Node, out: HclFile['errors']): void {
     if (out.length >= 10) return;
     if (n.isError) {
-      out.push({ pos: this.pos(n), message: `HCL syntax: unexpected ${JSON.stringify(n.text.slice(0, 20))}` });
+      out.push({
+        pos: this.pos(n),
+        message: `HCL syntax: unexpected ${JSON.stringify(n.text.slice(0, 20))}`,
+      });
       return;
     }
     if (n.isMissing) {
@@ -50,7 +57,11 @@ class Converter {
   attribute(n: Node): Attribute {
     const name = n.namedChildren.find((c) => c?.type === 'identifier')!;
     const expr = n.namedChildren.find((c) => c?.type === 'expression');
-    return { name: name.text, expr: expr ? this.expression(expr) : this.unsupported(n, 'an empty attribute'), pos: this.pos(name) };
+    return {
+      name: name.text,
+      expr: expr ? this.expression(expr) : this.unsupported(n, 'an empty attribute'),
+      pos: this.pos(name),
+    };
   }
 
   block(n: Node): Block {
@@ -77,7 +88,7 @@ class Converter {
     return {
       t: 'conditional',
       test: this.expression(parts[0]),
-      then: this.expression(parts[1]),
+      whenTrue: this.expression(parts[1]),
       otherwise: this.expression(parts[2]),
       pos: this.pos(n),
     };
@@ -223,7 +234,9 @@ class Converter {
     if (n.type === 'tuple') {
       return {
         t: 'tuple',
-        items: n.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expression(c)),
+        items: n.namedChildren
+          .filter((c): c is Node => c?.type === 'expression')
+          .map((c) => this.expression(c)),
         pos,
       };
     }
@@ -249,7 +262,11 @@ class Converter {
   call(n: Node): Expr {
     const name = n.namedChildren.find((c) => c?.type === 'identifier')!.text;
     const argsNode = n.namedChildren.find((c) => c?.type === 'function_arguments');
-    const args = argsNode ? argsNode.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expression(c)) : [];
+    const args = argsNode
+      ? argsNode.namedChildren
+          .filter((c): c is Node => c?.type === 'expression')
+          .map((c) => this.expression(c))
+      : [];
     const expand = argsNode?.namedChildren.some((c) => c?.type === 'ellipsis') ?? false;
     return { t: 'call', name, args, expand, pos: this.pos(n) };
   }
@@ -258,9 +275,13 @@ class Converter {
     const intro = n.namedChildren.find((c) => c?.type === 'for_intro')!;
     const ids = intro.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text);
     const collection = this.expression(intro.namedChildren.find((c) => c?.type === 'expression')!);
-    const exprs = n.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expression(c));
+    const exprs = n.namedChildren
+      .filter((c): c is Node => c?.type === 'expression')
+      .map((c) => this.expression(c));
     const condNode = n.namedChildren.find((c) => c?.type === 'for_cond');
-    const cond = condNode ? this.expression(condNode.namedChildren.find((c) => c?.type === 'expression')!) : undefined;
+    const cond = condNode
+      ? this.expression(condNode.namedChildren.find((c) => c?.type === 'expression')!)
+      : undefined;
     const object = n.type === 'for_object_expr';
     return {
       t: 'for',

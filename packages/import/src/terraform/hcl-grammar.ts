@@ -18,14 +18,21 @@ let loading: Promise<HclParser> | undefined;
 export function loadHclParser(): Promise<HclParser> {
   loading ??= (async () => {
     await Parser.init();
-    const wasm = fileURLToPath(import.meta.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'));
+    const wasm = fileURLToPath(
+      import.meta.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'),
+    );
     const language = await Language.load(wasm);
     const parser = new Parser();
     parser.setLanguage(language);
     return {
       parse(file: SourceFile): HclFile {
         const tree = parser.parse(file.content);
-        if (!tree) return { path: file.path, body: { attributes: [], blocks: [] }, errors: [{ pos: { file: file.path, line: 1, col: 1 }, message: 'HCL parser gave no tree' }] };
+        if (!tree)
+          return {
+            path: file.path,
+            body: { attributes: [], blocks: [] },
+            errors: [{ pos: { file: file.path, line: 1, col: 1 }, message: 'HCL parser gave no tree' }],
+          };
         try {
           return toHclFile(file, tree.rootNode);
         } finally {

@@ -5,9 +5,18 @@ import { Findings } from '../model/diagnostics.ts';
 import { type Located, type LocatedEntry, locate, plain } from '../model/located.ts';
 import type { ValueEntry, Values } from '../values/values-file.ts';
 import { META_ARGUMENTS, TF_APPMESH_TYPES, TF_NAMING, type TfAppMeshType } from './appmesh-resources.ts';
-import { bind, type EvalContext, evaluate, type Step, step } from './evaluate.ts';
+import { bind, type EvalContext, evaluate, type Step } from './evaluate.ts';
 import type { Attribute, Block, Body, Expr, HclFile } from './hcl-ast.ts';
-import { asBool, asNumber, asString, type Evaluated, isObject, type TfValue, typeName, UNKNOWN } from './values.ts';
+import {
+  asBool,
+  asNumber,
+  asString,
+  type Evaluated,
+  isObject,
+  type TfValue,
+  typeName,
+  UNKNOWN,
+} from './values.ts';
 
 /** A variable's value from outside the configuration, and where it was given. */
 export interface VariableInput {
@@ -52,7 +61,13 @@ const BUILTIN_DATA: Readonly<Record<string, (v: Values) => Record<string, TfValu
   },
   aws_partition: (v) => {
     const r = v.region ? String(plain(v.region.value)) : '';
-    const p = v.partition ? String(plain(v.partition.value)) : r.startsWith('cn-') ? 'aws-cn' : r.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+    const p = v.partition
+      ? String(plain(v.partition.value))
+      : r.startsWith('cn-')
+        ? 'aws-cn'
+        : r.startsWith('us-gov-')
+          ? 'aws-us-gov'
+          : 'aws';
     return { partition: p, id: p, dns_suffix: p === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com' };
   },
 };
@@ -80,7 +95,12 @@ export class TerraformModule {
     this.input = input;
     for (const f of input.files) {
       for (const e of f.errors) this.findings.error(e.pos, '', e.message);
-      for (const a of f.body.attributes) this.findings.error(a.pos, a.name, `unexpected argument '${a.name}' at the top of a Terraform configuration`);
+      for (const a of f.body.attributes)
+        this.findings.error(
+          a.pos,
+          a.name,
+          `unexpected argument '${a.name}' at the top of a Terraform configuration`,
+        );
       for (const b of f.body.blocks) this.addDeclaration(b, f.path);
     }
   }
@@ -92,7 +112,8 @@ export class TerraformModule {
         break;
       case 'locals':
         for (const a of b.body.attributes) {
-          if (this.locals.has(a.name)) this.findings.error(a.pos, `local.${a.name}`, `local.${a.name} is defined twice`);
+          if (this.locals.has(a.name))
+            this.findings.error(a.pos, `local.${a.name}`, `local.${a.name} is defined twice`);
           this.locals.set(a.name, a);
         }
         break;
@@ -128,17 +149,29 @@ export class TerraformModule {
     for (const decl of this.resources.values()) {
       const type = TF_APPMESH_TYPES[decl.type];
       if (!type) {
-        skipped.push({ file: decl.file, line: decl.block.pos.line, reason: `${decl.type}.${decl.name} is not an App Mesh resource` });
+        skipped.push({
+          file: decl.file,
+          line: decl.block.pos.line,
+          reason: `${decl.type}.${decl.name} is not an App Mesh resource`,
+        });
         continue;
       }
       for (const a of decl.block.body.attributes) {
         if (!type.arguments.includes(a.name) && !META_ARGUMENTS.has(a.name)) {
-          this.findings.error(a.pos, `${decl.type}.${decl.name}.${a.name}`, `unknown argument '${a.name}' of ${decl.type} (known: ${type.arguments.join(', ')})`);
+          this.findings.error(
+            a.pos,
+            `${decl.type}.${decl.name}.${a.name}`,
+            `unknown argument '${a.name}' of ${decl.type} (known: ${type.arguments.join(', ')})`,
+          );
         }
       }
       for (const b of decl.block.body.blocks) {
         if (b.type !== 'spec' && !META_ARGUMENTS.has(b.type) && b.type !== 'dynamic') {
-          this.findings.error(b.pos, `${decl.type}.${decl.name}.${b.type}`, `unknown block '${b.type}' in ${decl.type} (it takes one spec block)`);
+          this.findings.error(
+            b.pos,
+            `${decl.type}.${decl.name}.${b.type}`,
+            `unknown block '${b.type}' in ${decl.type} (it takes one spec block)`,
+          );
         }
       }
       const instances = this.instances(decl);
@@ -158,7 +191,11 @@ export class TerraformModule {
       const a = decl.block.body.attributes.find((x) => x.name === name);
       if (!a) {
         if (required) {
-          this.findings.error(decl.block.pos, `${inst.address}.${name}`, `${decl.type} ${inst.address} needs the argument ${name}`);
+          this.findings.error(
+            decl.block.pos,
+            `${inst.address}.${name}`,
+            `${decl.type} ${inst.address} needs the argument ${name}`,
+          );
           return UNKNOWN;
         }
         return undefined;
@@ -167,7 +204,11 @@ export class TerraformModule {
       if (v === UNKNOWN) return UNKNOWN;
       const s = asString(v);
       if (s === undefined || s === '') {
-        this.findings.error(a.pos, `${inst.address}.${name}`, `${name} must be a non-empty string, got ${typeName(v)}`);
+        this.findings.error(
+          a.pos,
+          `${inst.address}.${name}`,
+          `${name} must be a non-empty string, got ${typeName(v)}`,
+        );
         return UNKNOWN;
       }
       return s;
@@ -177,9 +218,14 @@ export class TerraformModule {
     const mesh = isMesh ? name : arg('mesh_name', true);
     const parent = type.parent ? arg(type.parent, true) : undefined;
     const specBlocks = this.expandBlocks(decl.block.body, ctx, inst.address).filter((b) => b.type === 'spec');
-    if (specBlocks.length > 1) this.findings.error(specBlocks[1].pos, `${inst.address}.spec`, 'only one spec block is allowed');
+    if (specBlocks.length > 1)
+      this.findings.error(specBlocks[1].pos, `${inst.address}.spec`, 'only one spec block is allowed');
     if (specBlocks.length === 0 && !isMesh) {
-      this.findings.error(decl.block.pos, `${inst.address}.spec`, `${decl.type} ${inst.address} needs a spec block`);
+      this.findings.error(
+        decl.block.pos,
+        `${inst.address}.spec`,
+        `${decl.type} ${inst.address} needs a spec block`,
+      );
       return undefined;
     }
     const spec: Located | typeof UNKNOWN = specBlocks[0]
@@ -188,7 +234,14 @@ export class TerraformModule {
     if ([name, mesh, parent].includes(UNKNOWN) || spec === UNKNOWN) return undefined;
     const subject = { kind: type.kind, mesh: mesh as string, name: name as string };
     const before = this.findings.errors;
-    const mapped = mapSpec(type.kind, spec, [...inst.address.split('.'), 'spec'], TF_NAMING, this.findings, subject);
+    const mapped = mapSpec(
+      type.kind,
+      spec,
+      [...inst.address.split('.'), 'spec'],
+      TF_NAMING,
+      this.findings,
+      subject,
+    );
     // Unknown arguments: the resource is left out rather than validated half-read.
     if (this.findings.errors > before) return undefined;
     return importedResource({
@@ -208,7 +261,12 @@ export class TerraformModule {
    * A block body as a located map: attributes evaluated, nested blocks (dynamic ones expanded) as lists.
    * Everything is evaluated (so every problem is reported) before UNKNOWN is returned for a failure.
    */
-  private bodyToLocated(body: Body, ctx: EvalContext, pos: SourcePosition, path: string): Located | typeof UNKNOWN {
+  private bodyToLocated(
+    body: Body,
+    ctx: EvalContext,
+    pos: SourcePosition,
+    path: string,
+  ): Located | typeof UNKNOWN {
     const entries = new Map<string, LocatedEntry>();
     let unknown = false;
     for (const a of body.attributes) {
@@ -228,7 +286,12 @@ export class TerraformModule {
       }
       const e = entries.get(b.type);
       if (e && e.value.kind === 'list') e.value.items.push(item);
-      else if (e) this.findings.error(b.pos, `${path}.${b.type}`, `${b.type} is given both as an argument and as a block`);
+      else if (e)
+        this.findings.error(
+          b.pos,
+          `${path}.${b.type}`,
+          `${b.type} is given both as an argument and as a block`,
+        );
       else entries.set(b.type, { keyPos: b.pos, value: { kind: 'list', items: [item], pos: b.pos } });
     }
     return unknown ? UNKNOWN : { kind: 'map', entries, pos };
@@ -246,7 +309,11 @@ export class TerraformModule {
       const forEach = b.body.attributes.find((a) => a.name === 'for_each');
       const content = b.body.blocks.find((x) => x.type === 'content');
       if (!label || !forEach || !content) {
-        this.findings.error(b.pos, `${path}.dynamic`, 'a dynamic block needs a label, for_each and a content block');
+        this.findings.error(
+          b.pos,
+          `${path}.dynamic`,
+          'a dynamic block needs a label, for_each and a content block',
+        );
         continue;
       }
       const iteratorAttr = b.body.attributes.find((a) => a.name === 'iterator');
@@ -256,14 +323,26 @@ export class TerraformModule {
       const pairs: Array<[TfValue, TfValue]> = Array.isArray(coll)
         ? coll.map((v, i) => [i, v])
         : isObject(coll)
-          ? Object.keys(coll).sort().map((k) => [k, coll[k]])
+          ? Object.keys(coll)
+              .sort()
+              .map((k) => [k, coll[k]])
           : [];
       if (!Array.isArray(coll) && !isObject(coll)) {
-        this.findings.error(forEach.pos, `${path}.dynamic.${label}.for_each`, `for_each must be a list, set or map, got ${typeName(coll)}`);
+        this.findings.error(
+          forEach.pos,
+          `${path}.dynamic.${label}.for_each`,
+          `for_each must be a list, set or map, got ${typeName(coll)}`,
+        );
         continue;
       }
       for (const [key, value] of pairs) {
-        out.push({ type: label, labels: [], body: content.body, pos: content.pos, ctx: bind(ctx, { [iterator]: { key, value } }) });
+        out.push({
+          type: label,
+          labels: [],
+          body: content.body,
+          pos: content.pos,
+          ctx: bind(ctx, { [iterator]: { key, value } }),
+        });
       }
     }
     return out;
@@ -274,7 +353,8 @@ export class TerraformModule {
     const base = `${decl.type}.${decl.name}`;
     const key = `instances ${base}`;
     const cached = this.memo.get(key);
-    if (cached === 'evaluating') return this.fail(decl.block.pos, `circular reference: count or for_each of ${base} depends on ${base}`);
+    if (cached === 'evaluating')
+      return this.fail(decl.block.pos, `circular reference: count or for_each of ${base} depends on ${base}`);
     if (cached !== undefined) return cached === UNKNOWN ? UNKNOWN : (cached as unknown as Instance[]);
     this.memo.set(key, 'evaluating');
     const ctx = this.context({});
@@ -285,17 +365,34 @@ export class TerraformModule {
     else if (count) {
       const v = evaluate(count.expr, ctx);
       const n = v === UNKNOWN ? undefined : asNumber(v);
-      if (v !== UNKNOWN && (n === undefined || !Number.isInteger(n) || n < 0)) result = this.fail(count.pos, `count must be a whole number, got ${typeName(v as TfValue)}`);
+      if (v !== UNKNOWN && (n === undefined || !Number.isInteger(n) || n < 0))
+        result = this.fail(count.pos, `count must be a whole number, got ${typeName(v as TfValue)}`);
       else if (n === undefined) result = UNKNOWN;
-      else result = Array.from({ length: n }, (_, i) => ({ address: `${base}[${i}]`, decl, bindings: { count: { index: i } } }));
+      else
+        result = Array.from({ length: n }, (_, i) => ({
+          address: `${base}[${i}]`,
+          decl,
+          bindings: { count: { index: i } },
+        }));
     } else if (forEach) {
       const v = evaluate(forEach.expr, ctx);
       if (v === UNKNOWN) result = UNKNOWN;
       else if (isObject(v)) {
-        result = Object.keys(v).sort().map((k) => ({ address: `${base}[${JSON.stringify(k)}]`, decl, bindings: { each: { key: k, value: v[k] } } }));
+        result = Object.keys(v)
+          .sort()
+          .map((k) => ({
+            address: `${base}[${JSON.stringify(k)}]`,
+            decl,
+            bindings: { each: { key: k, value: v[k] } },
+          }));
       } else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
-        result = [...new Set(v as string[])].sort().map((k) => ({ address: `${base}[${JSON.stringify(k)}]`, decl, bindings: { each: { key: k, value: k } } }));
-      } else result = this.fail(forEach.pos, `for_each must be a map or a set of strings, got ${typeName(v)}`);
+        result = [...new Set(v as string[])].sort().map((k) => ({
+          address: `${base}[${JSON.stringify(k)}]`,
+          decl,
+          bindings: { each: { key: k, value: k } },
+        }));
+      } else
+        result = this.fail(forEach.pos, `for_each must be a map or a set of strings, got ${typeName(v)}`);
     } else result = [{ address: base, decl, bindings: {} }];
     this.memo.set(key, result as unknown as Evaluated);
     return result;
@@ -310,7 +407,7 @@ export class TerraformModule {
   private context(bindings: Record<string, TfValue>): EvalContext {
     return {
       bindings: new Map(Object.entries(bindings)),
-      reference: (root, steps, pos) => this.reference(root, steps, pos, bindings),
+      reference: (root, steps, pos) => this.reference(root, steps, pos),
       fail: (pos, message) => this.fail(pos, message),
       quietly: (f) => {
         const saved = this.failedQuietly;
@@ -344,7 +441,11 @@ export class TerraformModule {
     return UNKNOWN;
   }
 
-  private reference(root: string, steps: readonly Step[], pos: SourcePosition, bindings: Record<string, TfValue>): { value: Evaluated; used: number } {
+  private reference(
+    root: string,
+    steps: readonly Step[],
+    pos: SourcePosition,
+  ): { value: Evaluated; used: number } {
     const name = (i: number): string | undefined => {
       const s = steps[i];
       return s && 'attr' in s ? s.attr : undefined;
@@ -362,33 +463,58 @@ export class TerraformModule {
       }
       case 'each':
       case 'count':
-        return { value: this.fail(pos, `${root} is only valid inside a resource that sets ${root === 'each' ? 'for_each' : 'count'}`), used: 0 };
+        return {
+          value: this.fail(
+            pos,
+            `${root} is only valid inside a resource that sets ${root === 'each' ? 'for_each' : 'count'}`,
+          ),
+          used: 0,
+        };
       case 'path':
         return { value: this.input.dir || '.', used: 1 };
       case 'terraform':
-        return { value: name(0) === 'workspace' ? 'default' : this.fail(pos, `terraform.${name(0)} is not known to Plexus`), used: 1 };
+        return {
+          value:
+            name(0) === 'workspace'
+              ? 'default'
+              : this.fail(pos, `terraform.${name(0)} is not known to Plexus`),
+          used: 1,
+        };
       case 'self':
         return { value: this.fail(pos, 'self is only valid in provisioners'), used: 0 };
       case 'module':
-        return { value: this.fail(pos, `module outputs are not read (module.${name(0) ?? ''}): give the value in plexus-values.yaml terraform.variables and use a variable`), used: 1 };
+        return {
+          value: this.fail(
+            pos,
+            `module outputs are not read (module.${name(0) ?? ''}): give the value in plexus-values.yaml terraform.variables and use a variable`,
+          ),
+          used: 1,
+        };
       case 'data': {
         const type = name(0);
         const n = name(1);
-        if (!type || !n) return { value: this.fail(pos, 'data needs a type and a name (data.TYPE.NAME)'), used: 0 };
+        if (!type || !n)
+          return { value: this.fail(pos, 'data needs a type and a name (data.TYPE.NAME)'), used: 0 };
         const decl = this.data.get(`${type}.${n}`);
-        if (!decl) return { value: this.fail(pos, `data.${type}.${n} is not declared in this module`), used: 2 };
-        return this.resourceReference(decl, steps.slice(2), pos, `data.${type}.${n}`, 2, bindings);
+        if (!decl)
+          return { value: this.fail(pos, `data.${type}.${n} is not declared in this module`), used: 2 };
+        return this.resourceReference(decl, steps.slice(2), `data.${type}.${n}`, 2);
       }
       default: {
         const n = name(0);
         const decl = n ? this.resources.get(`${root}.${n}`) : undefined;
         if (!decl) {
           return {
-            value: this.fail(pos, n && root.includes('_') ? `resource ${root}.${n} is not declared in this module` : `unknown name '${root}'`),
+            value: this.fail(
+              pos,
+              n && root.includes('_')
+                ? `resource ${root}.${n} is not declared in this module`
+                : `unknown name '${root}'`,
+            ),
             used: 1,
           };
         }
-        return this.resourceReference(decl, steps.slice(1), pos, `${root}.${n}`, 1, bindings);
+        return this.resourceReference(decl, steps.slice(1), `${root}.${n}`, 1);
       }
     }
   }
@@ -396,10 +522,8 @@ export class TerraformModule {
   private resourceReference(
     decl: Declared,
     rest: readonly Step[],
-    pos: SourcePosition,
     base: string,
     used: number,
-    _bindings: Record<string, TfValue>,
   ): { value: Evaluated; used: number } {
     const isData = base.startsWith('data.');
     const instances = this.instances(decl);
@@ -415,14 +539,26 @@ export class TerraformModule {
         if (all.includes(UNKNOWN)) return { value: UNKNOWN, used: consumed };
         const byKey = instances.every((i) => 'each' in i.bindings);
         const value: TfValue = byKey
-          ? Object.fromEntries(instances.map((i, k) => [String((i.bindings.each as Record<string, TfValue>).key), all[k] as TfValue]))
+          ? Object.fromEntries(
+              instances.map((i, k) => [
+                String((i.bindings.each as Record<string, TfValue>).key),
+                all[k] as TfValue,
+              ]),
+            )
           : (all as TfValue[]);
         return { value, used: consumed };
       }
       const key = first.index as TfValue;
-      const wanted = 'count' in (instances[0]?.bindings ?? {}) ? `${base}[${asNumber(key)}]` : `${base}[${JSON.stringify(asString(key))}]`;
+      const wanted =
+        'count' in (instances[0]?.bindings ?? {})
+          ? `${base}[${asNumber(key)}]`
+          : `${base}[${JSON.stringify(asString(key))}]`;
       inst = instances.find((i) => i.address === wanted.replace(/^data\./, ''));
-      if (!inst) return { value: this.fail(first.pos, `${base} has no instance [${JSON.stringify(first.index)}]`), used: consumed + 1 };
+      if (!inst)
+        return {
+          value: this.fail(first.pos, `${base} has no instance [${JSON.stringify(first.index)}]`),
+          used: consumed + 1,
+        };
       consumed++;
       r = r.slice(1);
     } else inst = instances[0];
@@ -437,7 +573,9 @@ export class TerraformModule {
     const names = new Set([...inst.decl.block.body.attributes.map((a) => a.name), 'name', 'id', 'arn']);
     for (const n of names) {
       if (META_ARGUMENTS.has(n)) continue;
-      const { value, failed } = this.context({}).quietly(() => this.attribute(inst, n, inst.decl.block.pos, isData));
+      const { value, failed } = this.context({}).quietly(() =>
+        this.attribute(inst, n, inst.decl.block.pos, isData),
+      );
       if (!failed && value !== UNKNOWN) out[n] = value;
     }
     return out;
@@ -447,11 +585,14 @@ export class TerraformModule {
   private attribute(inst: Instance, attr: string, pos: SourcePosition, isData: boolean): Evaluated {
     const address = isData ? `data.${inst.address}` : inst.address;
     const baseAddress = address.replace(/\[[^\]]*\]$/, '');
-    const given = this.input.values.terraformResources.get(address)?.get(attr) ?? this.input.values.terraformResources.get(baseAddress)?.get(attr);
+    const given =
+      this.input.values.terraformResources.get(address)?.get(attr) ??
+      this.input.values.terraformResources.get(baseAddress)?.get(attr);
     if (given) return plain(given.value) as TfValue;
     const key = `attr ${address}.${attr}`;
     const cached = this.memo.get(key);
-    if (cached === 'evaluating') return this.fail(pos, `circular reference: ${address}.${attr} depends on itself`);
+    if (cached === 'evaluating')
+      return this.fail(pos, `circular reference: ${address}.${attr} depends on itself`);
     if (cached !== undefined) return cached;
     this.memo.set(key, 'evaluating');
     const value = this.computeAttribute(inst, attr, pos, isData, address);
@@ -460,11 +601,18 @@ export class TerraformModule {
     return value;
   }
 
-  private computeAttribute(inst: Instance, attr: string, pos: SourcePosition, isData: boolean, address: string): Evaluated {
+  private computeAttribute(
+    inst: Instance,
+    attr: string,
+    pos: SourcePosition,
+    isData: boolean,
+    address: string,
+  ): Evaluated {
     const body = inst.decl.block.body;
     const ctx = this.context(inst.bindings);
     const written = body.attributes.find((a) => a.name === attr);
-    if (written && !META_ARGUMENTS.has(attr)) return this.at(`${address}.${attr}`, () => evaluate(written.expr, ctx));
+    if (written && !META_ARGUMENTS.has(attr))
+      return this.at(`${address}.${attr}`, () => evaluate(written.expr, ctx));
     const blocks = this.expandBlocks(body, ctx, address).filter((b) => b.type === attr);
     if (blocks.length > 0) {
       const items = blocks.map((b) => this.bodyToLocated(b.body, b.ctx, b.pos, `${address}.${attr}`));
@@ -488,23 +636,35 @@ export class TerraformModule {
   }
 
   /** Attributes App Mesh assigns: id (a mesh's is its name), arn (from region and account), owners. */
-  private appMeshComputed(inst: Instance, type: TfAppMeshType, attr: string, pos: SourcePosition): Evaluated | undefined {
+  private appMeshComputed(
+    inst: Instance,
+    type: TfAppMeshType,
+    attr: string,
+    pos: SourcePosition,
+  ): Evaluated | undefined {
     const v = this.input.values;
     const account = (): Evaluated => {
       const owner = inst.decl.block.body.attributes.find((a) => a.name === 'mesh_owner');
       if (owner) return evaluate(owner.expr, this.context(inst.bindings));
-      return v.accountId ? (plain(v.accountId.value) as TfValue) : this.fail(pos, `${inst.address}.${attr} needs the account: give accountId in plexus-values.yaml`);
+      return v.accountId
+        ? (plain(v.accountId.value) as TfValue)
+        : this.fail(pos, `${inst.address}.${attr} needs the account: give accountId in plexus-values.yaml`);
     };
     const own = (name: string) => this.attribute(inst, name, pos, false);
     switch (attr) {
       case 'id':
         if (type.kind === 'Mesh') return own('name');
-        return this.fail(pos, `${inst.address}.id is an id App Mesh assigns; refer to ${inst.address}.name instead, or give the id in plexus-values.yaml terraform.resources`);
+        return this.fail(
+          pos,
+          `${inst.address}.id is an id App Mesh assigns; refer to ${inst.address}.name instead, or give the id in plexus-values.yaml terraform.resources`,
+        );
       case 'mesh_owner':
       case 'resource_owner':
         return account();
       case 'arn': {
-        const region = v.region ? (plain(v.region.value) as TfValue) : this.fail(pos, `${inst.address}.arn needs the region: give region in plexus-values.yaml`);
+        const region = v.region
+          ? (plain(v.region.value) as TfValue)
+          : this.fail(pos, `${inst.address}.arn needs the region: give region in plexus-values.yaml`);
         const acct = account();
         const name = own('name');
         const mesh = type.kind === 'Mesh' ? name : own('mesh_name');
@@ -534,12 +694,18 @@ export class TerraformModule {
 
   private variable(name: string, pos: SourcePosition): Evaluated {
     const decl = this.variables.get(name);
-    if (!decl) return this.fail(pos, `var.${name} is not declared in this module (add a variable "${name}" block)`);
+    if (!decl)
+      return this.fail(pos, `var.${name} is not declared in this module (add a variable "${name}" block)`);
     const key = `var ${name}`;
     const cached = this.memo.get(key);
     if (cached !== undefined && cached !== 'evaluating') return cached;
     const typeAttr = decl.body.attributes.find((a) => a.name === 'type');
-    const type = typeAttr?.expr.t === 'variable' ? typeAttr.expr.name : typeAttr?.expr.t === 'call' ? typeAttr.expr.name : 'any';
+    const type =
+      typeAttr?.expr.t === 'variable'
+        ? typeAttr.expr.name
+        : typeAttr?.expr.t === 'call'
+          ? typeAttr.expr.name
+          : 'any';
     const given = this.input.variables.get(name);
     let value: Evaluated;
     let at: SourcePosition;
@@ -548,7 +714,9 @@ export class TerraformModule {
       value = given.value;
       if (given.raw && type !== 'string' && type !== 'any' && typeof value === 'string') {
         const expr = this.input.parseExpression(value, given.pos);
-        value = expr ? evaluate(expr, this.context({})) : this.fail(given.pos, `var.${name} (${given.origin}): cannot read '${value}' as a ${type}`);
+        value = expr
+          ? evaluate(expr, this.context({}))
+          : this.fail(given.pos, `var.${name} (${given.origin}): cannot read '${value}' as a ${type}`);
       }
     } else {
       const def = decl.body.attributes.find((a) => a.name === 'default');
@@ -573,8 +741,13 @@ export class TerraformModule {
         const ok = evaluate(cond.expr, this.context({ var: { [name]: value } }));
         if (ok !== UNKNOWN && asBool(ok) === false) {
           const msgAttr = v.body.attributes.find((a) => a.name === 'error_message');
-          const msg = msgAttr ? evaluate(msgAttr.expr, this.context({})) : 'the validation condition is false';
-          value = this.fail(at, `var.${name} = ${JSON.stringify(value)}: ${typeof msg === 'string' ? msg : 'invalid value'}`);
+          const msg = msgAttr
+            ? evaluate(msgAttr.expr, this.context({}))
+            : 'the validation condition is false';
+          value = this.fail(
+            at,
+            `var.${name} = ${JSON.stringify(value)}: ${typeof msg === 'string' ? msg : 'invalid value'}`,
+          );
           break;
         }
       }

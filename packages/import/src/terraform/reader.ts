@@ -19,7 +19,9 @@ export function isTerraformFile(file: SourceFile): boolean {
 function autoVarFiles(files: readonly SourceFile[]): SourceFile[] {
   const base = (f: SourceFile) => f.path.slice(f.path.lastIndexOf('/') + 1);
   const fixed = ['terraform.tfvars', 'terraform.tfvars.json'];
-  const auto = files.filter((f) => /\.auto\.tfvars(\.json)?$/.test(base(f))).sort((a, b) => (base(a) < base(b) ? -1 : 1));
+  const auto = files
+    .filter((f) => /\.auto\.tfvars(\.json)?$/.test(base(f)))
+    .sort((a, b) => (base(a) < base(b) ? -1 : 1));
   return [...fixed.flatMap((n) => files.filter((f) => base(f) === n)), ...auto];
 }
 
@@ -33,8 +35,16 @@ export interface TerraformInput {
 }
 
 /** Every Terraform module (a directory of .tf files) and `terraform show -json` file of the load. */
-export function readTerraform(input: TerraformInput): { resources: SpecResource[]; skipped: SkippedDocument[]; diagnostics: Diagnostic[] } {
-  const out = { resources: [] as SpecResource[], skipped: [] as SkippedDocument[], diagnostics: [] as Diagnostic[] };
+export function readTerraform(input: TerraformInput): {
+  resources: SpecResource[];
+  skipped: SkippedDocument[];
+  diagnostics: Diagnostic[];
+} {
+  const out = {
+    resources: [] as SpecResource[],
+    skipped: [] as SkippedDocument[],
+    diagnostics: [] as Diagnostic[],
+  };
   const byDir = new Map<string, SourceFile[]>();
   for (const f of input.files) {
     if (isTerraformJson(f)) {
@@ -49,24 +59,42 @@ export function readTerraform(input: TerraformInput): { resources: SpecResource[
   for (const [dir, files] of byDir) {
     const configs = files.filter((f) => f.path.endsWith('.tf'));
     for (const f of files.filter((x) => x.path.endsWith('.tf.json'))) {
-      input.findings.warning({ file: f.path, line: 1, col: 1 }, '', 'Terraform JSON configuration syntax (.tf.json) is not read; write it as .tf, or load `terraform show -json` output');
+      input.findings.warning(
+        { file: f.path, line: 1, col: 1 },
+        '',
+        'Terraform JSON configuration syntax (.tf.json) is not read; write it as .tf, or load `terraform show -json` output',
+      );
     }
     if (configs.length === 0) {
-      for (const f of files) out.skipped.push({ file: f.path, line: 1, reason: 'Terraform variables file without .tf files beside it' });
+      for (const f of files)
+        out.skipped.push({
+          file: f.path,
+          line: 1,
+          reason: 'Terraform variables file without .tf files beside it',
+        });
       continue;
     }
     const hcl = input.hcl;
     if (!hcl) {
-      input.findings.error({ file: configs[0].path, line: 1, col: 1 }, '', 'Terraform files need the HCL parser: load the import readers with createImportReaders()');
+      input.findings.error(
+        { file: configs[0].path, line: 1, col: 1 },
+        '',
+        'Terraform files need the HCL parser: load the import readers with createImportReaders()',
+      );
       continue;
     }
     const variables = new Map<string, VariableInput>();
     for (const f of autoVarFiles(files)) readVarFile(f, hcl, input.findings, variables, f.path);
     const values = input.scope.forFile(`${dir ? `${dir}/` : ''}main.tf`, () => []);
     for (const [k, e] of values.terraformVariables) {
-      variables.set(k, { value: plain(e.value) as TfValue, pos: e.pos, origin: `from ${e.pos.file}:${e.pos.line}` });
+      variables.set(k, {
+        value: plain(e.value) as TfValue,
+        pos: e.pos,
+        origin: `from ${e.pos.file}:${e.pos.line}`,
+      });
     }
-    if (input.parameters) readVarFile(input.parameters, hcl, input.findings, variables, `--parameters ${input.parameters.path}`);
+    if (input.parameters)
+      readVarFile(input.parameters, hcl, input.findings, variables, `--parameters ${input.parameters.path}`);
     const module = new TerraformModule({
       dir,
       files: configs.map((f) => hcl.parse(f)),
@@ -78,18 +106,31 @@ export function readTerraform(input: TerraformInput): { resources: SpecResource[
     out.resources.push(...read.resources);
     out.skipped.push(...read.skipped);
     out.diagnostics.push(...module.findings.list);
-    for (const f of files) if (!f.path.endsWith('.tf')) out.skipped.push({ file: f.path, line: 1, reason: 'Terraform variables file' });
+    for (const f of files)
+      if (!f.path.endsWith('.tf'))
+        out.skipped.push({ file: f.path, line: 1, reason: 'Terraform variables file' });
   }
   return out;
 }
 
 /** A .tfvars (HCL), .tfvars.json or NAME=VALUE lines file. */
-function readVarFile(f: SourceFile, hcl: HclParser, findings: Findings, into: Map<string, VariableInput>, origin: string): void {
+function readVarFile(
+  f: SourceFile,
+  hcl: HclParser,
+  findings: Findings,
+  into: Map<string, VariableInput>,
+  origin: string,
+): void {
   if (f.path.endsWith('.json')) {
     const parsed = parseTemplate(f, { intrinsics: false });
     for (const e of parsed.errors) findings.error(e.pos, '', `variables file: ${e.message}`);
     if (parsed.root?.t !== 'map') return;
-    for (const e of parsed.root.entries) into.set(e.key, { value: plain(toLocated(e.value)) as TfValue, pos: e.keyPos, origin: `from ${origin}` });
+    for (const e of parsed.root.entries)
+      into.set(e.key, {
+        value: plain(toLocated(e.value)) as TfValue,
+        pos: e.keyPos,
+        origin: `from ${origin}`,
+      });
     return;
   }
   if (f.path.endsWith('.tfvars')) {
@@ -98,7 +139,10 @@ function readVarFile(f: SourceFile, hcl: HclParser, findings: Findings, into: Ma
     for (const a of file.body.attributes) {
       const v = evaluate(a.expr, {
         bindings: new Map(),
-        reference: (root, _s, pos) => ({ value: failAt(findings, pos, `a variables file cannot refer to ${root}`), used: 0 }),
+        reference: (root, _s, pos) => ({
+          value: failAt(findings, pos, `a variables file cannot refer to ${root}`),
+          used: 0,
+        }),
         fail: (pos, message) => failAt(findings, pos, message),
         quietly: (g) => ({ value: g(), failed: false }),
       });

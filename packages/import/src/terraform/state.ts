@@ -9,7 +9,11 @@ import { TF_APPMESH_TYPES, TF_NAMING } from './appmesh-resources.ts';
 
 /** `terraform show -json` output (state or plan): `format_version` and `terraform_version` at the top. */
 export function isTerraformJson(file: SourceFile): boolean {
-  return file.path.endsWith('.json') && /"format_version"\s*:/.test(file.content) && /"terraform_version"\s*:/.test(file.content);
+  return (
+    file.path.endsWith('.json') &&
+    /"format_version"\s*:/.test(file.content) &&
+    /"terraform_version"\s*:/.test(file.content)
+  );
 }
 
 /**
@@ -18,7 +22,10 @@ export function isTerraformJson(file: SourceFile): boolean {
  * state for unset arguments ("", 0, [] and null) are dropped as the provider drops them before calling the
  * API (it sends a 0 only for weight and max_retries).
  */
-export function readTerraformJson(file: SourceFile, findings: Findings): { resources: SpecResource[]; skipped: SkippedDocument[] } {
+export function readTerraformJson(
+  file: SourceFile,
+  findings: Findings,
+): { resources: SpecResource[]; skipped: SkippedDocument[] } {
   const out = { resources: [] as SpecResource[], skipped: [] as SkippedDocument[] };
   const parsed = parseTemplate(file, { intrinsics: false });
   for (const e of parsed.errors) findings.error(e.pos, '', `terraform show -json: ${e.message}`);
@@ -28,14 +35,23 @@ export function readTerraformJson(file: SourceFile, findings: Findings): { resou
   const values = top?.entries.get('planned_values')?.value ?? top?.entries.get('values')?.value;
   const rootModule = values?.kind === 'map' ? values.entries.get('root_module')?.value : undefined;
   if (!rootModule) {
-    findings.error(root.pos, '', 'terraform show -json output without values.root_module (or planned_values.root_module)');
+    findings.error(
+      root.pos,
+      '',
+      'terraform show -json output without values.root_module (or planned_values.root_module)',
+    );
     return out;
   }
   walkModule(rootModule, file, findings, out);
   return out;
 }
 
-function walkModule(mod: Located, file: SourceFile, findings: Findings, out: { resources: SpecResource[]; skipped: SkippedDocument[] }): void {
+function walkModule(
+  mod: Located,
+  file: SourceFile,
+  findings: Findings,
+  out: { resources: SpecResource[]; skipped: SkippedDocument[] },
+): void {
   if (mod.kind !== 'map') return;
   const resources = mod.entries.get('resources')?.value;
   for (const r of resources?.kind === 'list' ? resources.items : []) {
@@ -46,7 +62,11 @@ function walkModule(mod: Located, file: SourceFile, findings: Findings, out: { r
     const mode = get('mode');
     const meshType = TF_APPMESH_TYPES[type];
     if (!meshType || (mode && plain(mode) !== 'managed')) {
-      out.skipped.push({ file: file.path, line: r.pos.line, reason: `${address} is not an App Mesh resource` });
+      out.skipped.push({
+        file: file.path,
+        line: r.pos.line,
+        reason: `${address} is not an App Mesh resource`,
+      });
       continue;
     }
     const v = get('values');
@@ -62,14 +82,25 @@ function walkModule(mod: Located, file: SourceFile, findings: Findings, out: { r
     const mesh = meshType.kind === 'Mesh' ? name : str('mesh_name');
     const parent = meshType.parent ? str(meshType.parent) : undefined;
     if (!name || !mesh || (meshType.parent && !parent)) {
-      findings.error(r.pos, address, `${address}: name, mesh_name${meshType.parent ? ` and ${meshType.parent}` : ''} must be known`);
+      findings.error(
+        r.pos,
+        address,
+        `${address}: name, mesh_name${meshType.parent ? ` and ${meshType.parent}` : ''} must be known`,
+      );
       continue;
     }
     const spec = v.entries.get('spec')?.value;
     const cleaned = spec ? dropUnset(spec) : undefined;
     const subject = { kind: meshType.kind, mesh, name };
     const before = findings.errors;
-    const mapped = mapSpec(meshType.kind, cleaned ?? { kind: 'map', entries: new Map(), pos: r.pos }, [address, 'spec'], TF_NAMING, findings, subject);
+    const mapped = mapSpec(
+      meshType.kind,
+      cleaned ?? { kind: 'map', entries: new Map(), pos: r.pos },
+      [address, 'spec'],
+      TF_NAMING,
+      findings,
+      subject,
+    );
     if (findings.errors > before) continue;
     out.resources.push(
       importedResource({

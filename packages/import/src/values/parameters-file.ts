@@ -26,13 +26,17 @@ export function parseParametersFile(file: SourceFile, findings: Findings): Map<s
       const key = item.t === 'map' ? item.entries.find((e) => e.key === 'ParameterKey') : undefined;
       const value = item.t === 'map' ? item.entries.find((e) => e.key === 'ParameterValue') : undefined;
       const previous = item.t === 'map' ? item.entries.find((e) => e.key === 'UsePreviousValue') : undefined;
-      if (!key || key.value.t !== 'scalar') {
+      if (key?.value.t !== 'scalar') {
         findings.error(item.pos, `[${i}]`, 'each entry needs "ParameterKey" (and "ParameterValue")');
         return;
       }
       if (!value) {
         if (previous)
-          findings.error(previous.keyPos, `[${i}].UsePreviousValue`, `UsePreviousValue needs the deployed stack: give "ParameterValue" for ${String(key.value.value)}`);
+          findings.error(
+            previous.keyPos,
+            `[${i}].UsePreviousValue`,
+            `UsePreviousValue needs the deployed stack: give "ParameterValue" for ${String(key.value.value)}`,
+          );
         else findings.error(item.pos, `[${i}]`, `"ParameterValue" is missing for ${String(key.value.value)}`);
         return;
       }
@@ -41,7 +45,11 @@ export function parseParametersFile(file: SourceFile, findings: Findings): Map<s
     return out;
   }
   if (root.t !== 'map') {
-    findings.error(root.pos, '', 'a parameters file is a list of {ParameterKey, ParameterValue}, a {"Parameters": {...}} object or K=V lines');
+    findings.error(
+      root.pos,
+      '',
+      'a parameters file is a list of {ParameterKey, ParameterValue}, a {"Parameters": {...}} object or K=V lines',
+    );
     return out;
   }
   const pipeline = root.entries.find((e) => e.key === 'Parameters');

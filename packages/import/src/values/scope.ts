@@ -24,7 +24,8 @@ export class ValuesScope {
   private readonly overrides: Values[];
 
   constructor(valueFiles: readonly SourceFile[], overrides: readonly Values[], findings: Findings) {
-    for (const f of valueFiles) this.files.push({ dir: dirOf(f.path), file: f.path, values: parseValuesFile(f, findings) });
+    for (const f of valueFiles)
+      this.files.push({ dir: dirOf(f.path), file: f.path, values: parseValuesFile(f, findings) });
     this.files.sort((a, b) => a.dir.split('/').length - b.dir.split('/').length || (a.dir < b.dir ? -1 : 1));
     this.overrides = [...overrides];
   }
@@ -36,7 +37,10 @@ export class ValuesScope {
   /** Values for a file at `path`; `stackKeys` select `stacks:` sections (template paths relative to each file, stack names). */
   forFile(path: string, stackKeys: (valuesDir: string) => string[]): Values {
     const layers: Values[] = [];
-    const all = [...this.files.filter((f) => inside(f.dir, path)).map((f) => ({ dir: f.dir, values: f.values })), ...this.overrides.map((values) => ({ dir: '', values }))];
+    const all = [
+      ...this.files.filter((f) => inside(f.dir, path)).map((f) => ({ dir: f.dir, values: f.values })),
+      ...this.overrides.map((values) => ({ dir: '', values })),
+    ];
     for (const { dir, values } of all) {
       layers.push(values);
       for (const key of stackKeys(dir)) {
@@ -50,7 +54,10 @@ export class ValuesScope {
   /** The stack name a values file gives the template (`stacks.<path>.stackName`), if any. */
   stackName(path: string, stackKeys: (valuesDir: string) => string[]): string | undefined {
     let name: string | undefined;
-    const all = [...this.files.filter((f) => inside(f.dir, path)), ...this.overrides.map((values) => ({ dir: '', values }))];
+    const all = [
+      ...this.files.filter((f) => inside(f.dir, path)),
+      ...this.overrides.map((values) => ({ dir: '', values })),
+    ];
     for (const { dir, values } of all) {
       for (const key of stackKeys(dir)) {
         const s = values.stacks.get(key);
@@ -76,7 +83,10 @@ function stackLayer(s: StackValues): Values {
 /** Keys a template's `stacks:` section may have in a values file at `valuesDir`: its relative path, its stem. */
 export function templateStackKeys(templatePath: string): (valuesDir: string) => string[] {
   return (valuesDir) => {
-    const rel = valuesDir && templatePath.startsWith(`${valuesDir}/`) ? templatePath.slice(valuesDir.length + 1) : templatePath;
+    const rel =
+      valuesDir && templatePath.startsWith(`${valuesDir}/`)
+        ? templatePath.slice(valuesDir.length + 1)
+        : templatePath;
     return [rel, stemOf(baseOf(templatePath))];
   };
 }

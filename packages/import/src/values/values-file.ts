@@ -87,7 +87,11 @@ export function parseValuesFile(file: SourceFile, findings: Findings): Values {
   const root = parsed.root;
   if (!root) return values;
   if (root.t !== 'map') {
-    findings.error(root.pos, '', 'a values file is a mapping (region, accountId, parameters, exports, resources, stacks, terraform)');
+    findings.error(
+      root.pos,
+      '',
+      'a values file is a mapping (region, accountId, parameters, exports, resources, stacks, terraform)',
+    );
     return values;
   }
   for (const e of root.entries) {
@@ -118,7 +122,11 @@ export function parseValuesFile(file: SourceFile, findings: Findings): Values {
         readTerraform(v, findings, values);
         break;
       default:
-        findings.error(e.keyPos, e.key, `unknown key '${e.key}' in a values file (known: ${TOP_KEYS.join(', ')})`);
+        findings.error(
+          e.keyPos,
+          e.key,
+          `unknown key '${e.key}' in a values file (known: ${TOP_KEYS.join(', ')})`,
+        );
     }
   }
   return values;
@@ -131,7 +139,12 @@ function readTerraform(v: CfnNode, findings: Findings, values: Values): void {
     if (e.key === 'variables') readMap(e.value, 'terraform.variables', findings, values.terraformVariables);
     else if (e.key === 'resources')
       readResources(e.value, 'terraform.resources', findings, values.terraformResources);
-    else findings.error(e.keyPos, `terraform.${e.key}`, `unknown key '${e.key}' under terraform (known: variables, resources)`);
+    else
+      findings.error(
+        e.keyPos,
+        `terraform.${e.key}`,
+        `unknown key '${e.key}' under terraform (known: variables, resources)`,
+      );
   }
 }
 
@@ -148,7 +161,12 @@ function readStacks(v: CfnNode, findings: Findings, stacks: Map<string, StackVal
         if (expectScalar(f.value, path, findings)) s.stackName = entryOf(f.value);
       } else if (f.key === 'parameters') readMap(f.value, path, findings, s.parameters);
       else if (f.key === 'resources') readResources(f.value, path, findings, s.resources);
-      else findings.error(f.keyPos, path, `unknown key '${f.key}' for a stack (known: stackName, parameters, resources)`);
+      else
+        findings.error(
+          f.keyPos,
+          path,
+          `unknown key '${f.key}' for a stack (known: stackName, parameters, resources)`,
+        );
     }
     stacks.set(e.key, s);
   }

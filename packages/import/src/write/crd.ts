@@ -1,6 +1,13 @@
 import type { Kind, SpecResource } from '@plexus/spec';
 import { stringify } from 'yaml';
-import { fileName, originOf, resourcePath, type OutputFile, type WriteProblem, type WriteResult } from './files.ts';
+import {
+  fileName,
+  type OutputFile,
+  originOf,
+  resourcePath,
+  type WriteProblem,
+  type WriteResult,
+} from './files.ts';
 
 const API_VERSION = 'appmesh.k8s.aws/v1beta2';
 /** The label a written Mesh selects its namespace by, and GatewayRoutes their gateway by. */
@@ -9,7 +16,10 @@ const GATEWAY_LABEL = 'plexus.io/virtual-gateway';
 
 /** A Kubernetes object name (DNS-1123 subdomain) for an App Mesh name; the exact name stays in spec.awsName. */
 function k8sName(name: string, max = 253): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  const s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   return (s || 'x').slice(0, max).replace(/[^a-z0-9]+$/, '') || 'x';
 }
 
@@ -38,7 +48,8 @@ class Names {
 
 /** API fields the controller's CRDs cannot hold (crd-mapping.md): refused with a pointer to the native format. */
 function unrepresentable(r: SpecResource): string | undefined {
-  const sd = (r.spec as { serviceDiscovery?: Record<string, { ipPreference?: string } | undefined> }).serviceDiscovery;
+  const sd = (r.spec as { serviceDiscovery?: Record<string, { ipPreference?: string } | undefined> })
+    .serviceDiscovery;
   if (r.kind === 'VirtualNode' && (sd?.dns?.ipPreference || sd?.awsCloudMap?.ipPreference)) {
     return 'serviceDiscovery.*.ipPreference has no field in the App Mesh controller CRDs: write it with --format native';
   }
@@ -56,7 +67,10 @@ function unrepresentable(r: SpecResource): string | undefined {
  * the Mesh's namespaceSelector), spec.awsName keeping every exact name, references as *Ref to the written
  * objects (or *ARN when the target is not among them), routes embedded in their VirtualRouter's file.
  */
-export function writeCrds(resources: readonly SpecResource[], arnPrefix = 'arn:aws:appmesh:us-east-1:000000000000'): WriteResult {
+export function writeCrds(
+  resources: readonly SpecResource[],
+  arnPrefix = 'arn:aws:appmesh:us-east-1:000000000000',
+): WriteResult {
   const files: OutputFile[] = [];
   const problems: WriteProblem[] = [];
   const names = new Names();
@@ -65,7 +79,8 @@ export function writeCrds(resources: readonly SpecResource[], arnPrefix = 'arn:a
     if (why) problems.push({ resource: r, message: why });
     return !why;
   });
-  for (const r of ok) if (r.kind !== 'Route') names.assign(r.kind, r.kind === 'Mesh' ? '' : namespaceOf(r.mesh), r.name);
+  for (const r of ok)
+    if (r.kind !== 'Route') names.assign(r.kind, r.kind === 'Mesh' ? '' : namespaceOf(r.mesh), r.name);
   const ref = (kind: Kind, mesh: string, name: string, arnType: string) => {
     const target = names.get(kind, namespaceOf(mesh), name);
     return target ? { ref: { name: target } } : { arn: `${arnPrefix}:mesh/${mesh}/${arnType}/${name}` };
@@ -98,7 +113,8 @@ export function writeCrds(resources: readonly SpecResource[], arnPrefix = 'arn:a
     }
     return out;
   };
-  const header = (list: SpecResource[]) => list.map((r) => `# Imported by plexus import from ${originOf(r)}\n`).join('');
+  const header = (list: SpecResource[]) =>
+    list.map((r) => `# Imported by plexus import from ${originOf(r)}\n`).join('');
   const meshes = new Set(ok.map((r) => r.mesh));
   for (const mesh of meshes) {
     const ns = namespaceOf(mesh);
@@ -111,7 +127,9 @@ export function writeCrds(resources: readonly SpecResource[], arnPrefix = 'arn:a
     if (r.kind === 'Route') continue;
     const ns = namespaceOf(r.mesh);
     const spec = convert(r, r.spec ?? {}, []) as Record<string, unknown>;
-    const metadata: Record<string, unknown> = { name: names.get(r.kind, r.kind === 'Mesh' ? '' : ns, r.name) };
+    const metadata: Record<string, unknown> = {
+      name: names.get(r.kind, r.kind === 'Mesh' ? '' : ns, r.name),
+    };
     let body: Record<string, unknown> = { awsName: r.name };
     let comments = header([r]);
     if (r.kind === 'Mesh') {
@@ -124,23 +142,34 @@ export function writeCrds(resources: readonly SpecResource[], arnPrefix = 'arn:a
     }
     if (r.kind === 'VirtualRouter') {
       const routes = ok.filter((x) => x.kind === 'Route' && x.mesh === r.mesh && x.virtualRouter === r.name);
-      if (routes.length) body.routes = routes.map((x) => ({ name: x.name, ...(convert(x, x.spec ?? {}, []) as object) }));
+      if (routes.length)
+        body.routes = routes.map((x) => ({ name: x.name, ...(convert(x, x.spec ?? {}, []) as object) }));
       comments += header(routes);
     }
-    if (r.kind === 'VirtualGateway') body.gatewayRouteSelector = { matchLabels: { [GATEWAY_LABEL]: metadata.name } };
+    if (r.kind === 'VirtualGateway')
+      body.gatewayRouteSelector = { matchLabels: { [GATEWAY_LABEL]: metadata.name } };
     if (r.kind === 'GatewayRoute') {
       const gw = names.get('VirtualGateway', ns, r.virtualGateway!);
       if (gw) metadata.labels = { [GATEWAY_LABEL]: gw };
-      else problems.push({ resource: r, message: `its virtual gateway ${r.virtualGateway} is not among the imported resources` });
+      else
+        problems.push({
+          resource: r,
+          message: `its virtual gateway ${r.virtualGateway} is not among the imported resources`,
+        });
     }
     files.push({
       path: resourcePath(r, 'yaml'),
-      content: comments + stringify({ apiVersion: API_VERSION, kind: r.kind, metadata, spec: body }, { lineWidth: 0 }),
+      content:
+        comments +
+        stringify({ apiVersion: API_VERSION, kind: r.kind, metadata, spec: body }, { lineWidth: 0 }),
     });
   }
   for (const r of ok) {
     if (r.kind === 'Route' && !names.get('VirtualRouter', namespaceOf(r.mesh), r.virtualRouter!)) {
-      problems.push({ resource: r, message: `routes are embedded in their VirtualRouter in CRDs, and ${r.virtualRouter} is not among the imported resources` });
+      problems.push({
+        resource: r,
+        message: `routes are embedded in their VirtualRouter in CRDs, and ${r.virtualRouter} is not among the imported resources`,
+      });
     }
   }
   return { files, problems };

@@ -37,7 +37,9 @@ export function resourcePath(r: SpecResource, ext: string): string {
   const mesh = fileName(r.mesh);
   if (r.kind === 'Mesh') return `${mesh}/mesh.${ext}`;
   const parent = r.virtualRouter ?? r.virtualGateway;
-  return [mesh, FOLDER[r.kind], ...(parent ? [fileName(parent)] : []), `${fileName(r.name)}.${ext}`].join('/');
+  return [mesh, FOLDER[r.kind], ...(parent ? [fileName(parent)] : []), `${fileName(r.name)}.${ext}`].join(
+    '/',
+  );
 }
 
 /** Where a resource came from, for the comment (or tag) its file carries. */

@@ -1,6 +1,5 @@
 import type { Diagnostic, LoadResult, SkippedDocument, SourceFile, SpecResource } from '../model/resource.ts';
 import { isCliInput, readCliInput } from './cli-json.ts';
-import type { FormatReader, FormatReadResult } from './format-reader.ts';
 import {
   CRD_API_VERSION,
   CRD_KINDS,
@@ -11,6 +10,7 @@ import {
 } from './crd/cluster.ts';
 import { readCustomResources } from './crd/read.ts';
 import { labelsOf } from './crd/selector.ts';
+import type { FormatReader, FormatReadResult } from './format-reader.ts';
 import { NATIVE_API_VERSION, readNative } from './native.ts';
 import { type ParsedDocument, parseFile } from './parse.ts';
 import { isRecord } from './paths.ts';

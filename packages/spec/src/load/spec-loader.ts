@@ -35,16 +35,21 @@ export function createSpecLoader(defaults: LoadOptions = {}): SpecLoader {
       nextGroups.set(reader, entry);
       return entry.result;
     };
-    const result = loadFiles(files, opts, (file) => {
-      const known = next.get(file.path) ?? previous.get(file.path);
-      if (known && known.content === file.content) {
-        next.set(file.path, known);
-        return known.load;
-      }
-      const entry = { content: file.content, load: loadFile(file) };
-      next.set(file.path, entry);
-      return entry.load;
-    }, readOne);
+    const result = loadFiles(
+      files,
+      opts,
+      (file) => {
+        const known = next.get(file.path) ?? previous.get(file.path);
+        if (known && known.content === file.content) {
+          next.set(file.path, known);
+          return known.load;
+        }
+        const entry = { content: file.content, load: loadFile(file) };
+        next.set(file.path, entry);
+        return entry.load;
+      },
+      readOne,
+    );
     memo = next;
     groups = nextGroups;
     return result;

@@ -25,7 +25,10 @@ function meshReader(reads: string[][]): FormatReader {
   };
 }
 
-const native: SourceFile = { path: 'n.yaml', content: 'apiVersion: plexus/v1\nkind: Mesh\nmetadata: { name: native }\n' };
+const native: SourceFile = {
+  path: 'n.yaml',
+  content: 'apiVersion: plexus/v1\nkind: Mesh\nmetadata: { name: native }\n',
+};
 
 describe('format readers', () => {
   test('claimed files are read by the reader only; the rest by the spec formats', () => {
@@ -45,9 +48,14 @@ describe('format readers', () => {
     const reads: string[][] = [];
     const loader = createSpecLoader({ readers: [meshReader(reads)] });
     const first = loader.loadFiles([native, { path: 'a.mesh', content: 'iac' }]);
-    const second = loader.loadFiles([{ ...native, content: `${native.content}# edited\n` }, { path: 'a.mesh', content: 'iac' }]);
+    const second = loader.loadFiles([
+      { ...native, content: `${native.content}# edited\n` },
+      { path: 'a.mesh', content: 'iac' },
+    ]);
     expect(reads).toHaveLength(1);
-    expect(second.resources.find((x) => x.name === 'iac')).toBe(first.resources.find((x) => x.name === 'iac'));
+    expect(second.resources.find((x) => x.name === 'iac')).toBe(
+      first.resources.find((x) => x.name === 'iac'),
+    );
     loader.loadFiles([native, { path: 'a.mesh', content: 'changed' }]);
     expect(reads).toHaveLength(2);
   });

@@ -41,7 +41,9 @@ describe.each(goldenCases())('golden %s', (name) => {
       mkdirSync(outDir, { recursive: true });
       for (const [f, text] of Object.entries(actual)) writeFileSync(join(outDir, f), text);
       // Leave them as the repo's formatter wants them, so regenerating does not fail `biome check`.
-      execFileSync(join(repoRoot, 'node_modules/.bin/biome'), ['format', '--write', outDir], { stdio: 'ignore' });
+      execFileSync(join(repoRoot, 'node_modules/.bin/biome'), ['format', '--write', outDir], {
+        stdio: 'ignore',
+      });
     }
     for (const [f, text] of Object.entries(actual)) {
       const golden = readFileSync(join(outDir, f), 'utf8');

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   inject: () => import('./commands/inject.ts'),
   token: () => import('./commands/token.ts'),
   login: () => import('./commands/login.ts'),
+  import: () => import('./commands/import.ts'),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SourceFile } from '@plexus/spec';
 
-const SPEC_EXTENSIONS = ['.yaml', '.yml', '.json'];
+// As @plexus/source's SPEC_EXTENSIONS: the spec formats plus what @plexus/import's readers take.
+const SPEC_EXTENSIONS = ['.yaml', '.yml', '.json', '.template', '.parameters', '.tf', '.tfvars'];
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
 export class PathNotFoundError extends Error {}
@@ -17,7 +18,7 @@ export function userDirectory(): string {
 
 /**
  * Reads spec files from files and directories. A file named explicitly is always read; a directory is
- * walked recursively for .yaml/.yml/.json files, skipping node_modules and .git. Paths keep the form given.
+ * walked recursively for spec files (SPEC_EXTENSIONS), skipping node_modules and .git. Paths keep the form given.
  */
 export function readSourcePaths(paths: string[]): SourceFile[] {
   const base = userDirectory();
@@ -43,8 +44,14 @@ function walk(abs: string, shown: string, out: SourceFile[]): void {
     const childShown = join(shown, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbs, childShown, out);
-    } else if (entry.isFile() && SPEC_EXTENSIONS.some((ext) => entry.name.endsWith(ext))) {
+    } else if (entry.isFile() && isWalkedSpecFile(entry.name)) {
       out.push({ path: childShown, content: readFileSync(childAbs, 'utf8') });
     }
   }
+}
+
+/** `x.template` is CloudFormation's old convention; `x.yaml.template` is an envsubst template, not a spec. */
+function isWalkedSpecFile(name: string): boolean {
+  if (/\.(ya?ml|json)\.template$/.test(name)) return false;
+  return SPEC_EXTENSIONS.some((ext) => name.endsWith(ext));
 }

@@ -25,7 +25,15 @@ test.each(CORPUS.map((e) => [e.file, e] as const))('plexus validate --partial %s
   }
   const expected = EXPECTED_FAILURES.get(entry.file);
   const { code, stdout } = await runMain(['validate', '--partial', path]);
-  if (expected) {
+  if (entry.format === 'cloudformation' && code === 1) {
+    // Read by @plexus/import: refused only for want of inputs, each named (see packages/import/test/corpus).
+    const errors = stdout.split('\n').filter((l) => l.startsWith(path) && !l.includes(': warning: '));
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors)
+      expect(e).toMatch(
+        /has no value and no Default|no stack in the input exports it|known only once the stack is deployed/,
+      );
+  } else if (expected) {
     expect(code).toBe(1);
     if (expected.line !== undefined) expect(stdout).toContain(`${path}:${expected.line}:`);
   } else {

@@ -2,6 +2,7 @@
  * Binds the daemon's stage interfaces to the real packages. Imported lazily and checked export by export, so a
  * missing stage fails with a message that names it rather than a TypeError deep in a runner.
  */
+import type { DaemonOptions } from './options.ts';
 import type { CoreStages, CreateXdsServer } from './stages.ts';
 
 type Module = Record<string, unknown>;
@@ -12,19 +13,27 @@ function need<F>(mod: Module, pkg: string, name: string): F {
   return f as F;
 }
 
-export async function loadCoreStages(): Promise<CoreStages> {
-  const [spec, graph, translate, source] = (await Promise.all([
+export async function loadCoreStages(importOptions: DaemonOptions['import'] = {}): Promise<CoreStages> {
+  const [spec, graph, translate, source, iac] = (await Promise.all([
     import('@plexus/spec'),
     import('@plexus/graph'),
     import('@plexus/translate'),
     import('@plexus/source'),
+    import('@plexus/import'),
   ])) as unknown as Module[];
+  // CloudFormation, CDK and Terraform files in the repo load beside the spec formats.
+  const createReaders = need<(o: DaemonOptions['import']) => Promise<unknown[]>>(
+    iac,
+    '@plexus/import',
+    'createImportReaders',
+  );
+  const readers = await createReaders(importOptions);
   const webhook = source.createWebhookHandler;
   return {
     createSource: need(source, '@plexus/source', 'createSource'),
     createWebhookHandler:
       typeof webhook === 'function' ? (webhook as CoreStages['createWebhookHandler']) : undefined,
-    loadAndValidate: specLoader(spec),
+    loadAndValidate: specLoader(spec, readers),
     formatDiagnostic: need(spec, '@plexus/spec', 'formatDiagnostic'),
     buildGraph: need(graph, '@plexus/graph', 'buildGraph'),
     proxyIds: need(graph, '@plexus/graph', 'proxyIds'),
@@ -40,13 +49,13 @@ export async function loadCoreStages(): Promise<CoreStages> {
  * One loader per daemon: it remembers each file's parse from the previous revision, so a commit that
  * changes one file re-parses one file.
  */
-function specLoader(spec: Module): CoreStages['loadAndValidate'] {
-  const create = need<() => { loadAndValidate: CoreStages['loadAndValidate'] }>(
+function specLoader(spec: Module, readers: unknown[]): CoreStages['loadAndValidate'] {
+  const create = need<(o: { readers: unknown[] }) => { loadAndValidate: CoreStages['loadAndValidate'] }>(
     spec,
     '@plexus/spec',
     'createSpecLoader',
   );
-  const loader = create();
+  const loader = create({ readers });
   return (files, options) => loader.loadAndValidate(files, options);
 }
 

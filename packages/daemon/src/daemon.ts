@@ -51,8 +51,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   if (plaintextWarning) logger.warn(plaintextWarning);
   await prepareXdsSecurity(options);
   const real = options.overrides?.stages
-    ? await loadCoreStages().catch(() => ({}) as Partial<CoreStages>)
-    : await loadCoreStages();
+    ? await loadCoreStages(options.import).catch(() => ({}) as Partial<CoreStages>)
+    : await loadCoreStages(options.import);
   const stages = { ...real, ...options.overrides?.stages } as CoreStages;
   const createXds = options.overrides?.createXds ?? (await loadXdsFactory());
   const pluginModules = options.overrides?.discoveryPlugins

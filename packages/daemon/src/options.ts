@@ -1,5 +1,6 @@
 import type { DiscoveryPlugin, DiscoverySettings } from '@plexus/plugin-api';
 import type { AdminTokenEntry, Authenticator, TlsFiles } from '@plexus/security';
+import type { SourceFile } from '@plexus/spec';
 import type { Logger } from 'pino';
 import type { IdentitySection } from './config/sections/index.ts';
 import type {
@@ -53,6 +54,11 @@ export interface DaemonOptions {
   /** Built-in plugin packages to load; default all of BUILTIN_PLUGINS. */
   builtinPlugins?: string[];
   discoverySettings?: DiscoverySettings;
+  /**
+   * CloudFormation parameters / Terraform variables and a values file from outside the repo (`--parameters`,
+   * `--values`), over the repo's own `plexus-values.yaml` and parameter files (see docs/import.md).
+   */
+  import?: { parameters?: SourceFile; values?: SourceFile };
   /**
    * @plexus/translate options (ports, App Mesh defaults), for all proxies or per proxy key. Per-proxy ports let
    * several sidecars share one host (the demo and the end-to-end tests run every Envoy on 127.0.0.1).

@@ -3,16 +3,18 @@ import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
 import { translateProxy, UnsupportedFeatureError } from '@plexus/translate';
 import { stringify } from 'yaml';
 import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
+import { commandReaders, IMPORT_OPTIONS, IMPORT_USAGE } from '../import-readers.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
 
-const USAGE = `usage: plexus config-dump --node ID [--format json|yaml] [--plugin PKG[,PKG]] PATH
+const USAGE = `usage: plexus config-dump --node ID [--format json|yaml] [--plugin PKG[,PKG]] [--parameters FILE] [--values FILE] PATH
 
 Prints the Envoy v3 config the proxy ID would get, offline: {"listeners":[],"routes":[],"clusters":[],
 "endpoints":[],"secrets":[]}, each resource in proto3 JSON with "@type".
 
   --node ID          mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or the App Mesh ARN
   --format FORMAT    json (default) or yaml
+${IMPORT_USAGE}
 
 Endpoints come from static service discovery in the specs; Cloud Map and plugin discovery need the daemon, so
 their clusters show empty endpoints here.
@@ -27,11 +29,13 @@ export const command: Command = {
     let format: string;
     let paths: string[];
     let plugins: string | undefined;
+    let options: ReadonlyMap<string, string>;
     try {
       const args = parseArgs(argv, {
-        options: { '--node': [], '--format': ['json', 'yaml'], '--plugin': [] },
+        options: { '--node': [], '--format': ['json', 'yaml'], '--plugin': [], ...IMPORT_OPTIONS },
       });
       plugins = args.options.get('--plugin');
+      options = args.options;
       const n = args.options.get('--node');
       if (!n) throw new UsageError('--node ID is required');
       if (args.positionals.length !== 1) throw new UsageError('exactly one PATH is required');
@@ -52,7 +56,12 @@ export const command: Command = {
     if (!files) return 2;
     const unregister = await registerCommandPlugins('config-dump', plugins);
     if (!unregister) return 2;
-    const loaded = loadAndValidate(files);
+    const readers = await commandReaders('config-dump', options);
+    if (!readers) {
+      unregister();
+      return 2;
+    }
+    const loaded = loadAndValidate(files, { readers });
     unregister();
     if (!loaded.ok) {
       for (const d of loaded.diagnostics) if (d.severity === 'error') console.error(formatDiagnostic(d));

@@ -1,10 +1,11 @@
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
 import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
+import { commandReaders, IMPORT_OPTIONS, IMPORT_USAGE } from '../import-readers.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
 import { buildResourceGraph, graphToDot, graphToJson, graphToMermaid } from '../resource-graph.ts';
 
-const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG[,PKG]] PATH...
+const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG[,PKG]] [--parameters FILE] [--values FILE] PATH...
 
 Prints the resources found under PATH and the references between them.
   json (default): {"nodes":[{"kind","mesh","name","file","line"}],"edges":[{"from","to","type"}]}
@@ -12,6 +13,8 @@ Prints the resources found under PATH and the references between them.
                   edge types: backend, provider, route, target
   dot:            Graphviz digraph
   mermaid:        Mermaid flowchart
+
+${IMPORT_USAGE}
 
 The graph is printed for whatever loaded; errors go to stderr.
 exit status: 0 valid, 1 invalid (as plexus validate), 2 usage`;
@@ -25,9 +28,13 @@ export const command: Command = {
     let format: keyof typeof RENDER;
     let paths: string[];
     let plugins: string | undefined;
+    let options: ReadonlyMap<string, string>;
     try {
-      const args = parseArgs(argv, { options: { '--format': ['json', 'dot', 'mermaid'], '--plugin': [] } });
+      const args = parseArgs(argv, {
+        options: { '--format': ['json', 'dot', 'mermaid'], '--plugin': [], ...IMPORT_OPTIONS },
+      });
       plugins = args.options.get('--plugin');
+      options = args.options;
       if (args.positionals.length === 0) throw new UsageError('PATH is required');
       format = (args.options.get('--format') ?? 'json') as keyof typeof RENDER;
       paths = args.positionals;
@@ -38,7 +45,12 @@ export const command: Command = {
     if (!files) return 2;
     const unregister = await registerCommandPlugins('graph', plugins);
     if (!unregister) return 2;
-    const result = loadAndValidate(files);
+    const readers = await commandReaders('graph', options);
+    if (!readers) {
+      unregister();
+      return 2;
+    }
+    const result = loadAndValidate(files, { readers });
     unregister();
     for (const d of result.diagnostics) {
       if (d.severity === 'error') console.error(formatDiagnostic(d));

@@ -12,13 +12,15 @@ import {
   startDaemon,
 } from '@plexus/daemon';
 import type { DiscoverySettings } from '@plexus/plugin-api';
+import type { SourceFile } from '@plexus/spec';
 import { parse as parseYaml } from 'yaml';
+import { readOptionFile } from '../import-readers.ts';
 import type { Command } from '../main.ts';
 
 const usage = `usage: plexus run --repo PATH|URL [--branch B | --tag T | --commit SHA] [--path SUBDIR]
                    [--xds-listen HOST:PORT] [--http-listen HOST:PORT] [--plugin PKG]...
                    [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret S] [--state-dir DIR]
-                   [--token-env VAR | --token-file FILE] [--cache-dir DIR]
+                   [--token-env VAR | --token-file FILE] [--cache-dir DIR] [--parameters FILE] [--values FILE]
                    [--telemetry on|off] [--telemetry-cluster NAME]
                    [--xds-tls-cert FILE --xds-tls-key FILE [--xds-client-ca FILE]] [--trust-domain D]
                    [--xds-insecure] [--config FILE]
@@ -41,7 +43,11 @@ ${DEFAULT_XDS_LISTEN_TLS}); --xds-client-ca verifies client certificates whose U
 spiffe://<trust-domain>/mesh/<m>/virtualNode/<n> is that proxy (--trust-domain, default plexus.local).
 Without TLS, xDS listens on loopback only; a plaintext listener elsewhere needs --xds-insecure.
 --config reads the operator's daemon config (YAML sections xds, identity, admin; README "Securing Plexus");
-flags given on the command line win over it.`;
+flags given on the command line win over it.
+
+CloudFormation templates, CDK cloud assemblies and Terraform in the repo load beside the spec formats; their
+parameters and values come from the repo (<template>.parameters.json, terraform.tfvars, plexus-values.yaml) and
+from --parameters FILE / --values FILE, which win (see docs/import.md).`;
 
 export const command: Command = {
   summary: 'run the reconciler daemon (Git → validate → xDS)',
@@ -107,6 +113,16 @@ export const command: Command = {
       values['token-env'] || values['token-file']
         ? { tokenEnv: values['token-env'], tokenFile: values['token-file'] }
         : undefined;
+    let importOptions: { parameters?: SourceFile; values?: SourceFile };
+    try {
+      importOptions = {
+        parameters: readOptionFile(values.parameters),
+        values: readOptionFile(values.values),
+      };
+    } catch (err) {
+      console.error(`plexus run: ${(err as Error).message}`);
+      return 2;
+    }
     let daemon: Awaited<ReturnType<typeof startDaemon>>;
     try {
       daemon = await startDaemon({
@@ -123,6 +139,7 @@ export const command: Command = {
         auth,
         cacheDir: values['cache-dir'],
         discoverySettings,
+        import: importOptions,
         path: values.path,
         httpListen: values['http-listen'],
         plugins: values.plugin ?? [],
@@ -180,6 +197,8 @@ function parse(args: string[]) {
       'trust-domain': { type: 'string' },
       'xds-insecure': { type: 'boolean' },
       config: { type: 'string' },
+      parameters: { type: 'string' },
+      values: { type: 'string' },
     },
     strict: true,
   });

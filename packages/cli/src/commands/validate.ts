@@ -1,19 +1,22 @@
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
 import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
+import { commandReaders, IMPORT_OPTIONS, IMPORT_USAGE } from '../import-readers.ts';
 import { countByKind, summaryLine } from '../load-summary.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
 
-const USAGE = `usage: plexus validate [--partial] [--format text|json] [--plugin PKG[,PKG]] PATH...
+const USAGE = `usage: plexus validate [--partial] [--format text|json] [--plugin PKG[,PKG]] [--parameters FILE] [--values FILE] PATH...
 
 Loads and validates App Mesh specs (native plexus/v1 YAML, App Mesh CLI input JSON, appmesh.k8s.aws/v1beta2
-CRDs) from files and directories (walked recursively for .yaml/.yml/.json, skipping node_modules and .git).
+CRDs, CloudFormation templates, CDK cloud assemblies, Terraform configurations and \`terraform show -json\`)
+from files and directories (walked recursively, skipping node_modules and .git).
 
   --partial          references to resources outside the input are warnings, not errors
   --format FORMAT    text (default): one line per finding, file:line:col: Kind mesh/name: field.path: message,
                      then a summary; json: {ok, counts, resources, skipped, diagnostics}
   --plugin PKGS      discovery plugin packages (comma-separated) whose serviceDiscovery keys to accept, beside
                      the built-in ones (static, dns, awsCloudMap, ecs, fargate, ec2, eks)
+${IMPORT_USAGE}
 
 exit status: 0 valid, 1 invalid, 2 usage`;
 
@@ -25,12 +28,14 @@ export const command: Command = {
     let format: string;
     let paths: string[];
     let plugins: string | undefined;
+    let options: ReadonlyMap<string, string>;
     try {
       const args = parseArgs(argv, {
         flags: ['--partial'],
-        options: { '--format': ['text', 'json'], '--plugin': [] },
+        options: { '--format': ['text', 'json'], '--plugin': [], ...IMPORT_OPTIONS },
       });
       plugins = args.options.get('--plugin');
+      options = args.options;
       if (args.positionals.length === 0) throw new UsageError('at least one PATH is required');
       partial = args.flags.has('--partial');
       format = args.options.get('--format') ?? 'text';
@@ -42,7 +47,12 @@ export const command: Command = {
     if (!files) return 2;
     const unregister = await registerCommandPlugins('validate', plugins);
     if (!unregister) return 2;
-    const result = loadAndValidate(files, { partial });
+    const readers = await commandReaders('validate', options);
+    if (!readers) {
+      unregister();
+      return 2;
+    }
+    const result = loadAndValidate(files, { partial, readers });
     unregister();
     if (format === 'json') {
       const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

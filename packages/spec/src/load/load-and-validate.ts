@@ -1,6 +1,6 @@
 import type { Diagnostic, LoadResult, SourceFile } from '../model/resource.ts';
 import { validateResources } from '../validate/index.ts';
-import { loadFiles } from './load-files.ts';
+import { type LoadOptions, loadFiles } from './load-files.ts';
 
 export interface LoadAndValidateResult extends LoadResult {
   /** No error-severity diagnostic. */
@@ -8,10 +8,7 @@ export interface LoadAndValidateResult extends LoadResult {
 }
 
 /** loadFiles + validateResources; diagnostics sorted by file, line, column. */
-export function loadAndValidate(
-  files: SourceFile[],
-  opts: { partial?: boolean } = {},
-): LoadAndValidateResult {
+export function loadAndValidate(files: SourceFile[], opts: LoadOptions = {}): LoadAndValidateResult {
   return validateLoaded(loadFiles(files, opts), opts);
 }
 

@@ -10,6 +10,7 @@ import {
 } from './crd/cluster.ts';
 import { readCustomResources } from './crd/read.ts';
 import { labelsOf } from './crd/selector.ts';
+import type { FormatReader, FormatReadResult } from './format-reader.ts';
 import { NATIVE_API_VERSION, readNative } from './native.ts';
 import { type ParsedDocument, parseFile } from './parse.ts';
 import { isRecord } from './paths.ts';
@@ -21,7 +22,20 @@ export interface LoadOptions {
    * settled from the input is a warning instead of an error.
    */
   partial?: boolean;
+  /**
+   * Readers for further formats (CloudFormation, Terraform, CDK: @plexus/import), offered the files first;
+   * what they claim is theirs alone.
+   */
+  readers?: readonly FormatReader[];
 }
+
+/** Files only a reader can take (Terraform, parameter lines): skipped when no reader claimed them. */
+const READER_ONLY = /\.(tf|tfvars|parameters)$/i;
+
+/** Reads one reader's claimed files; createSpecLoader passes one that remembers earlier reads. */
+export type ReadGroup = (reader: FormatReader, files: SourceFile[]) => FormatReadResult;
+
+const readGroup: ReadGroup = (reader, files) => reader.read(files);
 
 const LEGACY_CRD_MESSAGE =
   'appmesh.k8s.aws/v1beta1 is the legacy controller API and is not loaded. Convert it to appmesh.k8s.aws/v1beta2: ' +
@@ -41,13 +55,29 @@ export function loadFiles(
   files: SourceFile[],
   opts: LoadOptions = {},
   loadOne: (file: SourceFile) => FileLoad = loadFile,
+  readOne: ReadGroup = readGroup,
 ): LoadResult {
   const resources: SpecResource[] = [];
   const diagnostics: Diagnostic[] = [];
   const skipped: SkippedDocument[] = [];
   const cluster = new CrdCluster();
 
-  for (const file of files) {
+  let rest: SourceFile[] = files;
+  for (const reader of opts.readers ?? []) {
+    const claimed = reader.claim(rest);
+    if (claimed.length === 0) continue;
+    const taken = new Set(claimed);
+    rest = rest.filter((f) => !taken.has(f));
+    const read = readOne(reader, claimed);
+    for (const r of read.resources) resources.push(r);
+    for (const d of read.diagnostics) diagnostics.push(d);
+    for (const s of read.skipped) skipped.push(s);
+  }
+  for (const file of rest) {
+    if (READER_ONLY.test(file.path)) {
+      skipped.push({ file: file.path, line: 1, reason: 'not a spec file (no reader took it)' });
+      continue;
+    }
     const one = loadOne(file);
     // loops, not push(...x): a file may hold more documents than a call takes arguments
     for (const d of one.diagnostics) diagnostics.push(d);
@@ -134,8 +164,8 @@ function readDocument(doc: ParsedDocument, crds: FileLoad['crds'], seen: FileSta
   if (cfn !== undefined) {
     return {
       skip:
-        `CloudFormation template (${cfn} AWS::AppMesh::* resources) is not an input format: ` +
-        'write the resources in the native format (apiVersion: plexus/v1) or as App Mesh CLI input JSON',
+        `CloudFormation template (${cfn} AWS::AppMesh::* resources): this load has no CloudFormation reader ` +
+        '(the plexus CLI and daemon read templates with @plexus/import)',
     };
   }
   if (isCliInput(value)) return readCliInput(doc, value);

@@ -1,4 +1,5 @@
 import type { LoadResult, SourceFile } from '../model/resource.ts';
+import type { FormatReader, FormatReadResult } from './format-reader.ts';
 import { type LoadAndValidateResult, validateLoaded } from './load-and-validate.ts';
 import { type FileLoad, type LoadOptions, loadFile, loadFiles } from './load-files.ts';
 
@@ -16,31 +17,53 @@ export interface SpecLoader {
  * Results are the same as the pure functions'. Only the latest call's files are remembered, so memory
  * follows the size of the current tree. Resources of unchanged files are the same objects across calls.
  */
-export function createSpecLoader(): SpecLoader {
+export function createSpecLoader(defaults: LoadOptions = {}): SpecLoader {
   let memo = new Map<string, { content: string; load: FileLoad }>();
+  // A reader's result is reused while every file it claimed is the same (same paths, same contents).
+  let groups = new Map<FormatReader, { files: SourceFile[]; result: FormatReadResult }>();
 
-  const load = (files: SourceFile[], opts: LoadOptions = {}): LoadResult => {
+  const load = (files: SourceFile[], given: LoadOptions = {}): LoadResult => {
+    const opts = { ...defaults, ...given };
     const previous = memo;
     const next = new Map<string, { content: string; load: FileLoad }>();
-    const result = loadFiles(files, opts, (file) => {
-      const known = next.get(file.path) ?? previous.get(file.path);
-      if (known && known.content === file.content) {
-        next.set(file.path, known);
-        return known.load;
-      }
-      const entry = { content: file.content, load: loadFile(file) };
-      next.set(file.path, entry);
-      return entry.load;
-    });
+    const previousGroups = groups;
+    const nextGroups = new Map<FormatReader, { files: SourceFile[]; result: FormatReadResult }>();
+    const readOne = (reader: FormatReader, claimed: SourceFile[]): FormatReadResult => {
+      const known = previousGroups.get(reader);
+      const entry =
+        known && sameFiles(known.files, claimed) ? known : { files: claimed, result: reader.read(claimed) };
+      nextGroups.set(reader, entry);
+      return entry.result;
+    };
+    const result = loadFiles(
+      files,
+      opts,
+      (file) => {
+        const known = next.get(file.path) ?? previous.get(file.path);
+        if (known && known.content === file.content) {
+          next.set(file.path, known);
+          return known.load;
+        }
+        const entry = { content: file.content, load: loadFile(file) };
+        next.set(file.path, entry);
+        return entry.load;
+      },
+      readOne,
+    );
     memo = next;
+    groups = nextGroups;
     return result;
   };
 
   return {
     loadFiles: load,
-    loadAndValidate: (files, opts = {}) => validateLoaded(load(files, opts), opts),
+    loadAndValidate: (files, opts = {}) => validateLoaded(load(files, opts), { ...defaults, ...opts }),
     get size() {
       return memo.size;
     },
   };
+}
+
+function sameFiles(a: readonly SourceFile[], b: readonly SourceFile[]): boolean {
+  return a.length === b.length && a.every((f, i) => f.path === b[i].path && f.content === b[i].content);
 }

@@ -23,7 +23,14 @@ export interface SourceFile {
   content: string;
 }
 
-export type SpecFormat = 'native' | 'cli-json' | 'k8s-crd';
+export type SpecFormat =
+  | 'native'
+  | 'cli-json'
+  | 'k8s-crd'
+  | 'cloudformation'
+  | 'terraform'
+  | 'terraform-json'
+  | 'appmesh-api';
 
 /** Field path inside a resource's spec, e.g. ['listeners', 0, 'portMapping', 'port']. */
 export type FieldPath = ReadonlyArray<string | number>;
@@ -45,6 +52,11 @@ export interface SpecResource<S = unknown> {
   format: SpecFormat;
   /** Where the resource starts. */
   position: SourcePosition;
+  /**
+   * Where an imported resource came from, for people (`CloudFormation stack colorapp, resource ColorRoute`,
+   * `aws_appmesh_route.colors`); the position still names the file and line.
+   */
+  origin?: string;
   /** Best known position of a field under `spec` (falls back to the nearest ancestor, then the resource). */
   positionOf(path: FieldPath): SourcePosition;
   /**

@@ -16,6 +16,7 @@ export {
   decimal,
   didYouMean,
   type Infer,
+  type ListSchema,
   type ObjectSchema,
   type SchemaIssue,
 } from './dsl.ts';

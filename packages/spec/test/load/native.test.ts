@@ -132,7 +132,7 @@ metadata:
     expect(skipped[0].reason).toContain('Deployment');
   });
 
-  test('CloudFormation templates are skipped with a reason', () => {
+  test('without a CloudFormation reader, templates are skipped with a reason', () => {
     const content = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
   Mesh:
@@ -147,7 +147,7 @@ Resources:
     expect(diagnostics).toEqual([]);
     expect(skipped).toHaveLength(1);
     expect(skipped[0].reason).toContain(
-      'CloudFormation template (1 AWS::AppMesh::* resources) is not an input format',
+      'CloudFormation template (1 AWS::AppMesh::* resources): this load has no CloudFormation reader',
     );
   });
 });

@@ -1,0 +1,1 @@
+export { type LiveOptions, type LiveResult, readLiveAppMesh } from './appmesh.ts';

@@ -1,0 +1,32 @@
+import type { Kind, SpecResource } from '@plexus/spec';
+import { originOf, resourcePath, type WriteResult } from './files.ts';
+
+const NAME_KEY: Readonly<Record<Kind, string>> = {
+  Mesh: 'meshName',
+  VirtualNode: 'virtualNodeName',
+  VirtualService: 'virtualServiceName',
+  VirtualRouter: 'virtualRouterName',
+  Route: 'routeName',
+  VirtualGateway: 'virtualGatewayName',
+  GatewayRoute: 'gatewayRouteName',
+};
+
+/** The tag key that carries a resource's origin (JSON has no comments; App Mesh resources carry tags). */
+export const ORIGIN_TAG = 'plexus:imported-from';
+
+/**
+ * One `aws appmesh create-* --cli-input-json` file per resource. JSON cannot hold a comment, so the origin
+ * travels as an App Mesh tag (`tags` is part of the create request; App Mesh limits a value to 256 characters).
+ */
+export function writeCliJson(resources: readonly SpecResource[]): WriteResult {
+  const files = resources.map((r) => {
+    const doc: Record<string, unknown> = { meshName: r.mesh };
+    if (r.kind === 'Route') doc.virtualRouterName = r.virtualRouter;
+    if (r.kind === 'GatewayRoute') doc.virtualGatewayName = r.virtualGateway;
+    if (r.kind !== 'Mesh') doc[NAME_KEY[r.kind]] = r.name;
+    doc.spec = r.spec ?? {};
+    doc.tags = [{ key: ORIGIN_TAG, value: originOf(r).slice(0, 256) }];
+    return { path: resourcePath(r, 'json'), content: `${JSON.stringify(doc, null, 2)}\n` };
+  });
+  return { files, problems: [] };
+}

@@ -4,7 +4,7 @@ import { type ConvergedEvent, ConvergenceTracker } from './convergence.ts';
 import type { Channels, RevisionError, RevisionOutcome } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
 import type { ProxyRevisions } from './proxy-revisions.ts';
-import type { Discovery, XdsServer, XdsStreamStatus } from './stages.ts';
+import type { Discovery, XdsServer } from './stages.ts';
 
 export type { ConvergedEvent };
 
@@ -20,10 +20,6 @@ export interface ProxyStatus {
   acked: Record<string, string>;
   nacked: Record<string, { version: string; message: string }>;
   revision: string | null;
-}
-
-function nodeId(s: XdsStreamStatus): string {
-  return typeof s.node === 'string' ? s.node : s.node.id;
 }
 
 /**
@@ -74,12 +70,10 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
       }),
       this.channels.outcomes.subscribe((o) => this.#onOutcome(o)),
     );
-    const key = (e: unknown) => (e as { proxyKey?: string } | null)?.proxyKey;
-    this.xds.on('ack', (e) => this.#convergence.changed(key(e)));
-    this.xds.on('disconnect', (e) => this.#convergence.changed(key(e), true));
+    this.xds.on('ack', (e) => this.#convergence.changed(e.proxyKey));
+    this.xds.on('disconnect', (e) => this.#convergence.changed(e.proxyKey, true));
     this.xds.on('nack', (e) => {
-      const typeUrl = (e as { typeUrl?: string })?.typeUrl ?? 'unknown';
-      this.metrics.nacks.inc({ type_url: typeUrl });
+      this.metrics.nacks.inc({ type_url: e.typeUrl });
       this.log.warn({ nack: e }, 'proxy rejected config');
     });
   }
@@ -121,11 +115,11 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
     return {
       revision: { applied: this.applied, attempted: this.attempted, error: this.error },
       proxies: this.xds.status().map((s) => ({
-        node: nodeId(s),
+        node: s.node.id,
         connected: s.connected,
-        acked: s.acked ?? {},
+        acked: s.acked,
         nacked: Object.fromEntries(
-          Object.entries(s.nacked ?? {}).map(([t, n]) => [t, { version: n.version, message: n.message }]),
+          Object.entries(s.nacked).map(([t, n]) => [t, { version: n.version, message: n.message }]),
         ),
         revision: this.revisions.display(s.proxyKey, s.revision) ?? null,
       })),

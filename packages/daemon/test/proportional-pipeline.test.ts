@@ -8,7 +8,7 @@ import { proxyKey } from '@plexus/graph';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CoreStages, type Daemon, startDaemon } from '../src/index.ts';
-import { FakeDiscovery, FakeSource, type FakeSpec, FakeXds, fakeStages, specOf } from './fakes.ts';
+import { FakeDiscovery, FakeSource, FakeXds, fakeStages, specOf } from './fakes.ts';
 
 const A = 'mesh/m/virtualNode/a';
 const B = 'mesh/m/virtualNode/b';

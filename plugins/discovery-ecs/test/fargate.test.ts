@@ -3,8 +3,8 @@ import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@pl
 import { jsonThrottle, type MotoWithProxy, startMotoWithProxy } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  fargateDiscoveryModule as fargateModule,
   fargateDiscoveryPlugin,
+  fargateDiscoveryModule as fargateModule,
   validateEcsConfig as validateFargateConfig,
 } from '../src/index.ts';
 import { editDescribedTasks } from './describe-tasks-fault.ts';

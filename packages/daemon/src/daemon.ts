@@ -9,6 +9,7 @@ import type { Channels } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
 import { type DaemonOptions, DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN } from './options.ts';
 import { BUILTIN_PLUGINS, importPluginModules } from './plugins.ts';
+import { redactUrl } from './redact-url.ts';
 import type { Runner } from './runner.ts';
 import type { CoreStages, Source, XdsServer } from './stages.ts';
 import type { StatusStore } from './status.ts';
@@ -74,7 +75,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   lastGood?.track(channels);
   await sourceRunner!.start();
-  logger.info({ http: http.port, xds: xdsPort, repo: options.repo }, 'plexus daemon started');
+  if (webhook && !options.webhookSecret) {
+    logger.warn(
+      { http: http.port },
+      'POST /webhook accepts unsigned deliveries (anyone who reaches the HTTP listener can trigger a fetch): set a webhook secret',
+    );
+  }
+  logger.info({ http: http.port, xds: xdsPort, repo: redactUrl(options.repo) }, 'plexus daemon started');
 
   let stopping: Promise<void> | undefined;
   const idle = async () => {

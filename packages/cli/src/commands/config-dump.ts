@@ -5,8 +5,9 @@ import { stringify } from 'yaml';
 import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
+import { pluginPackages } from '../plugin-keys.ts';
 
-const USAGE = `usage: plexus config-dump --node ID [--format json|yaml] [--plugin PKG[,PKG]] PATH
+const USAGE = `usage: plexus config-dump --node ID [--format json|yaml] [--plugin PKG]... PATH
 
 Prints the Envoy v3 config the proxy ID would get, offline: {"listeners":[],"routes":[],"clusters":[],
 "endpoints":[],"secrets":[]}, each resource in proto3 JSON with "@type".
@@ -26,12 +27,12 @@ export const command: Command = {
     let node: string;
     let format: string;
     let paths: string[];
-    let plugins: string | undefined;
+    let plugins: string[];
     try {
       const args = parseArgs(argv, {
         options: { '--node': [], '--format': ['json', 'yaml'], '--plugin': [] },
       });
-      plugins = args.options.get('--plugin');
+      plugins = pluginPackages(args.repeated.get('--plugin'));
       const n = args.options.get('--node');
       if (!n) throw new UsageError('--node ID is required');
       if (args.positionals.length !== 1) throw new UsageError('exactly one PATH is required');
@@ -49,7 +50,7 @@ export const command: Command = {
       return 2;
     }
     const files = readCommandPaths('config-dump', paths);
-    if (!files) return 2;
+    if (!files) return 1;
     const unregister = await registerCommandPlugins('config-dump', plugins);
     if (!unregister) return 2;
     const loaded = loadAndValidate(files);

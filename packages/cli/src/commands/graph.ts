@@ -2,9 +2,10 @@ import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
 import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
+import { pluginPackages } from '../plugin-keys.ts';
 import { buildResourceGraph, graphToDot, graphToJson, graphToMermaid } from '../resource-graph.ts';
 
-const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG[,PKG]] PATH...
+const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG]... PATH...
 
 Prints the resources found under PATH and the references between them.
   json (default): {"nodes":[{"kind","mesh","name","file","line"}],"edges":[{"from","to","type"}]}
@@ -24,10 +25,10 @@ export const command: Command = {
   async run(argv) {
     let format: keyof typeof RENDER;
     let paths: string[];
-    let plugins: string | undefined;
+    let plugins: string[];
     try {
       const args = parseArgs(argv, { options: { '--format': ['json', 'dot', 'mermaid'], '--plugin': [] } });
-      plugins = args.options.get('--plugin');
+      plugins = pluginPackages(args.repeated.get('--plugin'));
       if (args.positionals.length === 0) throw new UsageError('PATH is required');
       format = (args.options.get('--format') ?? 'json') as keyof typeof RENDER;
       paths = args.positionals;
@@ -35,7 +36,7 @@ export const command: Command = {
       return usageFailure('graph', USAGE, err);
     }
     const files = readCommandPaths('graph', paths);
-    if (!files) return 2;
+    if (!files) return 1;
     const unregister = await registerCommandPlugins('graph', plugins);
     if (!unregister) return 2;
     const result = loadAndValidate(files);

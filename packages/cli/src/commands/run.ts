@@ -1,20 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN, startDaemon } from '@plexus/daemon';
+import { DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN, parseHostPort, startDaemon } from '@plexus/daemon';
 import type { DiscoverySettings } from '@plexus/plugin-api';
 import { parse as parseYaml } from 'yaml';
 import type { Command } from '../main.ts';
+import { integerFlag } from '../numbers.ts';
+import { UsageError } from '../parse-args.ts';
+import { pluginPackages } from '../plugin-keys.ts';
+
+const MIN_POLL_MS = 1000;
 
 const usage = `usage: plexus run --repo PATH|URL [--branch B | --tag T | --commit SHA] [--path SUBDIR]
                    [--xds-listen HOST:PORT] [--http-listen HOST:PORT] [--plugin PKG]...
-                   [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret S] [--state-dir DIR]
-                   [--token-env VAR | --token-file FILE] [--cache-dir DIR]
+                   [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret-file FILE]
+                   [--state-dir DIR] [--token-env VAR | --token-file FILE] [--cache-dir DIR]
 
 Runs the reconciler: every commit of the repo's branch is validated, translated and served over xDS (ADS).
 A bad commit is never pushed; the last good one keeps serving. Defaults: --xds-listen ${DEFAULT_XDS_LISTEN},
 --http-listen ${DEFAULT_HTTP_LISTEN} (GET /healthz /readyz /metrics /api/v1/status, POST /webhook).
 A local git work tree tracks the branch's committed HEAD; a plain directory is watched file by file.
---plugin loads a discovery plugin package (exporting an inversify ContainerModule) besides the built-ins.
+--plugin loads a discovery plugin package (exporting an inversify ContainerModule) besides the built-ins; repeat
+it or comma-separate packages, as in every command.
+--poll-interval: how often a remote repo is checked (ms, at least ${MIN_POLL_MS}; default 30000).
+POST /webhook checks an HMAC signature with the secret from --webhook-secret-file or $PLEXUS_WEBHOOK_SECRET
+(--webhook-secret S works too, but shows in ps); without one, deliveries are accepted unsigned (a warning says so).
 --discovery-settings reads a JSON or YAML file of plugin settings: {aws: {region, endpoint}, pollIntervalMs,
 plugins: {eks: {server, token}, dns: {servers}, ...}} (see docs/plugins.md).
 --state-dir keeps the last applied revision's files, so a restart serves it again even if HEAD is broken.
@@ -36,7 +45,19 @@ export const command: Command = {
       console.error(`plexus run: --repo is required\n${usage}`);
       return 2;
     }
-    const pollIntervalMs = values['poll-interval'] ? Number(values['poll-interval']) : undefined;
+    let pollIntervalMs: number | undefined;
+    let webhookSecret: string | undefined;
+    try {
+      pollIntervalMs = integerFlag('--poll-interval', values['poll-interval'], {
+        min: MIN_POLL_MS,
+        unit: 'ms',
+      });
+      webhookSecret = readWebhookSecret(values);
+      for (const flag of ['xds-listen', 'http-listen'] as const) checkListen(`--${flag}`, values[flag]);
+    } catch (err) {
+      console.error(`plexus run: ${(err as Error).message}${err instanceof UsageError ? `\n${usage}` : ''}`);
+      return 2;
+    }
     let discoverySettings: DiscoverySettings | undefined;
     if (values['discovery-settings']) {
       try {
@@ -67,10 +88,10 @@ export const command: Command = {
         path: values.path,
         xdsListen: values['xds-listen'],
         httpListen: values['http-listen'],
-        plugins: values.plugin ?? [],
+        plugins: pluginPackages(values.plugin),
         pollIntervalMs,
         stateDir: values['state-dir'],
-        webhookSecret: values['webhook-secret'] ?? process.env.PLEXUS_WEBHOOK_SECRET,
+        webhookSecret,
       });
     } catch (err) {
       console.error(`plexus run: ${(err as Error).message}`);
@@ -112,8 +133,40 @@ function parse(args: string[]) {
       plugin: { type: 'string', multiple: true },
       'poll-interval': { type: 'string' },
       'webhook-secret': { type: 'string' },
+      'webhook-secret-file': { type: 'string' },
       'state-dir': { type: 'string' },
     },
     strict: true,
   });
+}
+
+/** The webhook secret: --webhook-secret-file (trailing whitespace trimmed), --webhook-secret, or the environment. */
+function readWebhookSecret(values: { 'webhook-secret'?: string; 'webhook-secret-file'?: string }) {
+  const file = values['webhook-secret-file'];
+  if (file !== undefined && values['webhook-secret'] !== undefined) {
+    throw new UsageError('give --webhook-secret or --webhook-secret-file, not both');
+  }
+  if (file !== undefined) {
+    let secret: string;
+    try {
+      secret = readFileSync(file, 'utf8').trimEnd();
+    } catch (err) {
+      throw new Error(`--webhook-secret-file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+    if (!secret) throw new Error(`--webhook-secret-file ${file} is empty`);
+    return secret;
+  }
+  return values['webhook-secret'] ?? (process.env.PLEXUS_WEBHOOK_SECRET || undefined);
+}
+
+/** HOST:PORT with a port in 0..65535 (0: any free port, read back from the log), or a UsageError. */
+function checkListen(flag: string, value: string | undefined): void {
+  if (value === undefined) return;
+  let port: number;
+  try {
+    ({ port } = parseHostPort(value));
+  } catch {
+    throw new UsageError(`${flag} takes HOST:PORT (got '${value}')`);
+  }
+  if (port > 65535) throw new UsageError(`${flag}: port ${port} is over 65535`);
 }

@@ -7,7 +7,8 @@ const usage = `usage: plexus status [--server URL] [--format table|json]
 
 Shows what the daemon serves (default server http://${DEFAULT_HTTP_LISTEN}): the applied and attempted
 revision, the last error, and per proxy its node, revision and, per xDS type, SYNCED (ACKed the current
-revision), STALE (behind or disconnected), NACKED (rejected; the message is shown) or - (never sent).`;
+revision), STALE (behind or disconnected), NACKED (rejected; the message is shown) or - (never sent).
+Proxies connected under a node id the applied revision does not define are listed as WAITING.`;
 
 const TYPES: Array<[string, string]> = [
   ['LDS', TYPE.listener],
@@ -58,6 +59,9 @@ export function formatStatus(doc: StatusDocument): string {
     ),
   );
   if (nacks.length) lines.push('', 'NACKS', ...nacks);
+  const waiting = doc.proxies.filter((p) => p.waiting).map((p) => `  ${p.node}: ${p.waiting}`);
+  if (waiting.length)
+    lines.push('', 'WAITING (connected, no config until a commit defines them)', ...waiting);
   return `${lines.join('\n')}\n`;
 }
 
@@ -74,6 +78,10 @@ export const command: Command = {
       }));
     } catch (err) {
       console.error(`plexus status: ${(err as Error).message}\n${usage}`);
+      return 2;
+    }
+    if (values.format !== undefined && !['table', 'json'].includes(values.format)) {
+      console.error(`plexus status: --format must be one of table, json (got '${values.format}')\n${usage}`);
       return 2;
     }
     const server = (values.server ?? `http://${DEFAULT_HTTP_LISTEN}`).replace(/\/$/, '');

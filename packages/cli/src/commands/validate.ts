@@ -3,8 +3,9 @@ import { readCommandPaths, registerCommandPlugins, usageFailure } from '../comma
 import { countByKind, summaryLine } from '../load-summary.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
+import { pluginPackages } from '../plugin-keys.ts';
 
-const USAGE = `usage: plexus validate [--partial] [--format text|json] [--plugin PKG[,PKG]] PATH...
+const USAGE = `usage: plexus validate [--partial] [--format text|json] [--plugin PKG]... PATH...
 
 Loads and validates App Mesh specs (native plexus/v1 YAML, App Mesh CLI input JSON, appmesh.k8s.aws/v1beta2
 CRDs) from files and directories (walked recursively for .yaml/.yml/.json, skipping node_modules and .git).
@@ -24,13 +25,13 @@ export const command: Command = {
     let partial: boolean;
     let format: string;
     let paths: string[];
-    let plugins: string | undefined;
+    let plugins: string[];
     try {
       const args = parseArgs(argv, {
         flags: ['--partial'],
         options: { '--format': ['text', 'json'], '--plugin': [] },
       });
-      plugins = args.options.get('--plugin');
+      plugins = pluginPackages(args.repeated.get('--plugin'));
       if (args.positionals.length === 0) throw new UsageError('at least one PATH is required');
       partial = args.flags.has('--partial');
       format = args.options.get('--format') ?? 'text';
@@ -39,7 +40,7 @@ export const command: Command = {
       return usageFailure('validate', USAGE, err);
     }
     const files = readCommandPaths('validate', paths);
-    if (!files) return 2;
+    if (!files) return 1;
     const unregister = await registerCommandPlugins('validate', plugins);
     if (!unregister) return 2;
     const result = loadAndValidate(files, { partial });

@@ -17,9 +17,17 @@ import {
   createAuthorizer,
   ReloadingServerCredentials,
 } from '@plexus/security';
-import { AdsClient, createTestCa, issueCert, XdsTypes } from '@plexus/testkit';
+import {
+  AdsClient,
+  apiListener,
+  createTestCa,
+  edsCluster,
+  issueCert,
+  loadAssignment,
+  weightedRoute,
+  XdsTypes,
+} from '@plexus/testkit';
 import { XdsServer } from '@plexus/xds';
-import { apiListener, edsCluster, loadAssignment, weightedRoute } from '../packages/xds/test/fixtures.ts';
 import { type Figure, printFigures, spread, updateBenchmarksMd, writeResults } from './scale/report.ts';
 
 const self = fileURLToPath(import.meta.url);

@@ -9,11 +9,10 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
-import { AdsClient, XdsTypes } from '@plexus/testkit';
+import { AdsClient, apiListener, edsCluster, loadAssignment, weightedRoute, XdsTypes } from '@plexus/testkit';
 import { envoyRoot, TypeUrl, XdsServer } from '@plexus/xds';
 import { ResourceCache } from '../packages/xds/src/resource-cache.ts';
 import { encodeSotwResponse } from '../packages/xds/src/wire.ts';
-import { apiListener, edsCluster, loadAssignment, weightedRoute } from '../packages/xds/test/fixtures.ts';
 import { adsBytesService } from './floor/ads-bytes-service.ts';
 
 const self = fileURLToPath(import.meta.url);

@@ -20,6 +20,13 @@ type Method = (typeof METHODS)[number];
 const NODES = ['galpha', 'gbeta', 'gmethod', 'gflaky', 'gslow'] as const;
 /** Five endpoints behind one node: grpc-js's outlier detection (success rate) needs at least five hosts. */
 const POOL = 5;
+/**
+ * grpc-js judges success rates on a timer, once per interval, over the calls of the interval just ended, and only
+ * when each of the five hosts had success_rate_request_volume (100) calls in it: 500 calls per interval, 100
+ * RPC/s at 5 s (a loaded 2-core machine does over 1,000). The first check after the endpoint turns bad sees a
+ * partial interval and may not eject it, so the ejection comes within two intervals of time, not of calls.
+ */
+const OD_INTERVAL_S = 5;
 
 const definition = Object.fromEntries(
   METHODS.map((m) => [
@@ -111,7 +118,7 @@ const poolNode = (pool: number[]) =>
       outlierDetection:
         maxServerErrors: 3
         maxEjectionPercent: 40
-        interval: { value: 2, unit: s }
+        interval: { value: ${OD_INTERVAL_S}, unit: s }
         baseEjectionDuration: { value: 60, unit: s }`,
   );
 
@@ -302,7 +309,7 @@ describe('App Mesh outlierDetection with proxyless gRPC', () => {
     expect(cluster.outlier_detection).toEqual({
       consecutive_5xx: 3,
       max_ejection_percent: 40,
-      interval: '2s',
+      interval: `${OD_INTERVAL_S}s`,
       base_ejection_time: '60s',
       enforcing_success_rate: 100,
       success_rate_minimum_hosts: 5,
@@ -324,21 +331,26 @@ describe('App Mesh outlierDetection with proxyless gRPC', () => {
     const bad = pool[0]!;
     bad.behave = () => ({ code: grpc.status.INTERNAL });
     const shares: number[] = [];
+    const rates: number[] = [];
     let badShare = 1;
-    // rounds of 800 RPCs: > 100 per host per 2 s interval (success_rate_request_volume), bounded
-    for (let round = 0; round < 8 && badShare > 0; round++) {
+    // Rounds of 400 RPCs until a round reaches the bad endpoint no more, bounded in time (see OD_INTERVAL_S).
+    const deadline = Date.now() + 3 * OD_INTERVAL_S * 1000 + 15_000;
+    while (badShare > 0 && Date.now() < deadline) {
       const before = bad.hits;
-      let left = 800;
+      const started = Date.now();
+      let left = 400;
       await Promise.all(
         Array.from({ length: 32 }, async () => {
           while (left-- > 0) await code(rpc('Od'));
         }),
       );
-      badShare = (bad.hits - before) / 800;
+      rates.push(Math.round(400_000 / (Date.now() - started)));
+      badShare = (bad.hits - before) / 400;
       shares.push(badShare);
     }
-    expect(shares[0]).toBeGreaterThan(0.1); // round robin reached the failing endpoint before its ejection
-    expect(badShare).toBe(0);
+    const trace = `bad share per round ${shares.join(' ')}; RPC/s per round ${rates.join(' ')}`;
+    expect(shares[0], trace).toBeGreaterThan(0.1); // round robin reached the failing endpoint before its ejection
+    expect(badShare, trace).toBe(0);
     const after: grpc.status[] = [];
     for (let i = 0; i < 50; i++) after.push(await code(rpc('Od')));
     expect(after.every((c) => c === grpc.status.OK)).toBe(true);

@@ -8,10 +8,20 @@ import {
   createAuthorizer,
   ReloadingServerCredentials,
 } from '@plexus/security';
-import { createTestCa, freePort, type IssuedCert, issueCert, type TestCa, waitFor } from '@plexus/testkit';
+import {
+  createTestCa,
+  edsCluster,
+  freePort,
+  httpListener,
+  type IssuedCert,
+  issueCert,
+  loadAssignment,
+  type TestCa,
+  waitFor,
+  weightedRoute,
+} from '@plexus/testkit';
 import { type RejectEvent, XdsServer } from '@plexus/xds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { edsCluster, httpListener, loadAssignment, weightedRoute } from '../../packages/xds/test/fixtures.ts';
 import { get, startBackend } from '../xds-e2e/helpers.ts';
 import { type EnvoyUnderTest, startEnvoy } from './envoy.ts';
 

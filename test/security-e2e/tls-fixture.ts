@@ -1,8 +1,16 @@
 import type { Server } from 'node:http';
 import { type Authenticator, createAuthorizer, ReloadingServerCredentials } from '@plexus/security';
-import { createTestCa, freePort, issueCert, type TestCa } from '@plexus/testkit';
+import {
+  createTestCa,
+  edsCluster,
+  freePort,
+  httpListener,
+  issueCert,
+  loadAssignment,
+  type TestCa,
+  weightedRoute,
+} from '@plexus/testkit';
 import { type RejectEvent, XdsServer } from '@plexus/xds';
-import { edsCluster, httpListener, loadAssignment, weightedRoute } from '../../packages/xds/test/fixtures.ts';
 import { startBackend } from '../xds-e2e/helpers.ts';
 
 export interface TlsXds {

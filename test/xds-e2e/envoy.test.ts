@@ -1,8 +1,7 @@
 import type { Server } from 'node:http';
-import { freePort, waitFor } from '@plexus/testkit';
+import { edsCluster, freePort, httpListener, loadAssignment, waitFor, weightedRoute } from '@plexus/testkit';
 import { XdsServer } from '@plexus/xds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { edsCluster, httpListener, loadAssignment, weightedRoute } from '../../packages/xds/test/fixtures.ts';
 import { type EnvoyHandle, get, startBackend, startEnvoy, tally } from './helpers.ts';
 
 const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';

@@ -1,9 +1,17 @@
 import type * as grpc from '@grpc/grpc-js';
 import * as grpcXds from '@grpc/grpc-js-xds';
-import { callEcho, startEchoServer, waitFor, xdsClient } from '@plexus/testkit';
+import {
+  apiListener,
+  callEcho,
+  edsCluster,
+  loadAssignment,
+  startEchoServer,
+  waitFor,
+  weightedRoute,
+  xdsClient,
+} from '@plexus/testkit';
 import { XdsServer } from '@plexus/xds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiListener, edsCluster, loadAssignment, weightedRoute } from '../../packages/xds/test/fixtures.ts';
 import { tally } from './helpers.ts';
 
 const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';

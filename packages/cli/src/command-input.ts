@@ -10,15 +10,28 @@ export function usageFailure(command: string, usage: string, err: unknown): 2 {
   return 2;
 }
 
-/** Reads the spec files under `paths`; a missing path is printed as `plexus <command>: ...` and gives undefined. */
+const nothing = (command: string) => (command === 'validate' ? 'nothing to validate' : 'no specs to read');
+
+/**
+ * Reads the spec files under `paths`. A path that is missing or unreadable, or paths that hold no spec file, are
+ * printed as one line `plexus <command>: ...` and give undefined (exit status 1: there is nothing to check).
+ */
 export function readCommandPaths(command: string, paths: string[]): SourceFile[] | undefined {
+  let files: SourceFile[];
   try {
-    return readSourcePaths(paths);
+    files = readSourcePaths(paths);
   } catch (err) {
     if (!(err instanceof PathNotFoundError)) throw err;
-    console.error(`plexus ${command}: ${err.message}`);
+    console.error(`plexus ${command}: ${err.message}: ${nothing(command)}`);
     return undefined;
   }
+  if (files.length === 0) {
+    console.error(
+      `plexus ${command}: ${nothing(command)}: no .yaml, .yml or .json file in ${paths.join(' ')}`,
+    );
+    return undefined;
+  }
+  return files;
 }
 
 /**
@@ -27,7 +40,7 @@ export function readCommandPaths(command: string, paths: string[]): SourceFile[]
  */
 export async function registerCommandPlugins(
   command: string,
-  plugins: string | undefined,
+  plugins: string[],
 ): Promise<(() => void) | undefined> {
   try {
     return await registerPluginDiscoveryKeys(plugins);

@@ -2,7 +2,10 @@ export class UsageError extends Error {}
 
 export interface ParsedArgs {
   flags: Set<string>;
+  /** The last value of each option. */
   options: Map<string, string>;
+  /** Every value of each option, in order (for options that may repeat, like --plugin). */
+  repeated: Map<string, string[]>;
   positionals: string[];
 }
 
@@ -16,6 +19,7 @@ export function parseArgs(
 ): ParsedArgs {
   const flags = new Set<string>();
   const options = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
   const positionals: string[] = [];
   const known = spec.options ?? {};
   for (let i = 0; i < argv.length; i++) {
@@ -42,6 +46,7 @@ export function parseArgs(
       throw new UsageError(`${name} must be one of ${allowed.join(', ')} (got '${value}')`);
     }
     options.set(name, value);
+    repeated.set(name, [...(repeated.get(name) ?? []), value]);
   }
-  return { flags, options, positionals };
+  return { flags, options, repeated, positionals };
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SourceFile } from '@plexus/spec';
 
@@ -6,6 +6,7 @@ import type { SourceFile } from '@plexus/spec';
 const SPEC_EXTENSIONS = ['.yaml', '.yml', '.json', '.template', '.parameters', '.tf', '.tfvars'];
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
+/** A path on the command line that does not exist or cannot be read; the message names it. */
 export class PathNotFoundError extends Error {}
 
 /**
@@ -32,20 +33,35 @@ export function readSourcePaths(paths: string[]): SourceFile[] {
       throw new PathNotFoundError(`no such file or directory: ${path}`);
     }
     if (stat.isDirectory()) walk(abs, path, files);
-    else files.push({ path, content: readFileSync(abs, 'utf8') });
+    else files.push({ path, content: readText(abs, path) });
   }
   return files;
 }
 
+function readText(abs: string, shown: string): string {
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new PathNotFoundError(`cannot read ${shown}: ${e.code ?? e.message}`);
+  }
+}
+
 function walk(abs: string, shown: string, out: SourceFile[]): void {
-  const entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  let listed: Dirent[];
+  try {
+    listed = readdirSync(abs, { withFileTypes: true });
+  } catch (err) {
+    throw new PathNotFoundError(`cannot read ${shown}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  const entries = listed.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const entry of entries) {
     const childAbs = join(abs, entry.name);
     const childShown = join(shown, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(childAbs, childShown, out);
     } else if (entry.isFile() && isWalkedSpecFile(entry.name)) {
-      out.push({ path: childShown, content: readFileSync(childAbs, 'utf8') });
+      out.push({ path: childShown, content: readText(childAbs, childShown) });
     }
   }
 }

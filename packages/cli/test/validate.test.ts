@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -89,12 +91,65 @@ describe('npx plexus validate (spawned)', () => {
 });
 
 describe('plexus validate (in-process)', () => {
-  test('no PATH, an unknown option, or a missing path are usage errors', async () => {
+  test('no PATH or an unknown option are usage errors', async () => {
     expect((await runMain(['validate'])).code).toBe(2);
     expect((await runMain(['validate', '--strict', 'x'])).code).toBe(2);
+  });
+
+  test('a missing path, or paths with no spec file, are nothing to validate: one line, exit 1', async () => {
     const missing = await runMain(['validate', join(dir, 'nope')]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('no such file or directory');
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toBe(
+      `plexus validate: no such file or directory: ${join(dir, 'nope')}: nothing to validate`,
+    );
+    const empty = join(dir, 'empty');
+    mkdirSync(join(empty, 'sub'), { recursive: true });
+    writeFileSync(join(empty, 'sub', 'README.md'), '# not a spec');
+    const none = await runMain(['validate', empty]);
+    expect(none).toMatchObject({ code: 1, stdout: '' });
+    expect(none.stderr).toBe(
+      `plexus validate: nothing to validate: no .yaml, .yml or .json file in ${empty}`,
+    );
+  });
+
+  test('an unreadable file is one line naming its path, not a stack trace', async () => {
+    // A unix socket passes stat() but cannot be read, even by root.
+    const socket = join(dir, 'not-a-file.yaml');
+    const server = createServer().listen(socket);
+    await once(server, 'listening');
+    try {
+      const r = await runMain(['validate', socket]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        new RegExp(`^plexus validate: cannot read ${socket}: E[A-Z]+: nothing to validate$`),
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  test('YAML with a collection as a key is an error with its position, and no warning reaches stderr', async () => {
+    const file = join(dir, 'collection-key.yaml');
+    writeFileSync(file, `${MESH}spec:\n  ? [a, b]\n  : 1\n`);
+    const { code, stdout, stderr } = await npxPlexus(['validate', file]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${file}:5:1: Mesh shop/shop: spec["[ a, b ]"]: unknown field`);
+    expect(stderr).toBe('');
+  });
+
+  test('--plugin takes repeated and comma-separated packages alike', async () => {
+    const one = await runMain([
+      'validate',
+      '--plugin',
+      '@plexus/no-such-a',
+      '--plugin',
+      '@plexus/no-such-b',
+      dir,
+    ]);
+    const two = await runMain(['validate', '--plugin', '@plexus/no-such-a,@plexus/no-such-b', dir]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('@plexus/no-such-a');
+    expect(two).toEqual(one);
   });
 
   test('--partial turns references outside the input into warnings', async () => {

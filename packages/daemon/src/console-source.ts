@@ -45,11 +45,12 @@ export function createConsoleSource(d: ConsoleSourceDeps): ConsoleSource & { sto
     d.history.onChange(() => emit('revisions')),
   ];
   d.xds.on('ack', (e) => {
-    const ev = e as { proxyKey?: string; at?: number };
-    if (ev.proxyKey) lastAck.set(ev.proxyKey, ev.at ?? Date.now());
+    lastAck.set(e.proxyKey, e.at);
     proxiesChanged();
   });
-  for (const ev of ['nack', 'connect', 'disconnect'] as const) d.xds.on(ev, proxiesChanged);
+  d.xds.on('nack', proxiesChanged);
+  d.xds.on('connect', proxiesChanged);
+  d.xds.on('disconnect', proxiesChanged);
 
   return {
     graph: () => applied,

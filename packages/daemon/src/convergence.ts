@@ -11,10 +11,8 @@ export interface ConvergedEvent {
 function synced(s: XdsStreamStatus, revision: string, full: boolean): boolean {
   if (!s.connected) return true;
   if (full && s.revision !== undefined && s.revision !== revision) return false;
-  const sent = s.sent ?? {};
-  const acked = s.acked ?? {};
-  if (Object.keys(sent).length === 0) return full ? s.revision === revision : true;
-  return Object.entries(sent).every(([type, v]) => acked[type] === (typeof v === 'string' ? v : v.version));
+  if (Object.keys(s.sent).length === 0) return full ? s.revision === revision : true;
+  return Object.entries(s.sent).every(([type, v]) => s.acked[type] === v.version);
 }
 
 interface Pending {

@@ -15,6 +15,7 @@ import type { DaemonMetrics } from './metrics.ts';
 import { type DaemonOptions, DEFAULT_HTTP_LISTEN } from './options.ts';
 import { BUILTIN_PLUGINS, importPluginModules } from './plugins.ts';
 import type { ProxyRevisions } from './proxy-revisions.ts';
+import { redactUrl } from './redact-url.ts';
 import { RevisionHistory } from './revision-history.ts';
 import type { Runner } from './runner.ts';
 import type { CoreStages, Discovery, Source, XdsServer } from './stages.ts';
@@ -157,13 +158,19 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   lastGood?.track(channels);
   await sourceRunner!.start();
+  if (webhook && !options.webhookSecret) {
+    logger.warn(
+      { http: http.port },
+      'POST /webhook accepts unsigned deliveries (anyone who reaches the HTTP listener can trigger a fetch): set a webhook secret',
+    );
+  }
   logger.info(
     {
       http: http.port,
       xds: xdsPort,
       xdsTls: Boolean(security.credentials),
       identityRequired: security.required,
-      repo: options.repo,
+      repo: redactUrl(options.repo),
     },
     'plexus daemon started',
   );

@@ -2,7 +2,7 @@
 import type { EndpointSet } from '@plexus/plugin-api';
 import type { SpecResource } from '@plexus/spec';
 import { Channel } from './channels.ts';
-import type { ProxyConfig, SourceRevision } from './stages.ts';
+import type { MeshGraph, ProxyConfig, ProxyRef, SourceRevision } from './stages.ts';
 
 /** A revision that loaded and validated. */
 export interface ValidRevision {
@@ -13,8 +13,9 @@ export interface ValidRevision {
 
 /** A valid revision with its desired-state graph. */
 export interface GraphSnapshot extends ValidRevision {
-  graph: unknown;
-  proxies: Map<string, unknown>;
+  graph: MeshGraph;
+  /** Proxy id → parsed ref, for every proxy of the graph. */
+  proxies: Map<string, ProxyRef>;
 }
 
 /** The graph plus the endpoints discovery currently reports; `cause` says which of the two changed. */

@@ -7,6 +7,7 @@ export interface DaemonMetrics {
   reconciles: Counter<'outcome' | 'stage'>;
   appliedRevision: Gauge<'revision'>;
   connectedProxies: Gauge;
+  waitingProxies: Gauge;
   pushes: Counter<'kind'>;
   nacks: Counter<'type_url'>;
   staleEndpointSets: Gauge<'source'>;
@@ -43,6 +44,11 @@ export function createMetrics(): DaemonMetrics {
     connectedProxies: new Gauge({
       name: 'plexus_connected_proxies',
       help: 'xDS streams currently connected',
+      registers,
+    }),
+    waitingProxies: new Gauge({
+      name: 'plexus_waiting_proxies',
+      help: 'Connected xDS streams whose node names a proxy the applied revision does not define (they get config once a commit defines it)',
       registers,
     }),
     pushes: new Counter({

@@ -10,6 +10,7 @@ import type {
   Discovery,
   Source,
   SourceOptions,
+  TranslateOptions,
 } from './stages.ts';
 
 export interface DaemonOptions {
@@ -63,7 +64,7 @@ export interface DaemonOptions {
    * @plexus/translate options (ports, App Mesh defaults), for all proxies or per proxy key. Per-proxy ports let
    * several sidecars share one host (the demo and the end-to-end tests run every Envoy on 127.0.0.1).
    */
-  translateOptions?: object | ((proxyKey: string) => object | undefined);
+  translateOptions?: TranslateOptions | ((proxyKey: string) => TranslateOptions | undefined);
   /**
    * Rewrites each translated config before it is compared and pushed. For single-host runs (demo, tests): see
    * `sameHostConfig`, which stands in for App Mesh's iptables redirect.

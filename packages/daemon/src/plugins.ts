@@ -6,8 +6,7 @@ export const BUILTIN_PLUGINS = [
   '@plexus/discovery-static',
   '@plexus/discovery-dns',
   '@plexus/discovery-cloudmap',
-  '@plexus/discovery-ecs',
-  '@plexus/discovery-fargate',
+  '@plexus/discovery-ecs', // ecs and fargate
   '@plexus/discovery-ec2',
   '@plexus/discovery-eks',
 ];

@@ -9,6 +9,11 @@ export class ProxyRevisions {
     this.#byKey.set(key, { changedIn, currentFor });
   }
 
+  /** True when the applied revision defines the proxy (its config is being served). */
+  has(key: string): boolean {
+    return this.#byKey.has(key);
+  }
+
   forget(key: string): void {
     this.#byKey.delete(key);
   }

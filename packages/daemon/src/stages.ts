@@ -1,142 +1,85 @@
 /**
- * The daemon's view of the pipeline stages it wires together. Kept as small structural interfaces so the
- * runners depend on what they call, not on each stage package's internals; `loadCoreStages` binds them to the
- * real packages.
+ * The daemon's view of the pipeline stages it wires together. Every signature is taken from the stage package
+ * itself (type-only imports, erased at run time), so a change in spec, graph, translate, source or xds fails
+ * `tsc` here, while `loadCoreStages` still imports the packages lazily.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ServerCredentials } from '@grpc/grpc-js';
 import type { EndpointSet } from '@plexus/plugin-api';
-import type { Diagnostic, SourceFile, SpecResource } from '@plexus/spec';
-import type { Authorize, AuthorizeAdmin, Recheck, StreamIdentity } from '@plexus/xds';
+import type { SpecLoader } from '@plexus/spec';
+
+type SourcePkg = typeof import('@plexus/source');
+type SpecPkg = typeof import('@plexus/spec');
+type GraphPkg = typeof import('@plexus/graph');
+type TranslatePkg = typeof import('@plexus/translate');
+type XdsPkg = typeof import('@plexus/xds');
+
+export type { MeshGraph, ProxyRef } from '@plexus/graph';
+export type { Source, SourceOptions } from '@plexus/source';
+export type { TranslateOptions } from '@plexus/translate';
+export type { AckEvent, ConnectEvent, NackEvent, ResolveProxy, XdsLogger } from '@plexus/xds';
 
 /** One commit (or directory snapshot) as the source stage hands it over. */
-export interface SourceRevision {
-  id: string;
-  files: SourceFile[];
-  /** Epoch ms at which the source noticed the revision. */
-  seenAt: number;
-  source?: string;
-  /** Git sources: the commit's author (`Name <email>`), subject line and time. */
-  commit?: { author: string; subject: string; time: string };
-}
+export type SourceRevision = import('@plexus/source').Revision;
 
-export interface SourceOptions {
-  repo: string;
-  branch?: string;
-  tag?: string;
-  commit?: string;
-  path?: string;
-  pollIntervalMs?: number;
-  /** Remote repositories: a token from an environment variable or a file (never logged). */
-  auth?: { tokenEnv?: string; tokenFile?: string; username?: string };
-  /** Remote repositories: where the shallow clone is kept. */
-  cacheDir?: string;
-}
+export type WebhookHandler = ReturnType<SourcePkg['createWebhookHandler']>;
 
-export interface Source {
-  start(onRevision: (rev: SourceRevision) => void, onError: (err: unknown) => void): void | Promise<void>;
-  stop(): void | Promise<void>;
-  refresh?(): void | Promise<void>;
-}
+export type LoadOutcome = ReturnType<SpecLoader['loadAndValidate']>;
 
-export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => void;
-
-export interface LoadOutcome {
-  resources: SpecResource[];
-  diagnostics: Diagnostic[];
-  ok?: boolean;
-}
-
-/** Envoy resources for one proxy, proto3 JSON with "@type". */
-export interface ProxyConfig {
-  listeners: unknown[];
-  routes: unknown[];
-  clusters: unknown[];
-  endpoints: unknown[];
-  secrets: unknown[];
-}
+/** Envoy resources for one proxy, proto3 JSON with "@type" (what translate produces and xds serves). */
+export type ProxyConfig = import('@plexus/translate').EnvoyConfig;
 
 export type ConfigTransform = (proxyKey: string, config: ProxyConfig) => ProxyConfig;
 
-export type EndpointsLookup = (mesh: string, virtualNode: string) => EndpointSet | undefined;
+export type EndpointsLookup = import('@plexus/translate').EndpointLookup;
 
-/** The pure stages (spec, graph, translate) plus the source factory. `Graph` and `ProxyRef` stay opaque here. */
+/** The pure stages (spec, graph, translate) plus the source factory, as the real packages export them. */
 export interface CoreStages {
-  createSource(options: SourceOptions): Source;
-  createWebhookHandler?(options: { secret?: string; onTrigger: () => void }): WebhookHandler;
-  loadAndValidate(files: SourceFile[], options: { partial: boolean }): LoadOutcome;
-  formatDiagnostic(d: Diagnostic): string;
-  buildGraph(resources: SpecResource[]): unknown;
+  createSource: SourcePkg['createSource'];
+  createWebhookHandler?: SourcePkg['createWebhookHandler'];
+  loadAndValidate: SpecLoader['loadAndValidate'];
+  formatDiagnostic: SpecPkg['formatDiagnostic'];
+  buildGraph: GraphPkg['buildGraph'];
   /** Ids of every proxy (virtual node / gateway) in the graph. */
-  proxyIds(graph: unknown): Iterable<string>;
+  proxyIds: GraphPkg['proxyIds'];
   /** Parses `mesh/M/virtualNode/V`, `mesh/M/virtualGateway/G` or an App Mesh ARN; null when it is none. */
-  parseProxyId(id: string): unknown | null;
+  parseProxyId: GraphPkg['parseProxyId'];
   /** The canonical key of a parsed proxy ref: `mesh/<m>/<kind>/<n>`. */
-  proxyKey(ref: unknown): string;
-  affectedProxies?(before: unknown, after: unknown): Set<string>;
+  proxyKey: GraphPkg['proxyKey'];
+  /** Optional so a test can say "cannot tell": the translate runner then translates every proxy. */
+  affectedProxies?: GraphPkg['affectedProxies'];
   /** Proxies holding a cluster of virtual node `mesh/node`: the ones to re-translate when its endpoints change. */
-  proxiesUsingNode?(graph: unknown, mesh: string, node: string): Iterable<string>;
-  translateProxy(graph: unknown, proxy: unknown, lookup: EndpointsLookup, options?: object): ProxyConfig;
+  proxiesUsingNode?: GraphPkg['proxiesUsingNode'];
+  translateProxy: TranslatePkg['translateProxy'];
 }
+
+type RealXds = InstanceType<XdsPkg['XdsServer']>;
 
 /** Per-stream status as the xDS server reports it. */
-export interface XdsStreamStatus {
-  node: string | { id: string; cluster?: string };
-  proxyKey?: string;
-  connected: boolean;
-  revision?: string;
-  acked?: Record<string, string>;
-  nacked?: Record<string, { version: string; message: string }>;
-  sent?: Record<string, string | { version: string }>;
-  /** Epoch ms the stream connected. */
-  connectedAt?: number;
-  identity?: StreamIdentity;
-  peer?: string;
-}
+export type XdsStreamStatus = ReturnType<RealXds['status']>[number];
 
-/** A gRPC service hosted on the xDS port (same listener, credentials and identity checks as ADS). */
-export interface HostedGrpcService {
-  definition: import('@grpc/grpc-js').ServiceDefinition;
-  handlers: import('@grpc/grpc-js').UntypedServiceImplementation;
-}
-
-export interface XdsServer {
-  listen(hostPort: string): Promise<number> | number;
-  /** Hosts another gRPC service on the xDS port; before listen(). */
-  addService?(definition: HostedGrpcService['definition'], handlers: HostedGrpcService['handlers']): void;
-  setProxyConfig(proxyKey: string, config: ProxyConfig, options: { revision: string }): void;
-  updateEndpoints(proxyKey: string, endpoints: unknown[], options?: { revision?: string }): void;
-  removeProxyConfig(proxyKey: string): void;
-  status(): XdsStreamStatus[];
-  /** True when every stream of the proxy (at least one) ACKed all it was sent of the current snapshot. */
-  converged?(proxyKey: string): boolean;
-  on(event: 'ack' | 'nack' | 'connect' | 'disconnect' | 'reject', listener: (e: unknown) => void): unknown;
+/** The part of @plexus/xds's XdsServer the daemon uses, with its events typed. */
+export interface XdsServer
+  extends Pick<
+    RealXds,
+    'listen' | 'setProxyConfig' | 'updateEndpoints' | 'removeProxyConfig' | 'status' | 'shutdown'
+  > {
+  /** Hosts another gRPC service on the xDS port (telemetry's access log service); before listen(). */
+  addService?: RealXds['addService'];
   /** Ends live streams whose identity no longer holds (see @plexus/xds XdsServer.recheck). */
-  recheck?(check: Recheck): number;
-  shutdown(graceMs: number): Promise<void> | void;
+  recheck?: RealXds['recheck'];
+  /** True when every stream of the proxy (at least one) ACKed all it was sent of the current snapshot. */
+  converged?: RealXds['converged'];
+  on(event: 'ack', listener: (e: import('@plexus/xds').AckEvent) => void): unknown;
+  on(event: 'nack', listener: (e: import('@plexus/xds').NackEvent) => void): unknown;
+  on(event: 'connect', listener: (e: import('@plexus/xds').ConnectEvent) => void): unknown;
+  on(event: 'disconnect', listener: (e: { proxyKey: string; streamId: number }) => void): unknown;
+  on(event: 'reject', listener: (e: import('@plexus/xds').RejectEvent) => void): unknown;
 }
 
-export type ResolveProxy = (node: { id?: string; cluster?: string }) => string | { error: string };
-
-export interface XdsLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-export interface CreateXdsServerOptions {
-  resolveProxy: ResolveProxy;
-  logger?: XdsLogger;
-  authorize?: Authorize;
-  authorizeAdmin?: AuthorizeAdmin;
-  credentials?: ServerCredentials;
-}
-
-export type CreateXdsServer = (options: CreateXdsServerOptions) => XdsServer;
+export type CreateXdsServer = (options: import('@plexus/xds').XdsServerOptions) => XdsServer;
 
 /** Endpoint discovery over the plugins: told the current resources, reports endpoint sets as they change. */
 export interface Discovery {
-  update(resources: SpecResource[]): void | Promise<void>;
+  update(resources: import('@plexus/spec').SpecResource[]): void | Promise<void>;
   /** Current sets keyed by `mesh/virtualNode`. */
   current(): Map<string, EndpointSet>;
   onChange(listener: () => void): void;

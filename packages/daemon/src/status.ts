@@ -4,7 +4,7 @@ import { type ConvergedEvent, ConvergenceTracker } from './convergence.ts';
 import type { Channels, RevisionError, RevisionOutcome } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
 import type { ProxyRevisions } from './proxy-revisions.ts';
-import type { Discovery, XdsServer, XdsStreamStatus } from './stages.ts';
+import type { Discovery, XdsServer } from './stages.ts';
 
 export type { ConvergedEvent };
 
@@ -28,10 +28,8 @@ export interface ProxyStatus {
   acked: Record<string, string>;
   nacked: Record<string, { version: string; message: string }>;
   revision: string | null;
-}
-
-function nodeId(s: XdsStreamStatus): string {
-  return typeof s.node === 'string' ? s.node : s.node.id;
+  /** Set while the node names a proxy the applied revision does not define: why it has no config yet. */
+  waiting?: string;
 }
 
 /**
@@ -44,6 +42,8 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
   error: RevisionError | null = null;
   readonly #convergence: ConvergenceTracker;
   readonly #unsubscribe: Array<() => void> = [];
+  /** Proxies already logged as waiting (once each, until a revision defines them). */
+  readonly #loggedWaiting = new Set<string>();
 
   private readonly channels: Channels;
   private readonly xds: XdsServer;
@@ -82,22 +82,35 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
       }),
       this.channels.outcomes.subscribe((o) => this.#onOutcome(o)),
     );
-    const key = (e: unknown) => (e as { proxyKey?: string } | null)?.proxyKey;
-    this.xds.on('ack', (e) => this.#convergence.changed(key(e)));
-    this.xds.on('disconnect', (e) => this.#convergence.changed(key(e), true));
+    this.xds.on('connect', (e) => {
+      if (this.revisions.has(e.proxyKey) || this.#loggedWaiting.has(e.proxyKey)) return;
+      this.#loggedWaiting.add(e.proxyKey);
+      this.log.warn(
+        { node: e.node.id, proxy: e.proxyKey, revision: this.applied },
+        `${e.proxyKey} is ${this.#waitingReason()}; its stream stays open and gets config once a commit defines it`,
+      );
+    });
+    this.xds.on('ack', (e) => this.#convergence.changed(e.proxyKey));
+    this.xds.on('disconnect', (e) => this.#convergence.changed(e.proxyKey, true));
     this.xds.on('reject', (e) => {
-      const code = (e as { code?: number })?.code;
-      this.metrics.refusedStreams.inc({ code: GRPC_CODES[code ?? -1] ?? String(code) });
+      this.metrics.refusedStreams.inc({ code: GRPC_CODES[e.code] ?? String(e.code) });
     });
     this.xds.on('nack', (e) => {
-      const typeUrl = (e as { typeUrl?: string })?.typeUrl ?? 'unknown';
-      this.metrics.nacks.inc({ type_url: typeUrl });
+      this.metrics.nacks.inc({ type_url: e.typeUrl });
       this.log.warn({ nack: e }, 'proxy rejected config');
     });
   }
 
   stop(): void {
     for (const u of this.#unsubscribe.splice(0)) u();
+  }
+
+  #waitingReason(): string {
+    return this.applied ? `not defined in revision ${this.applied}` : 'not defined: no revision applied yet';
+  }
+
+  #waiting(s: { connected: boolean; proxyKey: string }): string | undefined {
+    return s.connected && !this.revisions.has(s.proxyKey) ? this.#waitingReason() : undefined;
   }
 
   #onOutcome(o: RevisionOutcome): void {
@@ -109,6 +122,7 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
       }
       this.applied = o.revision;
       this.error = null;
+      for (const key of this.#loggedWaiting) if (this.revisions.has(key)) this.#loggedWaiting.delete(key);
       this.metrics.reconciles.inc({ outcome: 'applied', stage: 'apply' });
       this.metrics.reconcileDuration.observe({ outcome: 'applied' }, seconds);
       this.#convergence.applied(o.revision, o.seenAt, o.pushed, o.endpointPushes);
@@ -122,7 +136,9 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
 
   /** Refreshes gauges that are read rather than pushed (called before each /metrics scrape). */
   refreshGauges(): void {
-    this.metrics.connectedProxies.set(this.xds.status().filter((s) => s.connected).length);
+    const streams = this.xds.status();
+    this.metrics.connectedProxies.set(streams.filter((s) => s.connected).length);
+    this.metrics.waitingProxies.set(streams.filter((s) => this.#waiting(s)).length);
     this.metrics.staleEndpointSets.reset();
     for (const set of this.discovery.current().values()) {
       if (set.stale) this.metrics.staleEndpointSets.inc({ source: set.source });
@@ -132,15 +148,19 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
   document(): StatusDocument {
     return {
       revision: { applied: this.applied, attempted: this.attempted, error: this.error },
-      proxies: this.xds.status().map((s) => ({
-        node: nodeId(s),
-        connected: s.connected,
-        acked: s.acked ?? {},
-        nacked: Object.fromEntries(
-          Object.entries(s.nacked ?? {}).map(([t, n]) => [t, { version: n.version, message: n.message }]),
-        ),
-        revision: this.revisions.display(s.proxyKey, s.revision) ?? null,
-      })),
+      proxies: this.xds.status().map((s) => {
+        const waiting = this.#waiting(s);
+        return {
+          node: s.node.id,
+          connected: s.connected,
+          acked: s.acked,
+          nacked: Object.fromEntries(
+            Object.entries(s.nacked).map(([t, n]) => [t, { version: n.version, message: n.message }]),
+          ),
+          revision: this.revisions.display(s.proxyKey, s.revision) ?? null,
+          ...(waiting ? { waiting } : {}),
+        };
+      }),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Daemon, type StatusDocument, startDaemon } from '../src/index.ts';
-import { FakeDiscovery, FakeSource, FakeXds, fakeStages } from './fakes.ts';
+import { FakeDiscovery, FakeSource, FakeXds, fakeStages, fakeStream } from './fakes.ts';
 
 const A = 'mesh/m/virtualNode/a';
 const B = 'mesh/m/virtualNode/b';
@@ -121,30 +121,17 @@ describe('reconciler daemon', () => {
 
   it('reports proxies, convergence and metrics', async () => {
     const { source, xds, d, get, status } = await start();
-    xds.streams = [
-      {
-        node: A,
-        proxyKey: A,
-        connected: true,
-        revision: 'old',
-        acked: { lds: '1' },
-        sent: { lds: '1' },
-        nacked: {},
-      },
-    ];
+    xds.streams = [fakeStream(A, { revision: 'old', acked: { lds: '1' }, sent: { lds: '1' } })];
     const converged = new Promise((r) => d.status.once('converged', r));
     source.commit('c1', { proxies: { [A]: 'v1' } });
     await d.idle();
     xds.streams = [
-      {
-        node: A,
-        proxyKey: A,
-        connected: true,
+      fakeStream(A, {
         revision: 'c1',
         acked: { lds: '2' },
         sent: { lds: '2' },
         nacked: { cds: { version: '1', message: 'bad cluster' } },
-      },
+      }),
     ];
     xds.emit('ack', { proxyKey: A });
     await expect(converged).resolves.toMatchObject({ revision: 'c1', proxies: [A] });

@@ -1,5 +1,6 @@
 /** In-test stand-ins for the stages, so the daemon's wiring is tested with data in and data out. */
 import { EventEmitter } from 'node:events';
+import { type MeshGraph, parseProxyId, proxyKey } from '@plexus/graph';
 import type { EndpointSet } from '@plexus/plugin-api';
 import type { SpecResource } from '@plexus/spec';
 import type {
@@ -19,6 +20,29 @@ export interface FakeSpec {
   throwIn?: string;
 }
 
+const specs = new WeakMap<MeshGraph, FakeSpec>();
+
+/** A MeshGraph with no resources that stands for a fake spec; `specOf` gets the spec back. */
+export function fakeGraph(spec: FakeSpec): MeshGraph {
+  const graph: MeshGraph = {
+    meshes: new Map(),
+    virtualNodes: new Map(),
+    services: new Map(),
+    routers: new Map(),
+    gateways: new Map(),
+    proxies: new Map(),
+    unresolved: [],
+  };
+  specs.set(graph, spec);
+  return graph;
+}
+
+export function specOf(graph: MeshGraph): FakeSpec {
+  const spec = specs.get(graph);
+  if (!spec) throw new Error('not a fake graph');
+  return spec;
+}
+
 export function fakeStages(): CoreStages {
   return {
     createSource: () => {
@@ -30,26 +54,25 @@ export function fakeStages(): CoreStages {
         ? [{ severity: 'error' as const, file: files[0]!.path, col: 3, ...spec.error }]
         : [];
       const resources = [{ kind: 'Mesh', mesh: 'm', name: 'm', spec } as unknown as SpecResource];
-      return { resources, diagnostics, ok: diagnostics.length === 0 };
+      return { resources, diagnostics, skipped: [], ok: diagnostics.length === 0 };
     },
     formatDiagnostic: (d) => `${d.file}:${d.line}:${d.col}: ${d.path}: ${d.message}`,
-    buildGraph: (resources) => resources[0]!.spec as FakeSpec,
-    proxyIds: (graph) => Object.keys((graph as FakeSpec).proxies),
-    parseProxyId: (id) => (id.startsWith('mesh/') ? { id } : null),
-    proxyKey: (ref) => (ref as { id: string }).id,
+    buildGraph: (resources) => fakeGraph(resources[0]!.spec as FakeSpec),
+    proxyIds: (graph) => Object.keys(specOf(graph).proxies),
+    parseProxyId,
+    proxyKey,
     // Explicitly none: overrides are merged over the real stages, whose graph diff cannot read fake graphs.
     affectedProxies: undefined,
     proxiesUsingNode: undefined,
     translateProxy(graph, ref, lookup) {
-      const g = graph as FakeSpec;
-      const id = (ref as { id: string }).id;
+      const g = specOf(graph);
+      const id = proxyKey(ref);
       if (g.throwIn === id) throw new Error(`cannot translate ${id}`);
-      const name = id.split('/')[3]!;
       return {
         listeners: [{ '@type': 'listener', name: id, value: g.proxies[id] }],
         routes: [],
         clusters: [],
-        endpoints: [{ '@type': 'cla', name, endpoints: lookup('m', name)?.endpoints ?? [] }],
+        endpoints: [{ '@type': 'cla', name: ref.name, endpoints: lookup('m', ref.name)?.endpoints ?? [] }],
         secrets: [],
       };
     },
@@ -60,17 +83,22 @@ export class FakeSource implements Source {
   #emit?: (rev: SourceRevision) => void;
   stopped = false;
   refreshes = 0;
-  refresh() {
+  async refresh() {
     this.refreshes++;
   }
-  start(onRevision: (rev: SourceRevision) => void) {
+  async start(onRevision: (rev: SourceRevision) => void) {
     this.#emit = onRevision;
   }
-  stop() {
+  async stop() {
     this.stopped = true;
   }
   commit(id: string, spec: FakeSpec) {
-    this.#emit!({ id, seenAt: Date.now(), files: [{ path: 'mesh.json', content: JSON.stringify(spec) }] });
+    this.#emit!({
+      id,
+      seenAt: Date.now(),
+      source: 'fake',
+      files: [{ path: 'mesh.json', content: JSON.stringify(spec) }],
+    });
   }
 }
 
@@ -83,7 +111,7 @@ export class FakeXds extends EventEmitter implements XdsServer {
   calls: XdsCall[] = [];
   streams: XdsStreamStatus[] = [];
   shutDown = false;
-  listen() {
+  async listen() {
     return 18000;
   }
   setProxyConfig(key: string, config: ProxyConfig, { revision }: { revision: string }) {
@@ -98,7 +126,7 @@ export class FakeXds extends EventEmitter implements XdsServer {
   status() {
     return this.streams;
   }
-  shutdown() {
+  async shutdown() {
     this.shutDown = true;
   }
 }
@@ -123,4 +151,33 @@ export class FakeDiscovery implements Discovery {
     });
     for (const l of this.#listeners) l();
   }
+}
+
+/** One connected stream of `key` as the xDS server reports it; versions given as plain strings. */
+export function fakeStream(
+  key: string,
+  s: {
+    revision?: string;
+    acked?: Record<string, string>;
+    sent?: Record<string, string>;
+    nacked?: Record<string, { version: string; message: string }>;
+  },
+): XdsStreamStatus {
+  const at = Date.now();
+  const withAt = <T>(r: Record<string, T>, f: (v: T) => object) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { ...f(v), at }]));
+  return {
+    streamId: 1,
+    variant: 'sotw',
+    node: { id: key, cluster: '' },
+    proxyKey: key,
+    connected: true,
+    connectedAt: at,
+    revision: s.revision,
+    acked: s.acked ?? {},
+    sent: withAt(s.sent ?? {}, (version) => ({ version })) as XdsStreamStatus['sent'],
+    nacked: withAt(s.nacked ?? {}, (n) => n) as XdsStreamStatus['nacked'],
+    responses: 0,
+    queued: 0,
+  };
 }

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { proxyKey } from '@plexus/graph';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CoreStages, type Daemon, type ResolveProxy, startDaemon } from '../src/index.ts';
-import { FakeDiscovery, FakeSource, type FakeSpec, FakeXds, fakeStages } from './fakes.ts';
+import { FakeDiscovery, FakeSource, FakeXds, fakeStages, specOf } from './fakes.ts';
 
 const A = 'mesh/m/virtualNode/a';
 const B = 'mesh/m/virtualNode/b';
@@ -60,12 +61,12 @@ describe('daemon pipeline details', () => {
     const stages: CoreStages = {
       ...base,
       affectedProxies: (before, after) => {
-        const b = (before as FakeSpec).proxies;
-        const a = (after as FakeSpec).proxies;
+        const b = specOf(before).proxies;
+        const a = specOf(after).proxies;
         return new Set(Object.keys(a).filter((k) => a[k] !== b[k]));
       },
       translateProxy: (graph, ref, lookup, options) => {
-        translated.push((ref as { id: string }).id);
+        translated.push(proxyKey(ref));
         return base.translateProxy(graph, ref, lookup, options);
       },
     };
@@ -119,7 +120,7 @@ describe('daemon pipeline details', () => {
         discoveryPlugins: [],
       },
     });
-    expect(resolve!({ id: A })).toBe(A);
+    expect(resolve!({ id: A, cluster: '' })).toBe(A);
     expect(resolve!({ id: 'sidecar-1', cluster: B })).toBe(B);
     expect(resolve!({ id: 'x', cluster: 'y' })).toMatchObject({
       error: expect.stringContaining("node id 'x'"),

@@ -3,10 +3,12 @@
  * pushes EDS to the proxies using the node only, and proxies nothing reached are neither translated nor
  * serialised for comparison.
  */
+
+import { proxyKey } from '@plexus/graph';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CoreStages, type Daemon, startDaemon } from '../src/index.ts';
-import { FakeDiscovery, FakeSource, type FakeSpec, FakeXds, fakeStages } from './fakes.ts';
+import { FakeDiscovery, FakeSource, FakeXds, fakeStages, specOf } from './fakes.ts';
 
 const A = 'mesh/m/virtualNode/a';
 const B = 'mesh/m/virtualNode/b';
@@ -28,17 +30,17 @@ function countingStages() {
   const stages: CoreStages = {
     ...base,
     affectedProxies: (before, after) => {
-      const b = (before as FakeSpec).proxies;
-      const a = (after as FakeSpec).proxies;
+      const b = specOf(before).proxies;
+      const a = specOf(after).proxies;
       return new Set(Object.keys(a).filter((k) => a[k] !== b[k]));
     },
     proxiesUsingNode: (graph, mesh, node) =>
-      Object.keys((graph as FakeSpec).proxies).filter((id) => mesh === 'm' && UPSTREAM[id] === node),
+      Object.keys(specOf(graph).proxies).filter((id) => mesh === 'm' && UPSTREAM[id] === node),
     translateProxy: (graph, ref, lookup) => {
-      const id = (ref as { id: string }).id;
+      const id = proxyKey(ref);
       translated.push(id);
       const upstream = UPSTREAM[id]!;
-      const value = (graph as FakeSpec).proxies[id];
+      const value = specOf(graph).proxies[id];
       const listener = {
         toJSON: () => {
           stringified.set(id, (stringified.get(id) ?? 0) + 1);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCoreStages } from '../src/core-stages.ts';
 import { type ConfigSnapshot, createChannels, type GraphSnapshot } from '../src/messages.ts';
 import { createTranslateRunner } from '../src/runners/translate-runner.ts';
-import type { CoreStages } from '../src/stages.ts';
+import type { CoreStages, ProxyRef } from '../src/stages.ts';
 
 function endpoints(node: string, address: string): [string, EndpointSet] {
   return [
@@ -63,8 +63,8 @@ describe('translate runner (real graph and translate stages)', () => {
     channels.configs.subscribe((s) => snaps.push(s));
 
     const graph = stages.buildGraph(mesh());
-    const proxies = new Map<string, unknown>();
-    for (const id of stages.proxyIds(graph)) proxies.set(id, stages.parseProxyId(id));
+    const proxies = new Map<string, ProxyRef>();
+    for (const id of stages.proxyIds(graph)) proxies.set(id, stages.parseProxyId(id)!);
     const snap: GraphSnapshot = { revision: 'r1', seenAt: 0, resources: mesh(), graph, proxies };
     const first = new Map([endpoints('red', '10.0.0.1'), endpoints('db', '10.0.0.2')]);
     channels.discovered.publish({ graph: snap, endpoints: first, cause: 'revision' });

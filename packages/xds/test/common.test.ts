@@ -1,8 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { type SotwResponse, waitFor, XdsTypes } from '@plexus/testkit';
+import { edsCluster, loadAssignment, type SotwResponse, waitFor, XdsTypes } from '@plexus/testkit';
 import { describe, expect, it } from 'vitest';
 import { XdsServer } from '../src/index.ts';
-import { edsCluster, loadAssignment } from './fixtures.ts';
 import { NODE, sampleConfig, startHarness } from './harness.ts';
 
 describe('both variants', () => {

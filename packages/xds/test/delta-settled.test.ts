@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
+import { loadAssignment } from '@plexus/testkit';
 import { expect, it } from 'vitest';
 import { type DeltaRequest, DeltaStream } from '../src/delta-stream.ts';
 import { envoyType, TypeUrl } from '../src/protos.ts';
 import { ResourceCache } from '../src/resource-cache.ts';
 import type { ProxySnapshot } from '../src/types.ts';
-import { loadAssignment } from './fixtures.ts';
 
 const EDS = TypeUrl.ClusterLoadAssignment;
 const DeltaResponse = envoyType('envoy.service.discovery.v3.DeltaDiscoveryResponse');

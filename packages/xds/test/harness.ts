@@ -1,7 +1,6 @@
-import { AdsClient } from '@plexus/testkit';
+import { AdsClient, sampleConfig } from '@plexus/testkit';
 import { afterEach } from 'vitest';
 import { XdsServer, type XdsServerOptions } from '../src/index.ts';
-import { apiListener, edsCluster, loadAssignment, weightedRoute } from './fixtures.ts';
 
 /** A server on a free port whose resolveProxy accepts `mesh/...` ids; everything is closed after each test. */
 export async function startHarness(opts: Partial<XdsServerOptions> = {}) {
@@ -28,17 +27,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
+export { sampleConfig };
 export const NODE = 'mesh/m/virtualNode/a';
-
-/** A small complete config: listener l1 → route r1 → clusters c1/c2 with endpoints. */
-export function sampleConfig(opts: { clusters?: string[]; port?: number; split?: [string, number][] } = {}) {
-  const clusters = opts.clusters ?? ['c1', 'c2'];
-  return {
-    listeners: [apiListener('l1', 'r1')],
-    routes: [weightedRoute('r1', ['*'], opts.split ?? clusters.map((c) => [c, 1] as [string, number]))],
-    clusters: clusters.map((c) => edsCluster(c)),
-    endpoints: clusters.map((c) => loadAssignment(c, [{ host: '127.0.0.1', port: opts.port ?? 9000 }])),
-  };
-}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

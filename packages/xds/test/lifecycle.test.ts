@@ -1,8 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { AdsClient, waitFor, XdsTypes } from '@plexus/testkit';
+import { AdsClient, loadAssignment, waitFor, XdsTypes } from '@plexus/testkit';
 import { expect, it } from 'vitest';
 import { XdsServer } from '../src/index.ts';
-import { loadAssignment } from './fixtures.ts';
 import { NODE, sampleConfig, startHarness } from './harness.ts';
 
 it('updateEndpoints pushes endpoints only, with the same revision unless given', async () => {

@@ -1,6 +1,5 @@
-import { XdsTypes } from '@plexus/testkit';
+import { edsCluster, XdsTypes } from '@plexus/testkit';
 import { expect, it } from 'vitest';
-import { edsCluster } from './fixtures.ts';
 import { NODE, startHarness } from './harness.ts';
 
 /** ~300 KB of clusters, different each round. */

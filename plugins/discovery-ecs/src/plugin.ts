@@ -14,7 +14,7 @@ export interface EcsPluginOptions {
   launchTypes: LaunchTypeFilter;
 }
 
-/** Builds an ECS-backed plugin; `@plexus/discovery-fargate` uses it with `launchTypes: 'fargate'`. */
+/** Builds an ECS-backed plugin; the `fargate` plugin (fargate.ts) is one with `launchTypes: 'fargate'`. */
 export function createEcsPlugin(opts: EcsPluginOptions): DiscoveryPlugin {
   return {
     name: opts.name,

@@ -6,8 +6,9 @@ import { readCommandPaths, registerCommandPlugins, usageFailure } from '../comma
 import { commandReaders, IMPORT_OPTIONS, IMPORT_USAGE } from '../import-readers.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
+import { pluginPackages } from '../plugin-keys.ts';
 
-const USAGE = `usage: plexus config-dump --node ID [--format json|yaml] [--plugin PKG[,PKG]] [--parameters FILE] [--values FILE] PATH
+const USAGE = `usage: plexus config-dump --node ID [--format json|yaml] [--plugin PKG]... [--parameters FILE] [--values FILE] PATH
 
 Prints the Envoy v3 config the proxy ID would get, offline: {"listeners":[],"routes":[],"clusters":[],
 "endpoints":[],"secrets":[]}, each resource in proto3 JSON with "@type".
@@ -28,13 +29,13 @@ export const command: Command = {
     let node: string;
     let format: string;
     let paths: string[];
-    let plugins: string | undefined;
+    let plugins: string[];
     let options: ReadonlyMap<string, string>;
     try {
       const args = parseArgs(argv, {
         options: { '--node': [], '--format': ['json', 'yaml'], '--plugin': [], ...IMPORT_OPTIONS },
       });
-      plugins = args.options.get('--plugin');
+      plugins = pluginPackages(args.repeated.get('--plugin'));
       options = args.options;
       const n = args.options.get('--node');
       if (!n) throw new UsageError('--node ID is required');
@@ -53,7 +54,7 @@ export const command: Command = {
       return 2;
     }
     const files = readCommandPaths('config-dump', paths);
-    if (!files) return 2;
+    if (!files) return 1;
     const unregister = await registerCommandPlugins('config-dump', plugins);
     if (!unregister) return 2;
     const readers = await commandReaders('config-dump', options);

@@ -3,9 +3,10 @@ import { readCommandPaths, registerCommandPlugins, usageFailure } from '../comma
 import { commandReaders, IMPORT_OPTIONS, IMPORT_USAGE } from '../import-readers.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
+import { pluginPackages } from '../plugin-keys.ts';
 import { buildResourceGraph, graphToDot, graphToJson, graphToMermaid } from '../resource-graph.ts';
 
-const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG[,PKG]] [--parameters FILE] [--values FILE] PATH...
+const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG]... [--parameters FILE] [--values FILE] PATH...
 
 Prints the resources found under PATH and the references between them.
   json (default): {"nodes":[{"kind","mesh","name","file","line"}],"edges":[{"from","to","type"}]}
@@ -27,13 +28,13 @@ export const command: Command = {
   async run(argv) {
     let format: keyof typeof RENDER;
     let paths: string[];
-    let plugins: string | undefined;
+    let plugins: string[];
     let options: ReadonlyMap<string, string>;
     try {
       const args = parseArgs(argv, {
         options: { '--format': ['json', 'dot', 'mermaid'], '--plugin': [], ...IMPORT_OPTIONS },
       });
-      plugins = args.options.get('--plugin');
+      plugins = pluginPackages(args.repeated.get('--plugin'));
       options = args.options;
       if (args.positionals.length === 0) throw new UsageError('PATH is required');
       format = (args.options.get('--format') ?? 'json') as keyof typeof RENDER;
@@ -42,7 +43,7 @@ export const command: Command = {
       return usageFailure('graph', USAGE, err);
     }
     const files = readCommandPaths('graph', paths);
-    if (!files) return 2;
+    if (!files) return 1;
     const unregister = await registerCommandPlugins('graph', plugins);
     if (!unregister) return 2;
     const readers = await commandReaders('graph', options);

@@ -12,7 +12,7 @@ import { createSource } from '@plexus/source';
 import { loadAndValidate } from '@plexus/spec';
 import { pino } from 'pino';
 import type { Command } from '../main.ts';
-import { registerPluginDiscoveryKeys } from '../plugin-keys.ts';
+import { pluginPackages, registerPluginDiscoveryKeys } from '../plugin-keys.ts';
 
 const usage = `usage: plexus inject --repo PATH|URL [--branch B | --tag T | --commit SHA] [--path SUBDIR]
                       --tls-cert FILE --tls-key FILE --xds-address HOST:PORT [--listen HOST:PORT]
@@ -128,7 +128,7 @@ export const command: Command = {
     if (values['sidecar-cpu-limit']) config.cpuLimit = values['sidecar-cpu-limit'];
     if (values['sidecar-memory-limit']) config.memoryLimit = values['sidecar-memory-limit'];
 
-    const undoKeys = await registerPluginDiscoveryKeys(values.plugin?.join(','));
+    const undoKeys = await registerPluginDiscoveryKeys(pluginPackages(values.plugin));
     let index: MeshIndex | undefined;
     let source: ReturnType<typeof createSource>;
     try {

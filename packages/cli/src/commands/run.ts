@@ -9,6 +9,7 @@ import {
   layerOptions,
   loadDaemonConfig,
   optionsFromConfig,
+  parseHostPort,
   startDaemon,
 } from '@plexus/daemon';
 import type { DiscoverySettings } from '@plexus/plugin-api';
@@ -16,11 +17,17 @@ import type { SourceFile } from '@plexus/spec';
 import { parse as parseYaml } from 'yaml';
 import { readOptionFile } from '../import-readers.ts';
 import type { Command } from '../main.ts';
+import { integerFlag } from '../numbers.ts';
+import { UsageError } from '../parse-args.ts';
+import { pluginPackages } from '../plugin-keys.ts';
+
+// Below this a remote is polled so often that ls-remote becomes the load; replicas in tests poll every 500 ms.
+const MIN_POLL_MS = 100;
 
 const usage = `usage: plexus run --repo PATH|URL [--branch B | --tag T | --commit SHA] [--path SUBDIR]
                    [--xds-listen HOST:PORT] [--http-listen HOST:PORT] [--plugin PKG]...
-                   [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret S] [--state-dir DIR]
-                   [--token-env VAR | --token-file FILE] [--cache-dir DIR] [--parameters FILE] [--values FILE]
+                   [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret-file FILE]
+                   [--state-dir DIR] [--token-env VAR | --token-file FILE] [--cache-dir DIR] [--parameters FILE] [--values FILE]
                    [--telemetry on|off] [--telemetry-cluster NAME]
                    [--xds-tls-cert FILE --xds-tls-key FILE [--xds-client-ca FILE]] [--trust-domain D]
                    [--xds-insecure] [--config FILE]
@@ -29,7 +36,11 @@ Runs the reconciler: every commit of the repo's branch is validated, translated 
 A bad commit is never pushed; the last good one keeps serving. Defaults: --xds-listen ${DEFAULT_XDS_LISTEN},
 --http-listen ${DEFAULT_HTTP_LISTEN} (GET /healthz /readyz /metrics /api/v1/status, POST /webhook).
 A local git work tree tracks the branch's committed HEAD; a plain directory is watched file by file.
---plugin loads a discovery plugin package (exporting an inversify ContainerModule) besides the built-ins.
+--plugin loads a discovery plugin package (exporting an inversify ContainerModule) besides the built-ins; repeat
+it or comma-separate packages, as in every command.
+--poll-interval: how often a remote repo is checked (ms, at least ${MIN_POLL_MS}; default 30000).
+POST /webhook checks an HMAC signature with the secret from --webhook-secret-file or $PLEXUS_WEBHOOK_SECRET
+(--webhook-secret S works too, but shows in ps); without one, deliveries are accepted unsigned (a warning says so).
 --discovery-settings reads a JSON or YAML file of plugin settings: {aws: {region, endpoint}, pollIntervalMs,
 plugins: {eks: {server, token}, dns: {servers}, ...}} (see docs/plugins.md).
 --state-dir keeps the last applied revision's files, so a restart serves it again even if HEAD is broken.
@@ -90,7 +101,19 @@ export const command: Command = {
           clientCaFile: values['xds-client-ca'],
         }
       : undefined;
-    const pollIntervalMs = values['poll-interval'] ? Number(values['poll-interval']) : undefined;
+    let pollIntervalMs: number | undefined;
+    let webhookSecret: string | undefined;
+    try {
+      pollIntervalMs = integerFlag('--poll-interval', values['poll-interval'], {
+        min: MIN_POLL_MS,
+        unit: 'ms',
+      });
+      webhookSecret = readWebhookSecret(values);
+      for (const flag of ['xds-listen', 'http-listen'] as const) checkListen(`--${flag}`, values[flag]);
+    } catch (err) {
+      console.error(`plexus run: ${(err as Error).message}${err instanceof UsageError ? `\n${usage}` : ''}`);
+      return 2;
+    }
     let discoverySettings: DiscoverySettings | undefined;
     if (values['discovery-settings']) {
       try {
@@ -142,10 +165,10 @@ export const command: Command = {
         import: importOptions,
         path: values.path,
         httpListen: values['http-listen'],
-        plugins: values.plugin ?? [],
+        plugins: pluginPackages(values.plugin),
         pollIntervalMs,
         stateDir: values['state-dir'],
-        webhookSecret: values['webhook-secret'] ?? process.env.PLEXUS_WEBHOOK_SECRET,
+        webhookSecret,
         telemetry: { enabled: telemetry === 'on', grpcCluster: values['telemetry-cluster'] },
       });
     } catch (err) {
@@ -188,6 +211,7 @@ function parse(args: string[]) {
       plugin: { type: 'string', multiple: true },
       'poll-interval': { type: 'string' },
       'webhook-secret': { type: 'string' },
+      'webhook-secret-file': { type: 'string' },
       'state-dir': { type: 'string' },
       telemetry: { type: 'string' },
       'telemetry-cluster': { type: 'string' },
@@ -202,4 +226,35 @@ function parse(args: string[]) {
     },
     strict: true,
   });
+}
+
+/** The webhook secret: --webhook-secret-file (trailing whitespace trimmed), --webhook-secret, or the environment. */
+function readWebhookSecret(values: { 'webhook-secret'?: string; 'webhook-secret-file'?: string }) {
+  const file = values['webhook-secret-file'];
+  if (file !== undefined && values['webhook-secret'] !== undefined) {
+    throw new UsageError('give --webhook-secret or --webhook-secret-file, not both');
+  }
+  if (file !== undefined) {
+    let secret: string;
+    try {
+      secret = readFileSync(file, 'utf8').trimEnd();
+    } catch (err) {
+      throw new Error(`--webhook-secret-file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+    if (!secret) throw new Error(`--webhook-secret-file ${file} is empty`);
+    return secret;
+  }
+  return values['webhook-secret'] ?? (process.env.PLEXUS_WEBHOOK_SECRET || undefined);
+}
+
+/** HOST:PORT with a port in 0..65535 (0: any free port, read back from the log), or a UsageError. */
+function checkListen(flag: string, value: string | undefined): void {
+  if (value === undefined) return;
+  let port: number;
+  try {
+    ({ port } = parseHostPort(value));
+  } catch {
+    throw new UsageError(`${flag} takes HOST:PORT (got '${value}')`);
+  }
+  if (port > 65535) throw new UsageError(`${flag}: port ${port} is over 65535`);
 }

@@ -18,7 +18,9 @@ revision, the last error, and per proxy its node, revision and, per xDS type, SY
 revision), STALE (behind or disconnected), NACKED (rejected; the message is shown) or - (never sent).
 Replicas: give --server once per replica, or one URL whose host name resolves to every replica (a headless
 Service): their proxies are merged, and a replica on a different revision (or unreachable) is flagged.
-A daemon whose HTTP listener is not on loopback wants an admin token: --admin-token-file, or PLEXUS_ADMIN_TOKEN.`;
+A daemon whose HTTP listener is not on loopback wants an admin token: --admin-token-file, or PLEXUS_ADMIN_TOKEN.
+
+Proxies connected under a node id the applied revision does not define are listed as WAITING.`;
 
 const TYPES: Array<[string, string]> = [
   ['LDS', TYPE.listener],
@@ -72,6 +74,9 @@ export function formatStatus(doc: StatusDocument): string {
     ),
   );
   if (nacks.length) lines.push('', 'NACKS', ...nacks);
+  const waiting = doc.proxies.filter((p) => p.waiting).map((p) => `  ${p.node}: ${p.waiting}`);
+  if (waiting.length)
+    lines.push('', 'WAITING (connected, no config until a commit defines them)', ...waiting);
   return `${lines.join('\n')}\n`;
 }
 
@@ -124,6 +129,10 @@ export const command: Command = {
       }));
     } catch (err) {
       console.error(`plexus status: ${(err as Error).message}\n${usage}`);
+      return 2;
+    }
+    if (values.format !== undefined && !['table', 'json'].includes(values.format)) {
+      console.error(`plexus status: --format must be one of table, json (got '${values.format}')\n${usage}`);
       return 2;
     }
     const servers = values.server ?? [`http://${DEFAULT_HTTP_LISTEN}`];

@@ -4,8 +4,9 @@ import { commandReaders, IMPORT_OPTIONS, IMPORT_USAGE } from '../import-readers.
 import { countByKind, summaryLine } from '../load-summary.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
+import { pluginPackages } from '../plugin-keys.ts';
 
-const USAGE = `usage: plexus validate [--partial] [--format text|json] [--plugin PKG[,PKG]] [--parameters FILE] [--values FILE] PATH...
+const USAGE = `usage: plexus validate [--partial] [--format text|json] [--plugin PKG]... [--parameters FILE] [--values FILE] PATH...
 
 Loads and validates App Mesh specs (native plexus/v1 YAML, App Mesh CLI input JSON, appmesh.k8s.aws/v1beta2
 CRDs, CloudFormation templates, CDK cloud assemblies, Terraform configurations and \`terraform show -json\`)
@@ -27,14 +28,14 @@ export const command: Command = {
     let partial: boolean;
     let format: string;
     let paths: string[];
-    let plugins: string | undefined;
+    let plugins: string[];
     let options: ReadonlyMap<string, string>;
     try {
       const args = parseArgs(argv, {
         flags: ['--partial'],
         options: { '--format': ['text', 'json'], '--plugin': [], ...IMPORT_OPTIONS },
       });
-      plugins = args.options.get('--plugin');
+      plugins = pluginPackages(args.repeated.get('--plugin'));
       options = args.options;
       if (args.positionals.length === 0) throw new UsageError('at least one PATH is required');
       partial = args.flags.has('--partial');
@@ -44,7 +45,7 @@ export const command: Command = {
       return usageFailure('validate', USAGE, err);
     }
     const files = readCommandPaths('validate', paths);
-    if (!files) return 2;
+    if (!files) return 1;
     const unregister = await registerCommandPlugins('validate', plugins);
     if (!unregister) return 2;
     const readers = await commandReaders('validate', options);

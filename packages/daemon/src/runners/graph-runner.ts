@@ -3,7 +3,7 @@ import { latestWins } from '../channels.ts';
 import type { Channels, ValidRevision } from '../messages.ts';
 import { errorFromException } from '../revision-error.ts';
 import type { Runner } from '../runner.ts';
-import type { CoreStages } from '../stages.ts';
+import type { CoreStages, ProxyRef } from '../stages.ts';
 
 /** Builds the desired-state graph of each valid revision and lists its proxies. */
 export function createGraphRunner(stages: CoreStages, channels: Channels, log: Logger): Runner {
@@ -11,8 +11,12 @@ export function createGraphRunner(stages: CoreStages, channels: Channels, log: L
     async (valid) => {
       try {
         const graph = stages.buildGraph(valid.resources);
-        const proxies = new Map<string, unknown>();
-        for (const id of stages.proxyIds(graph)) proxies.set(id, stages.parseProxyId(id) ?? id);
+        const proxies = new Map<string, ProxyRef>();
+        for (const id of stages.proxyIds(graph)) {
+          const ref = stages.parseProxyId(id);
+          if (!ref) throw new Error(`graph lists proxy '${id}', which is not a proxy id`);
+          proxies.set(id, ref);
+        }
         channels.graphs.publish({ ...valid, graph, proxies });
       } catch (err) {
         log.error({ revision: valid.revision, err }, 'graph failed; keeping the last good revision');

@@ -6,10 +6,10 @@ import { changedEndpointNodes } from '../endpoint-changes.ts';
 import type { Channels, DiscoveredSnapshot } from '../messages.ts';
 import { errorFromException } from '../revision-error.ts';
 import type { Runner } from '../runner.ts';
-import type { ConfigTransform, CoreStages, ProxyConfig } from '../stages.ts';
+import type { ConfigTransform, CoreStages, MeshGraph, ProxyConfig, TranslateOptions } from '../stages.ts';
 
 interface Translated {
-  graph: unknown;
+  graph: MeshGraph;
   endpoints: Map<string, EndpointSet>;
   configs: Map<string, ProxyConfig>;
 }
@@ -21,7 +21,7 @@ interface Translated {
 function proxiesToTranslate(
   stages: Pick<CoreStages, 'affectedProxies' | 'proxiesUsingNode'>,
   last: Pick<Translated, 'graph' | 'endpoints'> | undefined,
-  graph: unknown,
+  graph: MeshGraph,
   endpoints: Map<string, EndpointSet>,
 ): Set<string> | undefined {
   if (!last) return undefined;
@@ -49,7 +49,7 @@ export function createTranslateRunner(
   stages: CoreStages,
   channels: Channels,
   log: Logger,
-  options?: object | ((proxyKey: string) => object | undefined),
+  options?: TranslateOptions | ((proxyKey: string) => TranslateOptions | undefined),
   transform: ConfigTransform = (_key, config) => config,
 ): Runner {
   const optionsFor = typeof options === 'function' ? options : () => options;

@@ -127,7 +127,9 @@ function offsetToPosition(file: string, content: string, offset: number): Source
 /** The slow, exact path: every node keeps its range; syntax errors become positioned diagnostics. */
 function parseYaml(file: SourceFile): ParsedFile {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(file.content, { lineCounter, uniqueKeys: true });
+  // logLevel 'error': a collection used as a mapping key becomes an "unknown field" diagnostic with its
+  // position; the library's own process warning about it would only leak to stderr.
+  const docs = parseAllDocuments(file.content, { lineCounter, uniqueKeys: true, logLevel: 'error' });
   const diagnostics: Diagnostic[] = [];
   const documents: ParsedDocument[] = [];
   const at = (offset: number): SourcePosition => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { corpusDir } from '@plexus/testkit';
-import type { Kind, SourceFile } from '../../src/index.ts';
+import type { Kind, SourceFile } from '@plexus/spec';
+import { corpusDir } from '../paths.ts';
 
-/** ../shared/appmesh/corpus: real App Mesh spec files from aws-app-mesh-examples (MIT-0). */
+/** Real App Mesh spec files from aws-app-mesh-examples (MIT-0); see corpusDir. */
 export const CORPUS_DIR = corpusDir;
 
 export interface CorpusEntry {

@@ -1,5 +1,3 @@
-import { describe, expect, test } from 'vitest';
-import { KINDS, type Kind, loadAndValidate, loadFiles, type SourceFile } from '../../src/index.ts';
 import {
   CORPUS,
   type CorpusEntry,
@@ -8,7 +6,9 @@ import {
   needsNames,
   readCorpusFile,
   wrapWithNames,
-} from './corpus-files.ts';
+} from '@plexus/testkit/corpus';
+import { describe, expect, test } from 'vitest';
+import { KINDS, type Kind, loadAndValidate, loadFiles, type SourceFile } from '../../src/index.ts';
 
 function countsByKind(kinds: Kind[]): Partial<Record<Kind, number>> {
   const out: Partial<Record<Kind, number>> = {};

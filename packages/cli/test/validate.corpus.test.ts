@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, test } from 'vitest';
 import {
   CORPUS,
   CORPUS_DIR,
@@ -9,7 +8,8 @@ import {
   needsNames,
   readCorpusFile,
   wrapWithNames,
-} from '../../spec/test/corpus/corpus-files.ts';
+} from '@plexus/testkit/corpus';
+import { afterAll, expect, test } from 'vitest';
 import { runMain } from './capture.ts';
 
 const wrapped = mkdtempSync(join(tmpdir(), 'plexus-corpus-'));

@@ -103,3 +103,14 @@ export function apiListener(name: string, routeName: string) {
     apiListener: { apiListener: hcm(routeName, name) },
   };
 }
+
+/** A small complete config: listener l1 → route r1 → clusters c1/c2 with endpoints. */
+export function sampleConfig(opts: { clusters?: string[]; port?: number; split?: [string, number][] } = {}) {
+  const clusters = opts.clusters ?? ['c1', 'c2'];
+  return {
+    listeners: [apiListener('l1', 'r1')],
+    routes: [weightedRoute('r1', ['*'], opts.split ?? clusters.map((c) => [c, 1] as [string, number]))],
+    clusters: clusters.map((c) => edsCluster(c)),
+    endpoints: clusters.map((c) => loadAssignment(c, [{ host: '127.0.0.1', port: opts.port ?? 9000 }])),
+  };
+}

@@ -2,10 +2,13 @@ import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@plexus/plugin-api/testing';
 import { jsonThrottle, type MotoWithProxy, startMotoWithProxy } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The moto fixture builder and the DescribeTasks fault are shared with the ecs plugin's tests.
-import { editDescribedTasks } from '../../discovery-ecs/test/describe-tasks-fault.ts';
-import { EcsFixture } from '../../discovery-ecs/test/moto-ecs.ts';
-import fargateModule, { fargateDiscoveryPlugin, validateFargateConfig } from '../src/index.ts';
+import {
+  fargateDiscoveryPlugin,
+  fargateDiscoveryModule as fargateModule,
+  validateEcsConfig as validateFargateConfig,
+} from '../src/index.ts';
+import { editDescribedTasks } from './describe-tasks-fault.ts';
+import { EcsFixture } from './moto-ecs.ts';
 
 let aws: MotoWithProxy;
 let fx: EcsFixture;

@@ -1,13 +1,8 @@
-import { createEcsPlugin } from '@plexus/discovery-ecs';
 import { type DiscoveryPlugin, discoveryPluginModule } from '@plexus/plugin-api';
-
-export {
-  type EcsConfig as FargateConfig,
-  validateEcsConfig as validateFargateConfig,
-} from '@plexus/discovery-ecs';
+import { createEcsPlugin } from './plugin.ts';
 
 /**
- * `spec.serviceDiscovery.fargate: { cluster, service | family, containerName?, containerPort? }` — the same
+ * `spec.serviceDiscovery.fargate: { cluster, service | family, containerName?, containerPort? }`: the same
  * shape as `ecs`, for tasks with launch type FARGATE (or a FARGATE/FARGATE_SPOT capacity provider): the ENI's
  * private IP, the container port, zone from the task's availabilityZone (else the ENI subnet's zone).
  */
@@ -17,6 +12,5 @@ export function createFargatePlugin(): DiscoveryPlugin {
 
 export const fargateDiscoveryPlugin: DiscoveryPlugin = createFargatePlugin();
 
-/** ContainerModule binding the Fargate plugin under `DiscoveryPluginToken`. */
+/** ContainerModule binding the Fargate plugin under `DiscoveryPluginToken` (the daemon loads it with `ecs`). */
 export const fargateDiscoveryModule = discoveryPluginModule(createFargatePlugin);
-export default fargateDiscoveryModule;

@@ -4,7 +4,7 @@ import { corpusDir } from '@plexus/testkit';
 import { describe, expect, it } from 'vitest';
 import { checkSchema, type Kind, SPEC_SCHEMAS } from '../../src/index.ts';
 
-/** Real App Mesh CLI input files from aws-app-mesh-examples (../shared/appmesh/corpus). */
+/** Real App Mesh CLI input files from aws-app-mesh-examples (PLEXUS_CORPUS_DIR). */
 const CORPUS = corpusDir;
 
 const KIND_BY_NAME_KEY: Array<[string, Kind]> = [

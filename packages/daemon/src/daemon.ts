@@ -87,6 +87,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     });
     xds.addService(telemetry.accessLogService.definition, telemetry.accessLogService.handlers);
     telemetry.registerMetrics(metrics.registry);
+    metrics.textSources.push(telemetry.prometheusText);
     const tel = telemetry;
     mounts.push({
       prefix: TELEMETRY_HTTP_PREFIX,

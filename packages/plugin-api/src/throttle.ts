@@ -1,33 +1,3 @@
-import { sleep, systemClock } from './clock.ts';
-import type { Clock } from './plugin.ts';
-
-const THROTTLING_CODES = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'TooManyRequests',
-  'TooManyRequestsException',
-  'ProvisionedThroughputExceededException',
-  'SlowDown',
-  'EC2ThrottledException',
-]);
-
-/** True for AWS throttling errors (by error name/code) and for HTTP 429 responses. */
-export function isThrottlingError(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
-  const e = err as {
-    name?: unknown;
-    code?: unknown;
-    Code?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  for (const c of [e.name, e.code, e.Code]) if (typeof c === 'string' && THROTTLING_CODES.has(c)) return true;
-  return e.$metadata?.httpStatusCode === 429;
-}
-
 /** Splits `items` into consecutive chunks of at most `size` (e.g. 100 IDs per DescribeTasks call). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   if (size < 1) throw new Error(`chunk size must be >= 1, got ${size}`);
@@ -71,29 +41,4 @@ export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number
   const { baseMs = 200, maxMs = 20_000, random = Math.random } = opts;
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.floor(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-export interface RetryOptions extends BackoffOptions {
-  /** Total attempts including the first. Default 5. */
-  attempts?: number;
-  /** Which errors are retried. Default `isThrottlingError`. */
-  retryable?: (err: unknown) => boolean;
-  clock?: Clock;
-  signal?: AbortSignal;
-}
-
-/** Calls `fn` until it succeeds, retrying retryable errors with jittered exponential backoff. */
-export async function retryWithBackoff<T>(
-  fn: (attempt: number) => Promise<T>,
-  opts: RetryOptions = {},
-): Promise<T> {
-  const { attempts = 5, retryable = isThrottlingError, clock = systemClock, signal } = opts;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      if (attempt + 1 >= attempts || !retryable(err) || signal?.aborted) throw err;
-      await sleep(backoffDelay(attempt, opts), clock, signal);
-    }
-  }
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, chunk, isThrottlingError, mapConcurrent, retryWithBackoff } from '../src/index.ts';
+import {
+  awsClientOptions,
+  backoffDelay,
+  chunk,
+  DEFAULT_AWS_MAX_ATTEMPTS,
+  mapConcurrent,
+} from '../src/index.ts';
 
 describe('throttling helpers', () => {
   it('chunks into slices of at most n', () => {
@@ -13,57 +19,19 @@ describe('throttling helpers', () => {
     expect(() => chunk([1], 0)).toThrow();
   });
 
-  it('recognizes AWS throttling errors', () => {
-    for (const name of [
-      'ThrottlingException',
-      'RequestLimitExceeded',
-      'TooManyRequestsException',
-      'Throttling',
-    ]) {
-      expect(isThrottlingError(Object.assign(new Error('x'), { name }))).toBe(true);
-    }
-    expect(isThrottlingError({ name: 'X', $metadata: { httpStatusCode: 429 } })).toBe(true);
-    expect(isThrottlingError(Object.assign(new Error('x'), { name: 'AccessDeniedException' }))).toBe(false);
-  });
-
   it('backs off exponentially with jitter, capped', () => {
     expect(backoffDelay(0, { baseMs: 100, random: () => 0 })).toBe(50);
     expect(backoffDelay(3, { baseMs: 100, random: () => 0.999 })).toBe(799);
     expect(backoffDelay(30, { baseMs: 100, maxMs: 1000, random: () => 0 })).toBe(500);
   });
 
-  it('retries throttling errors, not others', async () => {
-    let n = 0;
-    const v = await retryWithBackoff(
-      async () => {
-        if (++n < 3) throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
-        return 'ok';
-      },
-      { baseMs: 1 },
-    );
-    expect([v, n]).toEqual(['ok', 3]);
-    let m = 0;
-    await expect(
-      retryWithBackoff(
-        async () => {
-          m++;
-          throw new Error('denied');
-        },
-        { baseMs: 1 },
-      ),
-    ).rejects.toThrow('denied');
-    expect(m).toBe(1);
-    let k = 0;
-    await expect(
-      retryWithBackoff(
-        async () => {
-          k++;
-          throw Object.assign(new Error('slow'), { name: 'Throttling' });
-        },
-        { baseMs: 1, attempts: 4 },
-      ),
-    ).rejects.toThrow('slow');
-    expect(k).toBe(4);
+  it('AWS clients get one retry policy: settings.aws.maxAttempts, else 3', () => {
+    expect(DEFAULT_AWS_MAX_ATTEMPTS).toBe(3);
+    expect(awsClientOptions({ aws: { region: 'eu-west-1' } })).toEqual({
+      region: 'eu-west-1',
+      maxAttempts: 3,
+    });
+    expect(awsClientOptions({ aws: { region: 'eu-west-1', maxAttempts: 1 } }).maxAttempts).toBe(1);
   });
 
   it('caps concurrency and keeps order', async () => {

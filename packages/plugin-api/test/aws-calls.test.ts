@@ -7,7 +7,7 @@ import {
   mapConcurrent,
 } from '../src/index.ts';
 
-describe('throttling helpers', () => {
+describe('AWS call helpers: batching, backoff, retry policy', () => {
   it('chunks into slices of at most n', () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(

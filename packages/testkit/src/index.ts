@@ -14,3 +14,4 @@ export * from './paths.ts';
 export * from './pki.ts';
 export * from './ports.ts';
 export * from './processes.ts';
+export * from './quiet.ts';

@@ -19,7 +19,12 @@ export function ecsWatch(opts: EcsPluginOptions): DiscoveryPlugin['watch'] {
     if (!api) {
       const o = awsClientOptions(settings);
       const own = settings.plugins?.[opts.name] ?? {};
-      const entries = typeof own.cacheEntries === 'number' ? own.cacheEntries : DEFAULT_ECS_CACHE_ENTRIES;
+      const entries = own.cacheEntries ?? DEFAULT_ECS_CACHE_ENTRIES;
+      if (typeof entries !== 'number' || !Number.isInteger(entries) || entries < 1) {
+        throw new Error(
+          `settings.plugins.${opts.name}.cacheEntries must be an integer >= 1, got ${String(entries)}`,
+        );
+      }
       api = { ecs: new ECSClient(o), ec2: new EC2Client(o), cache: new EcsCache(entries) };
       apis.set(settings, api);
     }

@@ -59,6 +59,21 @@ describe('ecs poll costs (moto, real SDK)', () => {
     expect(calls).toBeGreaterThanOrEqual(2 + 1 + 1);
   });
 
+  it('refuses a cache size below 1, naming the setting', async () => {
+    const h = startPluginHarness(
+      ecsModule,
+      { key: 'ecs', config: { cluster: CLUSTER, family: 'rev' } },
+      { settings: aws.proxiedSettings({ plugins: { ecs: { cacheEntries: 0 } } }) },
+    );
+    try {
+      expect((await h.nextError()).message).toBe(
+        'settings.plugins.ecs.cacheEntries must be an integer >= 1, got 0',
+      );
+    } finally {
+      h.stop();
+    }
+  });
+
   it('picks the app port, never the Envoy sidecar, and logs the choice and the reason once per change', async () => {
     const debug: string[] = [];
     const logger: PluginLogger = {

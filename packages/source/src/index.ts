@@ -18,3 +18,15 @@ export type {
 } from './types.ts';
 export { verifyWebhook, type WebhookVerdict } from './webhook/verify-signature.ts';
 export { createWebhookHandler, type WebhookHandlerOptions } from './webhook/webhook-handler.ts';
+export { locateLocalRepo, type LocalRepo } from './git/locate.ts';
+export { GitTreeReader } from './git/tree-reader.ts';
+export {
+  type CommitAuthor,
+  type CommitFilesRequest,
+  type CommitFilesResult,
+  commitFiles,
+  compareAndSwapRef,
+  type FileChange,
+  HeadMovedError,
+  readRef,
+} from './write/index.ts';

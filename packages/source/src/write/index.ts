@@ -6,4 +6,3 @@ export {
 } from './commit-files.ts';
 export { compareAndSwapRef, HeadMovedError, readRef } from './ref-cas.ts';
 export type { FileChange } from './tree-edit.ts';
-

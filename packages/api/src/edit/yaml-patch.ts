@@ -1,8 +1,9 @@
-import { type Document, isMap, isScalar, isSeq, type Node, parseAllDocuments } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, type Node, parseAllDocuments, type Scalar } from 'yaml';
 
 type Path = Array<string | number>;
 type Op =
   | { type: 'scalar'; path: Path; value: unknown }
+  | { type: 'append'; path: Path; value: unknown }
   | { type: 'set'; path: Path; value: unknown }
   | { type: 'delete'; path: Path };
 
@@ -26,8 +27,12 @@ function diff(node: unknown, old: unknown, next: unknown, path: Path, ops: Op[])
     }
     return;
   }
-  if (Array.isArray(old) && Array.isArray(next) && old.length === next.length && isSeq(node)) {
-    for (const [i, value] of next.entries()) diff(node.get(i, true), old[i], value, [...path, i], ops);
+  if (Array.isArray(old) && Array.isArray(next) && isSeq(node)) {
+    // items in common are edited in place (their comments stay); the tail is appended or cut
+    const common = Math.min(old.length, next.length);
+    for (let i = 0; i < common; i++) diff(node.get(i, true), old[i], next[i], [...path, i], ops);
+    for (let i = old.length - 1; i >= common; i--) ops.push({ type: 'delete', path: [...path, i] });
+    for (let i = common; i < next.length; i++) ops.push({ type: 'append', path, value: next[i] });
     return;
   }
   const scalarValue = typeof next !== 'object' || next === null;
@@ -107,6 +112,8 @@ export function editYamlDocument(content: string, edit: YamlEdit): string | null
   }
   for (const o of ops) {
     if (o.type === 'delete') found.doc.deleteIn(o.path);
+    else if (o.type === 'append') found.doc.addIn(o.path, found.doc.createNode(o.value));
+    else if (o.type === 'scalar') (found.doc.getIn(o.path, true) as Scalar).value = o.value;
     else found.doc.setIn(o.path, found.doc.createNode(o.value));
   }
   const text = found.doc.toString({ indentSeq: indentsSequences(content.slice(found.start, found.end)) });

@@ -81,10 +81,43 @@ export function shapeOf(value: unknown, key = ''): unknown {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[k];
-      if (v === undefined || k === '$metadata') continue;
-      out[k] = shapeOf(v, k);
+      // moto writes null for fields it does not model; the SDKs read null as absent
+      if (v === undefined || v === null || k === '$metadata') continue;
+      const shape = shapeOf(v, k);
+      // what is left of a moto object holding only nulls
+      if (shape && typeof shape === 'object' && !Array.isArray(shape) && Object.keys(shape).length === 0)
+        continue;
+      out[k] = shape;
     }
     return out;
   }
   return typeof value;
+}
+
+/**
+ * Where two shapes differ. A field Plexus adds under `spec` is allowed (App Mesh's defaults, which moto leaves
+ * out); everything else must match both ways, names and types.
+ */
+export function shapeDifferences(ours: unknown, theirs: unknown, path = ''): string[] {
+  if (typeof ours !== 'object' || typeof theirs !== 'object' || ours === null || theirs === null) {
+    return JSON.stringify(ours) === JSON.stringify(theirs)
+      ? []
+      : [`${path}: ${JSON.stringify(ours)} vs ${JSON.stringify(theirs)}`];
+  }
+  if (Array.isArray(ours) || Array.isArray(theirs)) {
+    if (!Array.isArray(ours) || !Array.isArray(theirs)) return [`${path}: list vs not a list`];
+    if (ours.length === 0 || theirs.length === 0) return [];
+    return shapeDifferences(ours[0], theirs[0], `${path}[]`);
+  }
+  const a = ours as Record<string, unknown>;
+  const b = theirs as Record<string, unknown>;
+  const out: string[] = [];
+  for (const k of Object.keys(b)) {
+    if (!(k in a)) out.push(`${path}.${k}: missing in Plexus`);
+    else out.push(...shapeDifferences(a[k], b[k], `${path}.${k}`));
+  }
+  for (const k of Object.keys(a)) {
+    if (!(k in b) && !/(^|\.)spec(\.|$)/.test(`${path}.${k}`.slice(1))) out.push(`${path}.${k}: not in moto`);
+  }
+  return out;
 }

@@ -2,7 +2,10 @@ export { createSource } from './create-source.ts';
 export { DirectorySource } from './directory/directory-source.ts';
 export { hashFiles } from './directory/read-directory.ts';
 export { redact, SourceError, type SourceErrorCode } from './errors.ts';
+export { type LocalRepo, locateLocalRepo } from './git/locate.ts';
 export { readSpecFilesAtCommit } from './git/read-tree.ts';
+export { resolveRevision } from './git/resolve-revision.ts';
+export { GitTreeReader } from './git/tree-reader.ts';
 export { LocalGitSource } from './local/local-git-source.ts';
 export { RemoteGitSource } from './remote/remote-git-source.ts';
 export { isSpecFile, SPEC_EXTENSIONS } from './spec-files.ts';
@@ -18,8 +21,6 @@ export type {
 } from './types.ts';
 export { verifyWebhook, type WebhookVerdict } from './webhook/verify-signature.ts';
 export { createWebhookHandler, type WebhookHandlerOptions } from './webhook/webhook-handler.ts';
-export { locateLocalRepo, type LocalRepo } from './git/locate.ts';
-export { GitTreeReader } from './git/tree-reader.ts';
 export {
   type CommitAuthor,
   type CommitFilesRequest,

@@ -22,7 +22,7 @@ export function lineDiff(before: string, after: string, context = 2): string {
     } else if (j < m && (i === n || lcs[i][j + 1] > lcs[i + 1][j])) lines.push({ op: '+', text: b[j++] });
     else lines.push({ op: '-', text: a[i++] });
   }
-  const keep = lines.map((l, k) =>
+  const keep = lines.map((_l, k) =>
     lines.slice(Math.max(0, k - context), k + context + 1).some((x) => x.op !== ' '),
   );
   const out: string[] = [];

@@ -6,7 +6,7 @@ import { DURATION_BUCKETS } from './latency.ts';
  * per edge, and building prom-client's label objects for each took over a second per scrape. An edge's labels
  * never change, so its rendered label set is kept with it.
  */
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const labelCache = new WeakMap<EdgeStats, string>();
 
 /** `mesh="…",virtual_node="…",…` in App Mesh's words; a source is a node or a gateway, the other is empty. */
@@ -15,12 +15,12 @@ export function edgeLabelText(e: EdgeStats): string {
   if (s === undefined) {
     const l = e.labels;
     s =
-      `mesh="${escape(l.mesh)}",` +
-      `virtual_node="${l.sourceKind === 'virtualNode' ? escape(l.source) : ''}",` +
-      `virtual_gateway="${l.sourceKind === 'virtualGateway' ? escape(l.source) : ''}",` +
-      `virtual_service="${escape(l.virtualService)}",` +
-      `route="${escape(l.route)}",` +
-      `target_virtual_node="${escape(l.targetVirtualNode)}"`;
+      `mesh="${escapeLabel(l.mesh)}",` +
+      `virtual_node="${l.sourceKind === 'virtualNode' ? escapeLabel(l.source) : ''}",` +
+      `virtual_gateway="${l.sourceKind === 'virtualGateway' ? escapeLabel(l.source) : ''}",` +
+      `virtual_service="${escapeLabel(l.virtualService)}",` +
+      `route="${escapeLabel(l.route)}",` +
+      `target_virtual_node="${escapeLabel(l.targetVirtualNode)}"`;
     labelCache.set(e, s);
   }
   return s;
@@ -63,7 +63,7 @@ export function edgeSeriesText(store: EdgeStore): string {
     if (e.byFlag.size === 0) continue;
     const l = edgeLabelText(e);
     for (const [f, n] of e.byFlag)
-      out.push(`plexus_mesh_response_flags_total{${l},response_flag="${escape(f)}"} ${n}\n`);
+      out.push(`plexus_mesh_response_flags_total{${l},response_flag="${escapeLabel(f)}"} ${n}\n`);
   }
 
   const d = 'plexus_mesh_request_duration_seconds';

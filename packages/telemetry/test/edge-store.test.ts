@@ -178,7 +178,9 @@ describe('EdgeStore', () => {
     for (const l of lines.filter((x) => !x.startsWith('#'))) {
       expect(l).toMatch(/^[a-z_]+\{([a-z_]+="([^"\\]|\\.)*",?)+\} \d+(\.\d+)?(e-?\d+)?$/);
     }
-    expect(lines.filter((l) => l.startsWith('plexus_mesh_request_duration_seconds_bucket{'))).toHaveLength(15);
+    expect(lines.filter((l) => l.startsWith('plexus_mesh_request_duration_seconds_bucket{'))).toHaveLength(
+      15,
+    );
     expect(text).toContain('le="+Inf"} 1');
     expect(text).toContain('plexus_mesh_request_duration_seconds_count{');
   });

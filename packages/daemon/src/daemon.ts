@@ -3,6 +3,7 @@ import { createConsole, type WebConsole } from '@plexus/console';
 import { createTelemetry, TELEMETRY_HTTP_PREFIX, type Telemetry } from '@plexus/telemetry';
 import type { Container } from 'inversify';
 import { type Logger, pino } from 'pino';
+import { createApiMount } from './app-mesh-api.ts';
 import { createConsoleSource } from './console-source.ts';
 import { createDaemonContainer, registerPluginKeys } from './container.ts';
 import { loadCoreStages, loadXdsFactory } from './core-stages.ts';
@@ -120,6 +121,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     mounts.push(...web.mounts);
   }
 
+  const api = await createApiMount({
+    options,
+    channels,
+    logger,
+    refresh: () => void source.refresh?.(),
+  });
+  mounts.push(api);
+
   const http = await listenHttp(
     createHttpHandler({
       status,
@@ -199,6 +208,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         for (const r of runners) await r.stop();
         status.stop();
         lastGood?.stop();
+        api.stop();
         web?.stop();
         consoleSource?.stop();
         history.stop();

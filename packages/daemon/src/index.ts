@@ -1,3 +1,4 @@
+export { type ApiOptions, DEFAULT_API_ACCOUNT, DEFAULT_API_REGION } from './app-mesh-api.ts';
 export { appMeshStatsConfig, type BootstrapOptions, envoyBootstrap, grpcBootstrap } from './bootstrap.ts';
 export { layerOptions, optionsFromConfig } from './config/apply-config.ts';
 export { ConfigFileError, type DaemonConfig, loadDaemonConfig } from './config/load-config.ts';

@@ -2,7 +2,11 @@
 import './xds.ts';
 import './identity.ts';
 import './admin.ts';
+import './sources.ts';
+import './ownership.ts';
 
 export type { AdminSection } from './admin.ts';
 export type { IdentitySection } from './identity.ts';
+export type { OwnershipSection } from './ownership.ts';
+export type { SourcesSection } from './sources.ts';
 export type { XdsSection } from './xds.ts';

@@ -17,6 +17,7 @@ export const PACKAGES: Record<string, Rule> = {
   translate: { imports: ['spec', 'graph', 'plugin-api'], pure: true },
   'plugin-api': { imports: ['spec'] },
   source: { imports: ['spec'] },
+  teams: { imports: ['spec'], pure: true },
   xds: { imports: [] },
   daemon: { imports: '*' },
   cli: { imports: '*' },

@@ -6,6 +6,8 @@ export interface GraphNode {
   name: string;
   file: string;
   line: number;
+  /** Multi-source: the source (team repository) that defines it. */
+  source?: string;
 }
 
 export interface GraphEdge {
@@ -40,6 +42,7 @@ export function buildResourceGraph(resources: SpecResource[]): ResourceGraph {
     name: r.name,
     file: r.position.file,
     line: r.position.line,
+    ...(r.source ? { source: r.source } : {}),
   }));
   const edges: GraphEdge[] = [];
   const seen = new Set<string>();
@@ -96,7 +99,14 @@ export function buildResourceGraph(resources: SpecResource[]): ResourceGraph {
 export function graphToJson(graph: ResourceGraph): string {
   return JSON.stringify(
     {
-      nodes: graph.nodes.map(({ kind, mesh, name, file, line }) => ({ kind, mesh, name, file, line })),
+      nodes: graph.nodes.map(({ kind, mesh, name, file, line, source }) => ({
+        kind,
+        mesh,
+        name,
+        file,
+        line,
+        ...(source ? { source } : {}),
+      })),
       edges: graph.edges,
     },
     null,
@@ -110,7 +120,9 @@ export function graphToDot(graph: ResourceGraph): string {
   const lines = ['digraph plexus {', '  rankdir=LR;', '  node [shape=box];'];
   // `\n` inside a DOT string is Graphviz's own line break escape.
   for (const n of graph.nodes)
-    lines.push(`  ${q(n.id)} [label="${esc(n.kind)}\\n${esc(`${n.mesh}/${n.name}`)}"];`);
+    lines.push(
+      `  ${q(n.id)} [label="${esc(n.kind)}\\n${esc(`${n.mesh}/${n.name}`)}${n.source ? `\\n${esc(`source ${n.source}`)}` : ''}"];`,
+    );
   for (const e of graph.edges) lines.push(`  ${q(e.from)} -> ${q(e.to)} [label=${q(e.type)}];`);
   lines.push('}');
   return lines.join('\n');
@@ -128,7 +140,10 @@ export function graphToMermaid(graph: ResourceGraph): string {
   };
   const label = (s: string) => `"${s.replaceAll('"', '#quot;')}"`;
   const lines = ['graph LR'];
-  for (const n of graph.nodes) lines.push(`  ${idOf(n.id)}[${label(`${n.kind} ${n.mesh}/${n.name}`)}]`);
+  for (const n of graph.nodes) {
+    const from = n.source ? ` (source ${n.source})` : '';
+    lines.push(`  ${idOf(n.id)}[${label(`${n.kind} ${n.mesh}/${n.name}${from}`)}]`);
+  }
   for (const e of graph.edges) {
     if (!ids.has(e.to)) lines.push(`  ${idOf(e.to)}[${label(`${e.to} (not in input)`)}]`);
     if (!ids.has(e.from)) lines.push(`  ${idOf(e.from)}[${label(`${e.from} (not in input)`)}]`);

@@ -106,3 +106,30 @@ test('an invalid input exits 1, errors on stderr, and still prints what loaded',
   expect((await runMain(['graph', '--format', 'png', dir])).code).toBe(2);
   expect((await runMain(['graph'])).code).toBe(2);
 });
+
+test('plexus graph --source NAME=DIR says which source defines each resource', async () => {
+  const a = mkdtempSync(join(tmpdir(), 'plexus-graph-a-'));
+  const b = mkdtempSync(join(tmpdir(), 'plexus-graph-b-'));
+  writeFileSync(
+    join(a, 'mesh.yaml'),
+    'apiVersion: plexus/v1\nkind: Mesh\nmetadata: { name: shop }\nspec: {}\n',
+  );
+  writeFileSync(
+    join(b, 'web.yaml'),
+    'apiVersion: plexus/v1\nkind: VirtualNode\nmetadata: { name: web, mesh: shop }\nspec: {}\n',
+  );
+  try {
+    const { code, stdout } = await runMain(['graph', '--source', `platform=${a}`, '--source', `team-a=${b}`]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).nodes).toEqual([
+      { kind: 'Mesh', mesh: 'shop', name: 'shop', file: 'platform/mesh.yaml', line: 1, source: 'platform' },
+      { kind: 'VirtualNode', mesh: 'shop', name: 'web', file: 'team-a/web.yaml', line: 1, source: 'team-a' },
+    ]);
+    const mermaid = await runMain(['graph', '--format', 'mermaid', '--source', `team-a=${b}`]);
+    expect(mermaid.stdout).toContain('VirtualNode shop/web (source team-a)');
+    expect((await runMain(['graph', '--source', 'bad name=x'])).code).toBe(2);
+  } finally {
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  }
+});

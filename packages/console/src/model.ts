@@ -10,6 +10,8 @@ export interface ConsoleNode {
   name: string;
   /** Where it is written (`file:line`). */
   source: string;
+  /** Multi-source daemons: the source (team repository) that defines it. */
+  fromSource?: string;
   /** Proxies only: the proxy key Envoy connects as. */
   proxyKey?: string;
 }
@@ -56,8 +58,11 @@ function targetsOf(spec: {
   return r?.action?.weightedTargets ?? [];
 }
 
-function where(r: { position: { file: string; line: number } }): string {
-  return `${r.position.file}:${r.position.line}`;
+function where(r: { position: { file: string; line: number }; source?: string }): {
+  source: string;
+  fromSource?: string;
+} {
+  return { source: `${r.position.file}:${r.position.line}`, ...(r.source ? { fromSource: r.source } : {}) };
 }
 
 /** The mesh as the console draws it: gateways, services, routers with their live weights, virtual nodes. */
@@ -71,7 +76,7 @@ export function consoleGraph(revision: string, g: MeshGraph): ConsoleGraph {
       kind: 'virtualGateway',
       mesh: gw.mesh,
       name: gw.name,
-      source: where(gw.resource),
+      ...where(gw.resource),
       proxyKey: `mesh/${gw.mesh}/virtualGateway/${gw.name}`,
     });
     const byService = new Map<string, string[]>();
@@ -99,7 +104,7 @@ export function consoleGraph(revision: string, g: MeshGraph): ConsoleGraph {
       kind: 'virtualNode',
       mesh: vn.mesh,
       name: vn.name,
-      source: where(vn),
+      ...where(vn),
       proxyKey: `mesh/${vn.mesh}/virtualNode/${vn.name}`,
     });
     for (const b of vn.spec?.backends ?? []) {
@@ -116,7 +121,7 @@ export function consoleGraph(revision: string, g: MeshGraph): ConsoleGraph {
   }
   for (const [, s] of g.services) {
     const sid = id('vs', s.mesh, s.name);
-    nodes.push({ id: sid, kind: 'virtualService', mesh: s.mesh, name: s.name, source: where(s.resource) });
+    nodes.push({ id: sid, kind: 'virtualService', mesh: s.mesh, name: s.name, ...where(s.resource) });
     if (s.provider) {
       const to = id(s.provider.kind === 'virtualNode' ? 'vn' : 'vr', s.mesh, s.provider.name);
       edges.push({ id: `${sid}->${to}`, from: sid, to, kind: 'provider', label: '' });
@@ -124,7 +129,7 @@ export function consoleGraph(revision: string, g: MeshGraph): ConsoleGraph {
   }
   for (const [, r] of g.routers) {
     const rid = id('vr', r.mesh, r.name);
-    nodes.push({ id: rid, kind: 'virtualRouter', mesh: r.mesh, name: r.name, source: where(r.resource) });
+    nodes.push({ id: rid, kind: 'virtualRouter', mesh: r.mesh, name: r.name, ...where(r.resource) });
     for (const route of r.routes) {
       const targets = targetsOf((route.spec ?? {}) as Parameters<typeof targetsOf>[0]);
       const total = targets.reduce((a, t) => a + t.weight, 0);

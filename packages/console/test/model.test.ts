@@ -65,3 +65,16 @@ describe('console model', () => {
     });
   });
 });
+
+describe('console model with several sources', () => {
+  it('says which source defines each node', () => {
+    const resources = loadAndValidate(
+      files.map((f) => ({ path: `team-a/${f.path}`, content: f.content })),
+    ).resources;
+    for (const r of resources) r.source = 'team-a';
+    const g = consoleGraph('abc', buildGraph(resources));
+    const front = g.nodes.find((n) => n.name === 'front')!;
+    expect(front.fromSource).toBe('team-a');
+    expect(front.source).toMatch(/^team-a\/front\.yaml:\d+$/);
+  });
+});

@@ -296,7 +296,11 @@ async function select(id: string): Promise<void> {
   if (!n) return;
   const head = [
     el('h2', {}, `${n.name}`),
-    el('p', { class: 'muted' }, `${n.kind} in mesh ${n.mesh}, defined at ${n.source}`),
+    el(
+      'p',
+      { class: 'muted' },
+      `${n.kind} in mesh ${n.mesh}${n.fromSource ? `, from source ${n.fromSource}` : ''}, defined at ${n.source}`,
+    ),
   ];
   if (!n.proxyKey) {
     details.replaceChildren(...head);

@@ -45,6 +45,7 @@ function subdirOf(path: string | undefined): string {
 
 /** Where writes commit to, or why there is nowhere. */
 async function repoTarget(options: DaemonOptions): Promise<RepoTarget | string> {
+  if (!options.repo) return 'this daemon reads several sources; API writes need a single local repository';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.repo)) {
     return 'this daemon follows a remote repository; API writes need a local git repository (pushing is not implemented)';
   }

@@ -13,6 +13,9 @@ import { createSourceRunner } from './runners/source-runner.ts';
 import { createSpecRunner } from './runners/spec-runner.ts';
 import { createTranslateRunner } from './runners/translate-runner.ts';
 import { createXdsRunner } from './runners/xds-runner.ts';
+import { createSourceSet } from './sources/create-source-set.ts';
+import type { SourceSet } from './sources/source-set.ts';
+import { createSourcesRunner } from './sources/sources-runner.ts';
 import type { CoreStages, CreateXdsServer, Discovery, Source, XdsServer } from './stages.ts';
 import { StatusStore } from './status.ts';
 import { resolveTelemetry, withTelemetry } from './telemetry-options.ts';
@@ -51,11 +54,12 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
   c.bind(TOKENS.Metrics).toDynamicValue(() => createMetrics());
   c.bind(TOKENS.Channels).toDynamicValue(() => createChannels());
   c.bind(TOKENS.ProxyRevisions).toDynamicValue(() => new ProxyRevisions());
+  c.bind(TOKENS.Sources).toDynamicValue(() => createSourceSet(options, stages, logger));
   c.bind(TOKENS.Source).toDynamicValue(
     () =>
       options.overrides?.source ??
       stages.createSource({
-        repo: options.repo,
+        repo: options.repo ?? '',
         branch: options.branch,
         tag: options.tag,
         commit: options.commit,
@@ -97,13 +101,23 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
         ctx.get<DaemonMetrics>(TOKENS.Metrics),
         ctx.get<ProxyRevisions>(TOKENS.ProxyRevisions),
         logger,
+        options.sources ? ctx.get<SourceSet>(TOKENS.Sources) : undefined,
       ),
   );
   c.bind(TOKENS.Runners).toDynamicValue((ctx): Runner[] => {
     const channels = ctx.get<Channels>(TOKENS.Channels);
     const log = (stage: string) => logger.child({ stage });
     return [
-      createSourceRunner(ctx.get<Source>(TOKENS.Source), channels, log('source')),
+      options.sources
+        ? createSourcesRunner({
+            set: ctx.get<SourceSet>(TOKENS.Sources),
+            stages,
+            channels,
+            metrics: ctx.get<DaemonMetrics>(TOKENS.Metrics),
+            rules: options.ownership,
+            log: log('sources'),
+          })
+        : createSourceRunner(ctx.get<Source>(TOKENS.Source), channels, log('source')),
       createSpecRunner(stages, channels, log('spec')),
       createGraphRunner(stages, channels, log('graph')),
       createDiscoveryRunner(ctx.get<Discovery>(TOKENS.Discovery), channels, log('discovery')),

@@ -19,7 +19,7 @@ import type { ProxyRevisions } from './proxy-revisions.ts';
 import { redactUrl } from './redact-url.ts';
 import { RevisionHistory } from './revision-history.ts';
 import type { Runner } from './runner.ts';
-import type { CoreStages, Discovery, Source, XdsServer } from './stages.ts';
+import type { CoreStages, Discovery, XdsServer } from './stages.ts';
 import type { StatusStore } from './status.ts';
 import { telemetryAuthorizer } from './telemetry-authorizer.ts';
 import { resolveTelemetry } from './telemetry-options.ts';
@@ -70,10 +70,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const security = container.get<XdsSecurity>(TOKENS.XdsSecurity);
   const channels = container.get<Channels>(TOKENS.Channels);
   const runners = container.get<Runner[]>(TOKENS.Runners);
-  const source = container.get<Source>(TOKENS.Source);
+  if (!options.repo && !options.sources?.length) throw new Error('no source: give repo or sources');
   const webhook = stages.createWebhookHandler?.({
     secret: options.webhookSecret,
-    onTrigger: () => void source.refresh?.(),
+    onTrigger: () => void runners[0]?.refresh?.(),
   });
 
   const mounts: HttpMount[] = [];
@@ -125,7 +125,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     options,
     channels,
     logger,
-    refresh: () => void source.refresh?.(),
+    refresh: () => void runners[0]?.refresh?.(),
   });
   mounts.push(api);
 
@@ -163,7 +163,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   const [sourceRunner, ...pipeline] = runners;
   for (const r of [...pipeline].reverse()) await r.start();
-  const lastGood = options.stateDir ? new LastGoodStore(options.stateDir, logger) : undefined;
+  // Several sources keep a last good revision each (sources/sources-runner.ts).
+  const lastGood =
+    options.stateDir && !options.sources ? new LastGoodStore(options.stateDir, logger) : undefined;
   const restored = lastGood?.load();
   if (restored) {
     logger.info({ revision: restored.id }, 'restoring the last good revision before reading the source');
@@ -184,7 +186,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       xds: xdsPort,
       xdsTls: Boolean(security.credentials),
       identityRequired: security.required,
-      repo: redactUrl(options.repo),
+      ...(options.sources
+        ? { sources: options.sources.map((s) => `${s.name}=${redactUrl(s.repo)}`) }
+        : { repo: redactUrl(options.repo ?? '') }),
     },
     'plexus daemon started',
   );

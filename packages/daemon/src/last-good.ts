@@ -16,14 +16,17 @@ export class LastGoodStore {
 
   private readonly dir: string;
   private readonly log: Logger;
-  constructor(dir: string, log: Logger) {
+  private readonly file: string;
+  /** `file`: one store per source of a multi-source daemon (`source-<name>.json`). */
+  constructor(dir: string, log: Logger, file = FILE) {
     this.dir = dir;
     this.log = log;
+    this.file = file;
   }
 
   load(): SourceRevision | undefined {
     try {
-      const rev = JSON.parse(readFileSync(join(this.dir, FILE), 'utf8')) as SourceRevision;
+      const rev = JSON.parse(readFileSync(join(this.dir, this.file), 'utf8')) as SourceRevision;
       if (typeof rev.id === 'string' && Array.isArray(rev.files)) return { ...rev, seenAt: Date.now() };
     } catch {
       // none yet, or unreadable: start from the source alone
@@ -40,7 +43,7 @@ export class LastGoodStore {
       }),
       channels.outcomes.subscribe((o) => {
         const rev = o.ok ? this.#recent.get(o.revision) : undefined;
-        if (rev) this.#save(rev);
+        if (rev) this.save(rev);
       }),
     );
   }
@@ -49,12 +52,12 @@ export class LastGoodStore {
     for (const u of this.#unsubscribe.splice(0)) u();
   }
 
-  #save(rev: SourceRevision): void {
+  save(rev: SourceRevision): void {
     try {
       mkdirSync(this.dir, { recursive: true });
-      const tmp = join(this.dir, `${FILE}.tmp`);
+      const tmp = join(this.dir, `${this.file}.tmp`);
       writeFileSync(tmp, JSON.stringify({ id: rev.id, files: rev.files, source: rev.source }));
-      renameSync(tmp, join(this.dir, FILE));
+      renameSync(tmp, join(this.dir, this.file));
     } catch (err) {
       this.log.warn({ revision: rev.id, err }, 'could not save the last good revision');
     }

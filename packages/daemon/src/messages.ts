@@ -2,7 +2,17 @@
 import type { EndpointSet } from '@plexus/plugin-api';
 import type { SpecResource } from '@plexus/spec';
 import { LatestValueSubject } from './latest-value.ts';
-import type { MeshGraph, ProxyConfig, ProxyRef, SourceRevision } from './stages.ts';
+import type { LoadOutcome, MeshGraph, ProxyConfig, ProxyRef, SourceRevision } from './stages.ts';
+
+/**
+ * A revision on its way to the spec stage. A multi-source daemon hands over the union of its sources' files
+ * already validated (with the ownership rules), and which source's change it carries.
+ */
+export interface PipelineRevision extends SourceRevision {
+  validated?: LoadOutcome;
+  /** The source whose revision this union brings in, and each source's revision in it. */
+  change?: { source: string; revision: string; sources: Record<string, string> };
+}
 
 /** A revision that loaded and validated. */
 export interface ValidRevision {
@@ -35,6 +45,8 @@ export interface ConfigSnapshot {
 
 export interface RevisionError {
   revision: string;
+  /** Multi-source daemons: the source whose revision this is (the error is that source's). */
+  source?: string;
   stage: 'load' | 'graph' | 'discovery' | 'translate' | 'apply';
   /** First error's position and field, for one-line display. */
   file?: string;
@@ -53,7 +65,7 @@ export type RevisionOutcome =
   | { revision: string; seenAt: number; ok: false; error: RevisionError };
 
 export interface Channels {
-  revisions: LatestValueSubject<SourceRevision>;
+  revisions: LatestValueSubject<PipelineRevision>;
   valid: LatestValueSubject<ValidRevision>;
   graphs: LatestValueSubject<GraphSnapshot>;
   discovered: LatestValueSubject<DiscoveredSnapshot>;

@@ -15,6 +15,10 @@ export interface DaemonMetrics {
   staleEndpointSets: Gauge<'source'>;
   convergence: Histogram;
   refusedStreams: Counter<'code'>;
+  /** Multi-source daemons: each source's applied revision, its outcomes, and whether it is refused now. */
+  sourceRevision: Gauge<'source' | 'revision'>;
+  sourceReconciles: Counter<'source' | 'outcome'>;
+  sourceRefused: Gauge<'source'>;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -76,6 +80,24 @@ export function createMetrics(): DaemonMetrics {
       name: 'plexus_xds_refused_streams_total',
       help: 'xDS streams refused or ended by the server, by gRPC status (PERMISSION_DENIED, UNAUTHENTICATED, ...)',
       labelNames: ['code'],
+      registers,
+    }),
+    sourceRevision: new Gauge({
+      name: 'plexus_source_applied_revision_info',
+      help: "Each source's revision currently served (value 1), multi-source daemons",
+      labelNames: ['source', 'revision'],
+      registers,
+    }),
+    sourceReconciles: new Counter({
+      name: 'plexus_source_reconcile_total',
+      help: "Each source's revisions, by outcome (applied|refused)",
+      labelNames: ['source', 'outcome'],
+      registers,
+    }),
+    sourceRefused: new Gauge({
+      name: 'plexus_source_refused',
+      help: "1 while a source's newest revision is refused (its last good revision keeps serving), else 0",
+      labelNames: ['source'],
       registers,
     }),
     convergence: new Histogram({

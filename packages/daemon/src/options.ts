@@ -1,6 +1,7 @@
 import type { DiscoveryPlugin, DiscoverySettings } from '@plexus/plugin-api';
 import type { AdminTokenEntry, Authenticator, TlsFiles } from '@plexus/security';
 import type { SourceFile } from '@plexus/spec';
+import type { OwnershipRules } from '@plexus/teams';
 import type { Logger } from 'pino';
 import type { ApiOptions } from './app-mesh-api.ts';
 import type { IdentitySection } from './config/sections/index.ts';
@@ -14,9 +15,24 @@ import type {
   TranslateOptions,
 } from './stages.ts';
 
+/** One of several sources (`plexus run --repo ...,owner=O` repeated, or the config file's `sources:`). */
+export interface SourceConfig extends SourceOptions {
+  /** Prefixes its files in errors (`team-a/mesh/web.yaml:3:1`) and labels its status, metrics and logs. */
+  name: string;
+  /** The team or AWS account id it speaks for, as the ownership rules name owners; default its name. */
+  owner?: string;
+}
+
 export interface DaemonOptions {
-  /** Local path (git work tree or plain directory) or remote git URL. */
-  repo: string;
+  /**
+   * Local path (git work tree or plain directory) or remote git URL: the one source. Give `sources` instead
+   * for several (the mesh is then the union of each source's last good revision).
+   */
+  repo?: string;
+  /** Several sources, each with its own revision and last-known-good; see docs/teams.md. */
+  sources?: SourceConfig[];
+  /** Who may define which meshes and resources (config file `ownership:`); unset: no ownership checks. */
+  ownership?: OwnershipRules;
   branch?: string;
   /** Remote repositories: track a tag, or pin a commit, instead of a branch. */
   tag?: string;
@@ -102,6 +118,8 @@ export interface DaemonOptions {
   overrides?: {
     stages?: Partial<CoreStages>;
     source?: Source;
+    /** Multi-source: the source object for a configured source name (the real one for names left out). */
+    sources?: Record<string, Source>;
     createXds?: CreateXdsServer;
     discovery?: Discovery;
     discoveryPlugins?: DiscoveryPlugin[];

@@ -5,4 +5,6 @@ export interface Runner {
   /** Resolves once the runner has finished any work in flight. */
   idle?(): Promise<void>;
   stop(): void | Promise<void>;
+  /** Source runners: check for a change now (the webhook). */
+  refresh?(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { type ConvergedEvent, ConvergenceTracker } from './convergence.ts';
 import type { Channels, RevisionError, RevisionOutcome } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
 import type { ProxyRevisions } from './proxy-revisions.ts';
+import type { SourceSet, SourceStatus } from './sources/source-set.ts';
 import type { Discovery, XdsServer } from './stages.ts';
 
 export type { ConvergedEvent };
@@ -18,7 +19,13 @@ const GRPC_CODES: Record<number, string> = {
 
 /** GET /api/v1/status, exactly as DESIGN.md fixes it. */
 export interface StatusDocument {
+  /**
+   * The mesh as served. With several sources, `applied`/`attempted` name the union (one source: its own
+   * revision) and `error` is the newest error of a source refused right now.
+   */
   revision: { applied: string | null; attempted: string | null; error: RevisionError | null };
+  /** Multi-source daemons: each source's revision and error. */
+  sources?: SourceStatus[];
   proxies: ProxyStatus[];
 }
 
@@ -51,6 +58,7 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
   private readonly metrics: DaemonMetrics;
   private readonly revisions: ProxyRevisions;
   private readonly log: Logger;
+  private readonly sources?: SourceSet;
   constructor(
     channels: Channels,
     xds: XdsServer,
@@ -58,8 +66,10 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
     metrics: DaemonMetrics,
     revisions: ProxyRevisions,
     log: Logger,
+    sources?: SourceSet,
   ) {
     super();
+    this.sources = sources;
     this.channels = channels;
     this.xds = xds;
     this.discovery = discovery;
@@ -121,13 +131,14 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
         this.metrics.appliedRevision.set({ revision: o.revision }, 1);
       }
       this.applied = o.revision;
-      this.error = null;
+      this.error = this.sources?.outstandingError() ?? null;
       for (const key of this.#loggedWaiting) if (this.revisions.has(key)) this.#loggedWaiting.delete(key);
       this.metrics.reconciles.inc({ outcome: 'applied', stage: 'apply' });
       this.metrics.reconcileDuration.observe({ outcome: 'applied' }, seconds);
       this.#convergence.applied(o.revision, o.seenAt, o.pushed, o.endpointPushes);
     } else {
       this.error = o.error;
+      if (this.sources) this.attempted = o.revision;
       this.metrics.reconciles.inc({ outcome: 'failed', stage: o.error.stage });
       this.metrics.reconcileDuration.observe({ outcome: 'failed' }, seconds);
     }
@@ -148,6 +159,7 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
   document(): StatusDocument {
     return {
       revision: { applied: this.applied, attempted: this.attempted, error: this.error },
+      ...(this.sources ? { sources: this.sources.status() } : {}),
       proxies: this.xds.status().map((s) => {
         const waiting = this.#waiting(s);
         return {

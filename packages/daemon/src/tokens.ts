@@ -6,6 +6,8 @@ export const TOKENS = {
   Channels: Symbol.for('plexus.daemon.Channels'),
   Stages: Symbol.for('plexus.daemon.Stages'),
   Source: Symbol.for('plexus.daemon.Source'),
+  /** Multi-source daemons: every configured source and its revisions (a SourceSet). */
+  Sources: Symbol.for('plexus.daemon.Sources'),
   Xds: Symbol.for('plexus.daemon.Xds'),
   XdsSecurity: Symbol.for('plexus.daemon.XdsSecurity'),
   Discovery: Symbol.for('plexus.daemon.Discovery'),

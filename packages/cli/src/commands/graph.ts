@@ -1,4 +1,6 @@
+import { relative } from 'node:path';
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
+import { prefixFiles, SOURCE_NAME, sourceOfPath } from '@plexus/teams';
 import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
 import { commandReaders, IMPORT_OPTIONS, IMPORT_USAGE } from '../import-readers.ts';
 import type { Command } from '../main.ts';
@@ -6,7 +8,8 @@ import { parseArgs, UsageError } from '../parse-args.ts';
 import { pluginPackages } from '../plugin-keys.ts';
 import { buildResourceGraph, graphToDot, graphToJson, graphToMermaid } from '../resource-graph.ts';
 
-const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG]... [--parameters FILE] [--values FILE] PATH...
+const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG]... [--parameters FILE] [--values FILE]
+                    [--source NAME=DIR]... [PATH...]
 
 Prints the resources found under PATH and the references between them.
   json (default): {"nodes":[{"kind","mesh","name","file","line"}],"edges":[{"from","to","type"}]}
@@ -14,6 +17,8 @@ Prints the resources found under PATH and the references between them.
                   edge types: backend, provider, route, target
   dot:            Graphviz digraph
   mermaid:        Mermaid flowchart
+--source NAME=DIR loads DIR as the source NAME of a multi-source daemon (files shown as NAME/...); every
+node then says which source defines it ("source" in json, the label in dot and mermaid).
 
 ${IMPORT_USAGE}
 
@@ -30,20 +35,39 @@ export const command: Command = {
     let paths: string[];
     let plugins: string[];
     let options: ReadonlyMap<string, string>;
+    let sources: Array<{ name: string; dir: string }> = [];
     try {
       const args = parseArgs(argv, {
-        options: { '--format': ['json', 'dot', 'mermaid'], '--plugin': [], ...IMPORT_OPTIONS },
+        options: {
+          '--format': ['json', 'dot', 'mermaid'],
+          '--plugin': [],
+          '--source': [],
+          ...IMPORT_OPTIONS,
+        },
       });
+      sources = (args.repeated.get('--source') ?? []).map(parseSourceArg);
       plugins = pluginPackages(args.repeated.get('--plugin'));
       options = args.options;
-      if (args.positionals.length === 0) throw new UsageError('PATH is required');
+      if (args.positionals.length === 0 && sources.length === 0) {
+        throw new UsageError('PATH (or --source NAME=DIR) is required');
+      }
       format = (args.options.get('--format') ?? 'json') as keyof typeof RENDER;
       paths = args.positionals;
     } catch (err) {
       return usageFailure('graph', USAGE, err);
     }
-    const files = readCommandPaths('graph', paths);
+    const files = paths.length > 0 ? readCommandPaths('graph', paths) : [];
     if (!files) return 1;
+    for (const { name, dir } of sources) {
+      const own = readCommandPaths('graph', [dir]);
+      if (!own) return 1;
+      files.push(
+        ...prefixFiles(
+          name,
+          own.map((f) => ({ path: relative(dir, f.path) || f.path, content: f.content })),
+        ),
+      );
+    }
     const unregister = await registerCommandPlugins('graph', plugins);
     if (!unregister) return 2;
     const readers = await commandReaders('graph', options);
@@ -53,6 +77,13 @@ export const command: Command = {
     }
     const result = loadAndValidate(files, { readers });
     unregister();
+    if (sources.length > 0) {
+      const names = new Set(sources.map((s) => s.name));
+      for (const r of result.resources) {
+        const src = sourceOfPath(r.position.file);
+        if (src && names.has(src)) r.source = src;
+      }
+    }
     for (const d of result.diagnostics) {
       if (d.severity === 'error') console.error(formatDiagnostic(d));
     }
@@ -60,3 +91,14 @@ export const command: Command = {
     return result.ok ? 0 : 1;
   },
 };
+
+function parseSourceArg(value: string): { name: string; dir: string } {
+  const eq = value.indexOf('=');
+  const name = value.slice(0, eq);
+  if (eq <= 0 || !SOURCE_NAME.test(name) || eq === value.length - 1) {
+    throw new UsageError(
+      `--source takes NAME=DIR with NAME of letters, digits, '.', '_' or '-' (got '${value}')`,
+    );
+  }
+  return { name, dir: value.slice(eq + 1) };
+}

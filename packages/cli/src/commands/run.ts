@@ -11,6 +11,7 @@ import {
   loadDaemonConfig,
   optionsFromConfig,
   parseHostPort,
+  type SourceConfig,
   startDaemon,
 } from '@plexus/daemon';
 import type { DiscoverySettings } from '@plexus/plugin-api';
@@ -21,11 +22,12 @@ import type { Command } from '../main.ts';
 import { integerFlag } from '../numbers.ts';
 import { UsageError } from '../parse-args.ts';
 import { pluginPackages } from '../plugin-keys.ts';
+import { sourcesFromFlags, wantsSources } from '../repo-flag.ts';
 
 // Below this a remote is polled so often that ls-remote becomes the load; replicas in tests poll every 500 ms.
 const MIN_POLL_MS = 100;
 
-const usage = `usage: plexus run --repo PATH|URL [--branch B | --tag T | --commit SHA] [--path SUBDIR]
+const usage = `usage: plexus run --repo PATH|URL[,branch=B][,path=P][,owner=O][,name=N]... [--branch B | --tag T | --commit SHA] [--path SUBDIR]
                    [--xds-listen HOST:PORT] [--http-listen HOST:PORT] [--plugin PKG]...
                    [--discovery-settings FILE] [--poll-interval MS] [--webhook-secret-file FILE]
                    [--state-dir DIR] [--token-env VAR | --token-file FILE] [--cache-dir DIR] [--parameters FILE] [--values FILE]
@@ -37,6 +39,11 @@ Runs the reconciler: every commit of the repo's branch is validated, translated 
 A bad commit is never pushed; the last good one keeps serving. Defaults: --xds-listen ${DEFAULT_XDS_LISTEN},
 --http-listen ${DEFAULT_HTTP_LISTEN} (GET /healthz /readyz /metrics /api/v1/status, POST /webhook).
 A local git work tree tracks the branch's committed HEAD; a plain directory is watched file by file.
+Several sources (teams' repos) form one mesh: repeat --repo with ,owner=O (and ,branch= ,path= ,tag= ,commit=
+,name=; --branch, --path, --token-* and --poll-interval are their defaults), or list them in the config file's
+sources: section. Each source has its own revision and last good one: a broken commit is refused for its
+source alone. The config file's ownership: section says which owner may define which meshes and resources
+(docs/teams.md).
 --plugin loads a discovery plugin package (exporting an inversify ContainerModule) besides the built-ins; repeat
 it or comma-separate packages, as in every command.
 --poll-interval: how often a remote repo is checked (ms, at least ${MIN_POLL_MS}; default 30000).
@@ -75,10 +82,7 @@ export const command: Command = {
       console.error(`plexus run: ${(err as Error).message}\n${usage}`);
       return 2;
     }
-    if (!values.repo) {
-      console.error(`plexus run: --repo is required\n${usage}`);
-      return 2;
-    }
+    const repos = values.repo ?? [];
     if (Boolean(values['xds-tls-cert']) !== Boolean(values['xds-tls-key'])) {
       console.error(`plexus run: --xds-tls-cert and --xds-tls-key go together\n${usage}`);
       return 2;
@@ -97,6 +101,21 @@ export const command: Command = {
         );
         return 2;
       }
+    }
+    let sources: SourceConfig[] | undefined;
+    try {
+      sources = wantsSources(repos)
+        ? sourcesFromFlags(repos)
+        : repos.length === 0
+          ? fromFile.sources
+          : undefined;
+    } catch (err) {
+      console.error(`plexus run: ${(err as Error).message}\n${usage}`);
+      return 2;
+    }
+    if (repos.length === 0 && !sources) {
+      console.error(`plexus run: --repo is required (or a sources: list in --config)\n${usage}`);
+      return 2;
     }
     const xdsTls = values['xds-tls-cert']
       ? {
@@ -172,7 +191,19 @@ export const command: Command = {
           xdsInsecure: values['xds-insecure'],
           trustDomain: values['trust-domain'],
         }),
-        repo: values.repo,
+        ...(sources
+          ? {
+              sources: sources.map((s) => ({
+                ...s,
+                branch: s.branch ?? (s.tag || s.commit ? undefined : values.branch),
+                tag: s.tag ?? (s.branch || s.commit ? undefined : values.tag),
+                commit: s.commit ?? (s.branch || s.tag ? undefined : values.commit),
+                path: s.path ?? values.path,
+                auth: s.auth ?? auth,
+                pollIntervalMs: s.pollIntervalMs ?? pollIntervalMs,
+              })),
+            }
+          : { repo: repos[0], sources: undefined }),
         branch: values.branch,
         tag: values.tag,
         commit: values.commit,
@@ -215,7 +246,7 @@ function parse(args: string[]) {
   return parseArgs({
     args,
     options: {
-      repo: { type: 'string' },
+      repo: { type: 'string', multiple: true },
       branch: { type: 'string' },
       tag: { type: 'string' },
       commit: { type: 'string' },

@@ -46,6 +46,31 @@ function table(rows: string[][]): string[] {
   );
 }
 
+/** One row per source (multi-source daemons): owner, applied and attempted revision, then each refusal. */
+function formatSources(sources: NonNullable<StatusDocument['sources']>): string[] {
+  const short = (r: string | null) => (r ? r.slice(0, 12) : '-');
+  const rows = [['SOURCE', 'OWNER', 'APPLIED', 'ATTEMPTED', 'STATE', 'REPO']];
+  for (const s of sources) {
+    const state = s.revision.error
+      ? 'REFUSED'
+      : s.fetchError
+        ? 'FETCH-ERROR'
+        : s.revision.applied
+          ? 'OK'
+          : '-';
+    rows.push([s.name, s.owner, short(s.revision.applied), short(s.revision.attempted), state, s.repo]);
+  }
+  const lines = table(rows);
+  for (const s of sources) {
+    if (s.fetchError) lines.push(`  ${s.name}: ${s.fetchError}`);
+    const e = s.revision.error;
+    if (!e) continue;
+    lines.push(`  ${s.name} ${e.revision}: ${e.message}`);
+    for (const line of e.errors) if (line !== e.message) lines.push(`    ${line}`);
+  }
+  return lines;
+}
+
 /** The status table, like `istioctl proxy-status`. */
 export function formatStatus(doc: StatusDocument): string {
   const { applied, attempted, error } = doc.revision;
@@ -57,6 +82,7 @@ export function formatStatus(doc: StatusDocument): string {
     );
     for (const e of error.errors.slice(1)) lines.push(`         ${e}`);
   }
+  if (doc.sources) lines.push('', ...formatSources(doc.sources));
   lines.push('');
   const rows = [['NODE', 'CONNECTED', 'REVISION', ...TYPES.map(([t]) => t)]];
   for (const p of doc.proxies) {

@@ -1,14 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { type ApiKey, ApiKeysError, loadApiKeys } from '@plexus/api';
 import { sha256Hex } from '@plexus/security';
+import type { OwnershipRules } from '@plexus/teams';
 import type { DaemonOptions } from '../options.ts';
 import { ConfigFileError, configPath, type DaemonConfig } from './load-config.ts';
+import type { OwnershipSection } from './sections/index.ts';
 
 /** The daemon options a config file sets; command-line flags are laid over these by the caller. */
 export function optionsFromConfig(config: DaemonConfig): Partial<DaemonOptions> {
   const p = (f: string) => configPath(config, f);
   const o: Partial<DaemonOptions> = {};
-  const { xds, identity, admin, api } = config;
+  const { xds, identity, admin, api, sources, ownership } = config;
+  if (sources) {
+    o.sources = sources.map((s) => ({
+      name: s.name,
+      repo: /^[a-z][a-z0-9+.-]*:\/\//i.test(s.repo) ? s.repo : p(s.repo),
+      ...(s.branch ? { branch: s.branch } : {}),
+      ...(s.tag ? { tag: s.tag } : {}),
+      ...(s.commit ? { commit: s.commit } : {}),
+      ...(s.path ? { path: s.path } : {}),
+      ...(s.owner ? { owner: s.owner } : {}),
+      ...(s.pollInterval ? { pollIntervalMs: s.pollInterval } : {}),
+      ...(s.tokenEnv || s.tokenFile
+        ? { auth: { tokenEnv: s.tokenEnv, tokenFile: s.tokenFile && p(s.tokenFile) } }
+        : {}),
+    }));
+  }
+  if (ownership) o.ownership = ownershipRules(config, ownership);
   if (xds?.listen) o.xdsListen = xds.listen;
   if (xds?.insecure !== undefined) o.xdsInsecure = xds.insecure;
   if (xds?.tls) {
@@ -64,4 +82,22 @@ export function layerOptions<T extends object>(fromFile: Partial<T>, fromFlags: 
   for (const [k, v] of Object.entries(fromFlags))
     if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+/** The section as @plexus/teams reads it, each rule labelled with where it is written. */
+function ownershipRules(config: DaemonConfig, section: OwnershipSection): OwnershipRules {
+  const label = (path: (string | number)[]) =>
+    `${config.at?.(path) ?? config.file} (${path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('')})`;
+  return {
+    meshes: section.meshes.map((m, i) => ({
+      mesh: m.mesh,
+      owner: m.owner,
+      label: label(['ownership', 'meshes', i]),
+      members: m.members.map((mm, j) => ({
+        owner: mm.owner,
+        resources: mm.resources,
+        label: label(['ownership', 'meshes', i, 'members', j]),
+      })),
+    })),
+  };
 }

@@ -3,7 +3,14 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import './sections/index.ts';
 import { configSection, configSectionNames } from './registry.ts';
-import type { AdminSection, ApiSection, IdentitySection, XdsSection } from './sections/index.ts';
+import type {
+  AdminSection,
+  ApiSection,
+  IdentitySection,
+  OwnershipSection,
+  SourcesSection,
+  XdsSection,
+} from './sections/index.ts';
 
 /** The daemon config file as parsed; each section as its schema produced it. */
 export interface DaemonConfig {
@@ -12,6 +19,10 @@ export interface DaemonConfig {
   identity?: IdentitySection;
   admin?: AdminSection;
   api?: ApiSection;
+  sources?: SourcesSection;
+  ownership?: OwnershipSection;
+  /** `file:line:col` of a key path in the file (what errors and ownership rule labels cite). */
+  at?: (path: (string | number)[]) => string;
   /** Sections other capabilities own, already validated by their schemas. */
   [section: string]: unknown;
 }
@@ -78,7 +89,7 @@ export function loadDaemonConfig(file: string): DaemonConfig {
       `${at(doc.contents ?? undefined)}: expected a map of sections (${configSectionNames().join(', ')})`,
     ]);
   }
-  const out: DaemonConfig = { file };
+  const out: DaemonConfig = { file, at: (path) => at(nodeAt(doc.contents, path)) };
   const errors: string[] = [];
   for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
     const schema = configSection(name);

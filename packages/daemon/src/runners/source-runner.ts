@@ -18,6 +18,9 @@ export function createSourceRunner(source: Source, channels: Channels, log: Logg
         (err) => log.error({ err }, 'source error; keeping the last revision'),
       );
     },
+    async refresh() {
+      await source.refresh?.();
+    },
     async stop() {
       stopped = true;
       await source.stop();

@@ -1,18 +1,18 @@
 import type { Logger } from 'pino';
 import { latestWins } from '../latest-value.ts';
-import type { Channels, RevisionError } from '../messages.ts';
+import type { Channels, PipelineRevision, RevisionError } from '../messages.ts';
 import { errorFromDiagnostics, errorFromException } from '../revision-error.ts';
 import type { Runner } from '../runner.ts';
-import type { CoreStages, SourceRevision } from '../stages.ts';
+import type { CoreStages } from '../stages.ts';
 
 /** Loads and validates each revision; only a clean one moves on, a failing one becomes a failed outcome. */
 export function createSpecRunner(stages: CoreStages, channels: Channels, log: Logger): Runner {
-  const job = latestWins<SourceRevision>(
+  const job = latestWins<PipelineRevision>(
     async (rev) => {
       const rlog = log.child({ revision: rev.id });
       let result: ReturnType<CoreStages['loadAndValidate']>;
       try {
-        result = stages.loadAndValidate(rev.files, { partial: false });
+        result = rev.validated ?? stages.loadAndValidate(rev.files, { partial: false });
       } catch (err) {
         fail(rev, errorFromException(rev.id, 'load', err));
         return;
@@ -28,7 +28,7 @@ export function createSpecRunner(stages: CoreStages, channels: Channels, log: Lo
     },
     (err) => log.error({ err }, 'spec runner failed'),
   );
-  const fail = (rev: SourceRevision, error: RevisionError) =>
+  const fail = (rev: PipelineRevision, error: RevisionError) =>
     channels.outcomes.publish({ revision: rev.id, seenAt: rev.seenAt, ok: false, error });
   let unsubscribe = () => {};
   return {

@@ -60,6 +60,8 @@ interface AppMeshNames {
   name: string;
   parent?: string;
   meshOwner?: string;
+  /** Where Properties.MeshOwner is written. */
+  meshOwnerPos?: SourcePosition;
 }
 
 const PSEUDO = [
@@ -282,6 +284,17 @@ export class Stack implements Scope {
       position: r.pos,
       origin: `${this.input.describe}, resource ${r.id} (${r.type})`,
       mapped,
+      ...(names.meshOwner !== undefined
+        ? {
+            owners: {
+              meshOwner: {
+                value: names.meshOwner,
+                position: names.meshOwnerPos ?? r.pos,
+                field: `Resources.${r.id}.Properties.MeshOwner`,
+              },
+            },
+          }
+        : {}),
     });
   }
 
@@ -349,7 +362,9 @@ export class Stack implements Scope {
       mesh: isMesh ? name : (meshName as string),
       name,
       ...(parent !== undefined ? { parent: parent as string } : {}),
-      ...(meshOwner !== undefined ? { meshOwner: meshOwner as string } : {}),
+      ...(meshOwner !== undefined
+        ? { meshOwner: meshOwner as string, meshOwnerPos: entry(props, 'MeshOwner')?.keyPos ?? r.pos }
+        : {}),
     };
     this.names.set(id, names);
     return names;

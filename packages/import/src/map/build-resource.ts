@@ -1,4 +1,4 @@
-import type { Kind, SourcePosition, SpecFormat, SpecResource } from '@plexus/spec';
+import type { Kind, ResourceOwners, SourcePosition, SpecFormat, SpecResource } from '@plexus/spec';
 import { type MappedSpec, positionLookup } from './api-shape.ts';
 
 export interface ImportedParts {
@@ -12,6 +12,7 @@ export interface ImportedParts {
   position: SourcePosition;
   origin: string;
   mapped: MappedSpec;
+  owners?: ResourceOwners;
 }
 
 /** A SpecResource from an IaC reader: positions of spec fields come from the mapping. */
@@ -28,5 +29,6 @@ export function importedResource(parts: ImportedParts): SpecResource {
   };
   if (parts.virtualRouter !== undefined) r.virtualRouter = parts.virtualRouter;
   if (parts.virtualGateway !== undefined) r.virtualGateway = parts.virtualGateway;
+  if (parts.owners) r.owners = parts.owners;
   return r;
 }

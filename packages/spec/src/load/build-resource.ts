@@ -1,6 +1,13 @@
 import type { FieldPath, Kind, SourcePosition, SpecFormat, SpecResource } from '../model/resource.ts';
 import type { ParsedDocument } from './parse.ts';
 
+export interface OwnerPart {
+  value: string;
+  /** Raw path in the document, e.g. ['metadata', 'meshOwner']; or a document of its own (an inherited owner). */
+  at: FieldPath;
+  doc?: ParsedDocument;
+}
+
 export interface ResourceParts {
   kind: Kind;
   mesh: string;
@@ -10,6 +17,8 @@ export interface ResourceParts {
   spec: unknown;
   format: SpecFormat;
   k8s?: SpecResource['k8s'];
+  /** Owner fields and where they are in the document (raw paths). */
+  owners?: { meshOwner?: OwnerPart; resourceOwner?: OwnerPart };
   /** Native only: the document's `extensions` mapping, found at `['extensions']` in the document. */
   extensions?: Record<string, unknown>;
   doc: ParsedDocument;
@@ -38,6 +47,23 @@ export function buildResource(parts: ResourceParts): SpecResource {
   if (parts.virtualRouter !== undefined) resource.virtualRouter = parts.virtualRouter;
   if (parts.virtualGateway !== undefined) resource.virtualGateway = parts.virtualGateway;
   if (parts.k8s) resource.k8s = parts.k8s;
+  if (parts.owners && (parts.owners.meshOwner || parts.owners.resourceOwner)) {
+    resource.owners = {};
+    for (const key of ['meshOwner', 'resourceOwner'] as const) {
+      const o = parts.owners[key];
+      if (!o) continue;
+      const d = o.doc ?? doc;
+      let pos: SourcePosition | undefined;
+      resource.owners[key] = {
+        value: o.value,
+        field: o.at.join('.'),
+        get position(): SourcePosition {
+          pos ??= d.positionAt(o.at);
+          return pos;
+        },
+      };
+    }
+  }
   if (parts.extensions) {
     resource.extensions = parts.extensions;
     resource.positionOfExtension = (path: FieldPath) => doc.positionAt([...at, 'extensions', ...path]);

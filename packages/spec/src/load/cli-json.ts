@@ -1,6 +1,6 @@
 import type { Diagnostic, Kind, SpecResource } from '../model/resource.ts';
 import { ROUTE_TYPES } from '../schema/route.ts';
-import { buildResource } from './build-resource.ts';
+import { buildResource, type OwnerPart } from './build-resource.ts';
 import type { ParsedDocument } from './parse.ts';
 import { isRecord } from './paths.ts';
 import { documentDiagnostic } from './report.ts';
@@ -24,7 +24,7 @@ const SHAPES: readonly CliShape[] = [
 
 const NAME_KEYS = new Set(SHAPES.map((s) => s.name));
 /** Request parameters the API accepts besides the names and spec; they do not change the spec. */
-const OTHER_KEYS = new Set(['spec', 'meshName', 'tags', 'clientToken', 'meshOwner']);
+const OTHER_KEYS = new Set(['spec', 'meshName', 'tags', 'clientToken', 'meshOwner', 'resourceOwner']);
 
 /** True when a document has the shape of App Mesh CLI input (names + spec, or spec alone). */
 export function isCliInput(value: Record<string, unknown>): boolean {
@@ -78,6 +78,10 @@ export function readCliInput(
     doc,
     at: [],
     sourcePathOf: (path) => ['spec', ...path],
+    owners: {
+      meshOwner: ownerPart(value, 'meshOwner'),
+      resourceOwner: ownerPart(value, 'resourceOwner'),
+    },
     ...(shape.parent === 'virtualRouterName' ? { virtualRouter: parent as string } : {}),
     ...(shape.parent === 'virtualGatewayName' ? { virtualGateway: parent as string } : {}),
   });
@@ -117,4 +121,9 @@ function guessKind(spec: unknown): { kind: Kind; keys: string[] } | undefined {
   }
   if ('egressFilter' in spec) return { kind: 'Mesh', keys: ['meshName'] };
   return undefined;
+}
+
+function ownerPart(value: Record<string, unknown>, key: string): OwnerPart | undefined {
+  const v = value[key];
+  return typeof v === 'string' && v !== '' ? { value: v, at: [key] } : undefined;
 }

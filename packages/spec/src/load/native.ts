@@ -1,5 +1,5 @@
 import { type Diagnostic, KINDS, type Kind, type SpecResource } from '../model/resource.ts';
-import { buildResource } from './build-resource.ts';
+import { buildResource, type OwnerPart } from './build-resource.ts';
 import type { ParsedDocument } from './parse.ts';
 import { isRecord } from './paths.ts';
 import { documentDiagnostic } from './report.ts';
@@ -81,7 +81,9 @@ export function readNative(
       key === parentKey ||
       key === 'labels' ||
       key === 'annotations' ||
-      key === 'tags';
+      key === 'tags' ||
+      key === 'meshOwner' ||
+      key === 'resourceOwner';
     if (!known) {
       diagnostics.push(
         documentDiagnostic(
@@ -141,6 +143,10 @@ export function readNative(
     doc,
     at: [],
     sourcePathOf: (path) => ['spec', ...path],
+    owners: {
+      meshOwner: ownerPart(metadata, 'meshOwner'),
+      resourceOwner: ownerPart(metadata, 'resourceOwner'),
+    },
     ...(isRecord(extensions) ? { extensions } : {}),
     ...(parentKey === 'virtualRouter' ? { virtualRouter: parent } : {}),
     ...(parentKey === 'virtualGateway' ? { virtualGateway: parent } : {}),
@@ -151,4 +157,9 @@ export function readNative(
 
 function stringField(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function ownerPart(metadata: Record<string, unknown>, key: string): OwnerPart | undefined {
+  const v = stringField(metadata[key]);
+  return v === undefined ? undefined : { value: v, at: ['metadata', key] };
 }

@@ -68,12 +68,34 @@ export interface SpecResource<S = unknown> {
   positionOfExtension?(path: FieldPath): SourcePosition;
   /** App Mesh tags (native `metadata.tags`, CLI input JSON `tags`), as the API's TagRef list. */
   tags?: Array<{ key: string; value: string }>;
+  /**
+   * App Mesh's owner fields (account ids, or team names in Plexus): the mesh's owner and the resource's
+   * owner, as written (CLI JSON `meshOwner`/`resourceOwner`, CloudFormation `MeshOwner`, a CRD Mesh's
+   * `spec.meshOwner`, native `metadata.meshOwner`/`metadata.resourceOwner`). A multi-source daemon checks them
+   * against the owner of the source the resource came from.
+   */
+  owners?: ResourceOwners;
+  /** Multi-source daemons: the name of the configured source (team repository) the resource came from. */
+  source?: string;
   /** Kubernetes-only data kept for the eks discovery plugin (CRD format). */
   k8s?: {
     namespace?: string;
     podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
     namespaceSelector?: { matchLabels?: Record<string, string> };
   };
+}
+
+/** One owner field as written: its value and where. */
+export interface OwnerField {
+  value: string;
+  position: SourcePosition;
+  /** The field as the file spells it (`meshOwner`, `metadata.resourceOwner`, `Properties.MeshOwner`, ...). */
+  field: string;
+}
+
+export interface ResourceOwners {
+  meshOwner?: OwnerField;
+  resourceOwner?: OwnerField;
 }
 
 export type Severity = 'error' | 'warning';

@@ -3,8 +3,12 @@ import './xds.ts';
 import './identity.ts';
 import './admin.ts';
 import './api.ts';
+import './sources.ts';
+import './ownership.ts';
 
 export type { AdminSection } from './admin.ts';
 export type { ApiSection } from './api.ts';
 export type { IdentitySection } from './identity.ts';
+export type { OwnershipSection } from './ownership.ts';
+export type { SourcesSection } from './sources.ts';
 export type { XdsSection } from './xds.ts';

@@ -1,5 +1,5 @@
 import type { Diagnostic, FieldPath, Kind, Severity, SpecResource } from '../../model/resource.ts';
-import { buildResource } from '../build-resource.ts';
+import { buildResource, type OwnerPart } from '../build-resource.ts';
 import { isRecord, mapApiPath } from '../paths.ts';
 import { documentDiagnostic } from '../report.ts';
 import type { CrdCluster, CustomResource } from './cluster.ts';
@@ -103,6 +103,7 @@ function readOne(
       at: [],
       sourcePathOf,
       k8s,
+      owners: { meshOwner: crdMeshOwner(kind === 'Mesh' ? cr : meshCr(cluster, mesh)) },
       ...(virtualGateway !== undefined ? { virtualGateway } : {}),
     }),
   );
@@ -227,4 +228,20 @@ function expandBackendGroups(
   });
   if (backends.length > 0) spec.backends = backends;
   return origin;
+}
+
+/** The Mesh CR named (by awsName) `mesh`, when the input holds it. */
+function meshCr(cluster: CrdCluster, mesh: string): CustomResource | undefined {
+  return cluster.list('Mesh').find((m) => cluster.awsName(m) === mesh);
+}
+
+/**
+ * A shared mesh's `spec.meshOwner` (the owning account): the controller passes it as MeshOwner for every
+ * resource of the mesh, so members inherit it, positioned at the Mesh's field.
+ */
+function crdMeshOwner(mesh: CustomResource | undefined): OwnerPart | undefined {
+  const v = mesh?.spec.meshOwner;
+  return typeof v === 'string' && v !== '' && mesh
+    ? { value: v, at: ['spec', 'meshOwner'], doc: mesh.doc }
+    : undefined;
 }

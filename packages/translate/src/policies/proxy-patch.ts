@@ -21,7 +21,13 @@ function slot(ctx: Ctx, type: PatchResourceType, name: string): Slot | undefined
   const inList = (list: Json[], key: string): Slot | undefined => {
     const i = list.findIndex((r) => r[key] === name);
     if (i < 0) return undefined;
-    return { get: () => list[i], set: (v) => void (list[i] = v), typed: (v) => v };
+    return {
+      get: () => list[i],
+      set: (v) => {
+        list[i] = v;
+      },
+      typed: (v) => v,
+    };
   };
   const inMap = (map: Map<string, Json>, typeUrl: string): Slot | undefined =>
     map.has(name)

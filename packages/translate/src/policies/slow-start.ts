@@ -1,7 +1,6 @@
 /** Slow start: a new endpoint of the target node ramps from a share of its weight over a window. */
 import type { Ctx } from '../context.ts';
 import { names } from '../names.ts';
-import type { Json } from '../types.ts';
 import { envoyDuration } from './envoy-types.ts';
 
 export function applySlowStart(ctx: Ctx): void {

@@ -1,4 +1,4 @@
-import type { Kind, SpecResource } from '@plexus/spec';
+import type { AppMeshKind as Kind, SpecResource } from '@plexus/spec';
 
 /** How the App Mesh API names one kind: path segments, name keys, payload and list keys. */
 export interface KindInfo {
@@ -89,7 +89,8 @@ export interface ResourceKey {
 export function keyOf(r: SpecResource): ResourceKey {
   const parent =
     r.kind === 'Route' ? r.virtualRouter : r.kind === 'GatewayRoute' ? r.virtualGateway : undefined;
-  return { kind: r.kind, mesh: r.mesh, name: r.name, ...(parent ? { parent } : {}) };
+  // The API serves App Mesh kinds only; policies never reach it by kind.
+  return { kind: r.kind as Kind, mesh: r.mesh, name: r.name, ...(parent ? { parent } : {}) };
 }
 
 export function sameKey(a: ResourceKey, b: ResourceKey): boolean {

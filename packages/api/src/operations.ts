@@ -1,4 +1,4 @@
-import type { Kind } from '@plexus/spec';
+import type { AppMeshKind as Kind } from '@plexus/spec';
 import { KIND_INFO } from './kinds.ts';
 
 export type Verb = 'Create' | 'Describe' | 'Update' | 'Delete' | 'List';

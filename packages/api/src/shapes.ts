@@ -1,4 +1,4 @@
-import type { SpecResource } from '@plexus/spec';
+import type { AppMeshKind, SpecResource } from '@plexus/spec';
 import { arnOf, KIND_INFO, keyOf } from './kinds.ts';
 import type { ResourceMetadata } from './metadata.ts';
 
@@ -11,7 +11,7 @@ export interface ApiIdentity {
 export type ResourceStatus = 'ACTIVE' | 'INACTIVE' | 'DELETED';
 
 function names(r: SpecResource): Record<string, string> {
-  const info = KIND_INFO[r.kind];
+  const info = KIND_INFO[r.kind as AppMeshKind];
   const out: Record<string, string> = { meshName: r.mesh };
   if (info.parent) out[info.parent.nameKey] = (r.kind === 'Route' ? r.virtualRouter : r.virtualGateway) ?? '';
   if (r.kind !== 'Mesh') out[info.nameKey] = r.name;

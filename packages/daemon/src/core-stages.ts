@@ -6,13 +6,23 @@ import type { DaemonOptions } from './options.ts';
 import type { CoreStages, CreateXdsServer } from './stages.ts';
 
 export async function loadCoreStages(importOptions: DaemonOptions['import'] = {}): Promise<CoreStages> {
-  const [spec, graph, translate, source, iac] = await Promise.all([
+  const [spec, graph, translate, source, iac, xds] = await Promise.all([
     import('@plexus/spec'),
     import('@plexus/graph'),
     import('@plexus/translate'),
     import('@plexus/source'),
     import('@plexus/import'),
+    import('@plexus/xds'),
   ]);
+  // A ProxyPatch's result must encode with Envoy's protos, or the proxy keeps its last good config.
+  const checkResource = (r: Record<string, unknown>): string | undefined => {
+    try {
+      xds.anyFromJson(r);
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
   // CloudFormation, CDK and Terraform files in the repo load beside the spec formats.
   const readers = await iac.createImportReaders(importOptions);
   // One loader per daemon: it remembers each file's parse from the previous revision, so a commit that
@@ -29,7 +39,8 @@ export async function loadCoreStages(importOptions: DaemonOptions['import'] = {}
     proxyKey: graph.proxyKey,
     affectedProxies: graph.affectedProxies,
     proxiesUsingNode: graph.proxiesUsingNode,
-    translateProxy: translate.translateProxy,
+    translateProxy: (g, ref, endpoints, options) =>
+      translate.translateProxy(g, ref, endpoints, { checkResource, ...options }),
   };
 }
 

@@ -31,6 +31,7 @@ export function fakeGraph(spec: FakeSpec): MeshGraph {
     routers: new Map(),
     gateways: new Map(),
     proxies: new Map(),
+    policies: new Map(),
     unresolved: [],
   };
   specs.set(graph, spec);

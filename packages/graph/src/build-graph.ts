@@ -1,6 +1,7 @@
 import { type MeshExtensions, resourceId, type SpecResource } from '@plexus/spec';
 import { type GatewayEntry, key, type MeshGraph, type ProxyView, type ReachableService } from './model.ts';
 import { byPriority } from './order.ts';
+import { indexPolicies, policyIds, policyUpstreams } from './policies.ts';
 import { type ProxyRef, proxyKey } from './proxy-id.ts';
 import type {
   GatewayRouteShape,
@@ -33,6 +34,7 @@ export function buildGraph(resources: SpecResource[]): MeshGraph {
     routers: new Map(),
     gateways: new Map(),
     proxies: new Map(),
+    policies: indexPolicies(resources),
     unresolved: [],
   };
   const routes: SpecResource<RouteShape>[] = [];
@@ -223,7 +225,18 @@ function closeView(
     inputs.add(`VirtualService/${ref.mesh}/${s.name}`);
     for (const n of upstreamOf(g, ref.mesh, s.name, inputs)) upstream.add(n);
   }
-  for (const n of upstream) inputs.add(`VirtualNode/${ref.mesh}/${n}`);
+  // Policies attached to anything in the closure, and the nodes they call (mirrors, authorization, rate limits).
+  for (const id of [...inputs]) {
+    const attached = g.policies.get(id);
+    if (!attached) continue;
+    for (const p of policyIds(attached)) inputs.add(p);
+    for (const n of policyUpstreams(g, attached, ref.mesh)) upstream.add(n);
+  }
+  for (const n of upstream) {
+    inputs.add(`VirtualNode/${ref.mesh}/${n}`);
+    const attached = g.policies.get(`VirtualNode/${ref.mesh}/${n}`);
+    if (attached) for (const p of policyIds(attached)) inputs.add(p);
+  }
   const sorted = [...inputs].sort();
   // The services and their client policies follow from the inputs (own spec, mesh, services), so the closure
   // of input hashes is the whole story.

@@ -11,6 +11,7 @@ export type {
 } from './model.ts';
 export { key as graphKey } from './model.ts';
 export { byPriority } from './order.ts';
+export { type AttachedPolicies, type PolicyIndex, policyUpstreams, serviceNode } from './policies.ts';
 export { type ProxyRef, parseProxyId, proxyKey } from './proxy-id.ts';
 export type * from './shapes.ts';
 export { hashText, stableStringify } from './stable-hash.ts';

@@ -1,4 +1,5 @@
 import type { SpecResource, Tracing } from '@plexus/spec';
+import type { PolicyIndex } from './policies.ts';
 import type { ProxyRef } from './proxy-id.ts';
 import type {
   ClientPolicy,
@@ -74,6 +75,8 @@ export interface MeshGraph {
   gateways: Map<string, GatewayEntry>;
   /** Keyed by proxy id `mesh/<m>/<kind>/<n>`. */
   proxies: Map<string, ProxyView>;
+  /** AuthPolicy, TrafficPolicy and ProxyPatch resources by the id of the resource they attach to. */
+  policies: PolicyIndex;
   /** References that did not resolve (the spec stage reports them with positions; the graph just skips them). */
   unresolved: string[];
 }

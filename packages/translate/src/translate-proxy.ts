@@ -5,6 +5,7 @@ import { gatewayListeners } from './gateway/listeners.ts';
 import { egressListener, egressPorts } from './listeners/egress.ts';
 import { ingressListener } from './listeners/ingress.ts';
 import { names } from './names.ts';
+import { applyPolicies } from './policies/apply-policies.ts';
 import { proxylessListeners } from './proxyless/api-listeners.ts';
 import { sdsAgentCluster } from './tls/sds.ts';
 import { applyTracing } from './tracing/tracing.ts';
@@ -48,5 +49,6 @@ export function translateProxy(
     gatewayListeners(ctx, gw);
   }
   if (ctx.usesSds) ctx.clusters.set(names.sdsCluster, sdsAgentCluster(ctx.opts.sdsSocketPath));
+  applyPolicies(ctx);
   return toConfig(ctx);
 }

@@ -44,6 +44,13 @@ export interface TranslateOptions {
    * `grpcCluster` must exist in the proxy's bootstrap (`plexus bootstrap` writes `xds_cluster`). Default off.
    */
   telemetry?: TelemetryOptions;
+  /** The proxy's own locality (Envoy node.locality, which App Mesh's sidecar reports): zone-aware policies. */
+  locality?: { zone?: string; region?: string };
+  /**
+   * Checks a resource against Envoy's protos, returning a problem or undefined. Resources a ProxyPatch changed
+   * are refused when it reports one (the daemon and CLI pass @plexus/xds's encoder; translate stays pure).
+   */
+  checkResource?: (resource: Json) => string | undefined;
 }
 
 export interface TelemetryOptions {
@@ -66,6 +73,8 @@ export interface ResolvedOptions {
   egressPort: number;
   ingressPort: number;
   telemetry?: Required<TelemetryOptions>;
+  locality?: { zone?: string; region?: string };
+  checkResource?: (resource: Json) => string | undefined;
 }
 
 export function resolveOptions(o: TranslateOptions = {}): ResolvedOptions {
@@ -87,6 +96,8 @@ export function resolveOptions(o: TranslateOptions = {}): ResolvedOptions {
           tcpReportInterval: o.telemetry.tcpReportInterval ?? '10s',
         }
       : undefined,
+    locality: o.locality,
+    checkResource: o.checkResource,
   };
 }
 

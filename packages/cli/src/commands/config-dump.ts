@@ -79,7 +79,17 @@ export const command: Command = {
     }
     try {
       // translateProxy's EnvoyConfig is exactly the documented shape, keys in order.
-      const out = translateProxy(graph, ref, () => undefined);
+      const { anyFromJson } = await import('@plexus/xds');
+      // ProxyPatch results are checked against Envoy's protos, as the daemon does before it pushes.
+      const checkResource = (r: Record<string, unknown>) => {
+        try {
+          anyFromJson(r);
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      };
+      const out = translateProxy(graph, ref, () => undefined, { checkResource });
       console.log(format === 'yaml' ? stringify(out).trimEnd() : JSON.stringify(out, null, 2));
       return 0;
     } catch (err) {

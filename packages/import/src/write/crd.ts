@@ -1,4 +1,4 @@
-import type { Kind, SpecResource } from '@plexus/spec';
+import { isPolicyKind, type Kind, type SpecResource } from '@plexus/spec';
 import { stringify } from 'yaml';
 import {
   fileName,
@@ -48,6 +48,8 @@ class Names {
 
 /** API fields the controller's CRDs cannot hold (crd-mapping.md): refused with a pointer to the native format. */
 function unrepresentable(r: SpecResource): string | undefined {
+  if (isPolicyKind(r.kind))
+    return `${r.kind} is a Plexus kind the App Mesh CRDs have no form for: write it with --format native`;
   const sd = (r.spec as { serviceDiscovery?: Record<string, { ipPreference?: string } | undefined> })
     .serviceDiscovery;
   if (r.kind === 'VirtualNode' && (sd?.dns?.ipPreference || sd?.awsCloudMap?.ipPreference)) {

@@ -25,6 +25,9 @@ export const FOLDER: Readonly<Record<Kind, string>> = {
   Route: 'routes',
   VirtualGateway: 'virtual-gateways',
   GatewayRoute: 'gateway-routes',
+  AuthPolicy: 'policies',
+  TrafficPolicy: 'policies',
+  ProxyPatch: 'policies',
 };
 
 /** A name as a file name: App Mesh names may hold characters a path should not. */

@@ -1,5 +1,5 @@
 /** The seven App Mesh resource kinds. */
-export const KINDS = [
+export const APP_MESH_KINDS = [
   'Mesh',
   'VirtualNode',
   'VirtualService',
@@ -8,7 +8,22 @@ export const KINDS = [
   'VirtualGateway',
   'GatewayRoute',
 ] as const;
+export type AppMeshKind = (typeof APP_MESH_KINDS)[number];
+
+/**
+ * Plexus's own kinds (native YAML only): policies that attach by reference to an App Mesh resource, so the App
+ * Mesh shapes (and their CLI JSON and CRD forms) stay exactly App Mesh's. See docs/policies.md.
+ */
+export const POLICY_KINDS = ['AuthPolicy', 'TrafficPolicy', 'ProxyPatch'] as const;
+export type PolicyKind = (typeof POLICY_KINDS)[number];
+
+/** Every kind a native document may name. */
+export const KINDS = [...APP_MESH_KINDS, ...POLICY_KINDS] as const;
 export type Kind = (typeof KINDS)[number];
+
+export function isPolicyKind(kind: string): kind is PolicyKind {
+  return (POLICY_KINDS as readonly string[]).includes(kind);
+}
 
 /** 1-based line and column in a source file (path relative to the loaded root). */
 export interface SourcePosition {

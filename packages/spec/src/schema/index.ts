@@ -2,6 +2,7 @@ import type { Kind, SpecResource } from '../model/resource.ts';
 import type { ObjectSchema } from './dsl.ts';
 import { GatewayRouteSpecSchema } from './gateway-route.ts';
 import { MeshSpecSchema } from './mesh.ts';
+import { AuthPolicySpecSchema, ProxyPatchSpecSchema, TrafficPolicySpecSchema } from './policy/index.ts';
 import { RouteSpecSchema } from './route.ts';
 import { VirtualGatewaySpecSchema } from './virtual-gateway.ts';
 import { VirtualNodeSpecSchema } from './virtual-node.ts';
@@ -23,6 +24,7 @@ export {
 export * from './extensions.ts';
 export * from './gateway-route.ts';
 export * from './mesh.ts';
+export * from './policy/index.ts';
 export * from './route.ts';
 export * from './service-discovery.ts';
 export * from './virtual-gateway.ts';
@@ -40,6 +42,9 @@ export const SPEC_SCHEMAS: Readonly<Record<Kind, ObjectSchema<any>>> = {
   Route: RouteSpecSchema,
   VirtualGateway: VirtualGatewaySpecSchema,
   GatewayRoute: GatewayRouteSpecSchema,
+  AuthPolicy: AuthPolicySpecSchema,
+  TrafficPolicy: TrafficPolicySpecSchema,
+  ProxyPatch: ProxyPatchSpecSchema,
 };
 
 export interface SpecByKind {
@@ -50,6 +55,9 @@ export interface SpecByKind {
   Route: import('./route.ts').RouteSpec;
   VirtualGateway: import('./virtual-gateway.ts').VirtualGatewaySpec;
   GatewayRoute: import('./gateway-route.ts').GatewayRouteSpec;
+  AuthPolicy: import('./policy/auth-policy.ts').AuthPolicySpec;
+  TrafficPolicy: import('./policy/traffic-policy.ts').TrafficPolicySpec;
+  ProxyPatch: import('./policy/proxy-patch.ts').ProxyPatchSpec;
 }
 
 /** A resource whose spec has its kind's App Mesh type (after `validateResources` found no errors on it). */

@@ -61,6 +61,9 @@ const KIND_LABELS: Record<string, string> = {
   Route: 'route',
   VirtualGateway: 'virtual gateway',
   GatewayRoute: 'gateway route',
+  AuthPolicy: 'auth policy',
+  TrafficPolicy: 'traffic policy',
+  ProxyPatch: 'proxy patch',
 };
 
 /** Reports every resource whose name is already taken within its kind and mesh (routes: within the router). */

@@ -3,6 +3,7 @@ import type { ResourceRule, RuleContext } from './context.ts';
 import { extensionsRule } from './extension-rules.ts';
 import { duplicateDiagnostics, meshDefinedRule, nameRule, parentRule } from './identity-rules.ts';
 import { listenerPortsRule, listenerProtocolRule, serviceDiscoveryRequiredRule } from './listener-rules.ts';
+import { policyConflictDiagnostics, policyTargetRule } from './policy-rules.ts';
 import {
   backendRule,
   gatewayRouteTargetRule,
@@ -16,6 +17,7 @@ import { qualifiedServiceNameRule, routerWithoutRoutesRule } from './warning-rul
 
 export { formatFieldPath } from './diagnostic.ts';
 export { formatDiagnostic } from './format.ts';
+export { policyTargetKey } from './policy-rules.ts';
 
 export interface ValidateOptions {
   /** References to resources outside the input become warnings instead of errors. */
@@ -41,12 +43,14 @@ const RULES: readonly ResourceRule[] = [
   gatewayRouteTargetRule,
   qualifiedServiceNameRule,
   routerWithoutRoutesRule,
+  policyTargetRule,
 ];
 
 /** Validates a whole input at once (schema, references, semantics); returns every finding, positioned. */
 export function validateResources(resources: SpecResource[], opts: ValidateOptions = {}): Diagnostic[] {
   const ctx: RuleContext = { index: indexResources(resources), partial: opts.partial ?? false, out: [] };
   duplicateDiagnostics(ctx);
+  policyConflictDiagnostics(resources, ctx);
   for (const resource of resources) {
     for (const rule of RULES) {
       try {

@@ -1,0 +1,4 @@
+export * from './auth-policy.ts';
+export * from './common.ts';
+export * from './proxy-patch.ts';
+export * from './traffic-policy.ts';

@@ -37,7 +37,11 @@ describe('docs/feature-coverage.md', () => {
       .split('\n')
       .map((l) => /^\| (?:extensions\.|\(daemon\))[^|]+\| translated \| ([^|]+) \|/.exec(l)?.[1]?.trim())
       .filter((g): g is string => g !== undefined);
-    const named = new Set([...rows.map((r) => r.golden), ...extensionGoldens]);
+    // Policies (Plexus kinds) name theirs in their own sections: "Golden: `policy-jwt`".
+    const policyGoldens = [
+      ...readFileSync(join(repoRoot, 'docs/feature-coverage.md'), 'utf8').matchAll(/Golden: `([^`]+)`/g),
+    ].map((m) => m[1]!);
+    const named = new Set([...rows.map((r) => r.golden), ...extensionGoldens, ...policyGoldens]);
     for (const c of caseNames()) if (c !== 'defaults-switched') expect(named.has(c), c).toBe(true);
   });
 });

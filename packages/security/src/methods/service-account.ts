@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import type { ServiceAccountKeys } from '../service-accounts/key-registry.ts';
+import { SERVICE_ACCOUNT_EMAIL_DOMAIN, type ServiceAccountKeys } from '../service-accounts/key-registry.ts';
 import type { Authenticator, Caller, Principal } from '../types.ts';
 
 /** The longest a self-signed call JWT may live (google-auth-library signs them for one hour). */
@@ -32,7 +32,8 @@ export class ServiceAccountAuthenticator implements Authenticator {
       return undefined;
     }
     // the shape of a service-account self-signed JWT; anything else is another method's credential
-    if (alg !== 'RS256' || !kid || !iss || iss !== sub || !iss.endsWith('@plexus.invalid')) return undefined;
+    if (alg !== 'RS256' || !kid || !iss || iss !== sub || !iss.endsWith(SERVICE_ACCOUNT_EMAIL_DOMAIN))
+      return undefined;
     const key = this.keys.find(kid);
     if (!key) return { refusal: `service-account key ${kid} is not registered with this daemon (revoked?)` };
     if (key.expiresAt <= Date.now()) {

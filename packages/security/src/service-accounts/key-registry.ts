@@ -30,6 +30,9 @@ export interface ServiceAccountKeyFile {
 
 export const SERVICE_ACCOUNT_FILE_NAME = 'service-account-keys.json';
 
+/** The domain of every key file's `client_email`: how a self-signed JWT from one of these keys is recognised. */
+export const SERVICE_ACCOUNT_EMAIL_DOMAIN = '@plexus.invalid';
+
 /**
  * Keys of proxyless gRPC clients, in `<state-dir>/service-account-keys.json` (mode 0600, public keys only).
  * `plexus token create --google-credentials FILE` adds one; the daemon re-reads the file when it changes, and
@@ -51,7 +54,7 @@ export class ServiceAccountKeys {
     if (!(ttlMs > 0)) throw new Error('--ttl must be positive');
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const kid = randomUUID();
-    const email = `${node.replaceAll('/', '.')}@plexus.invalid`;
+    const email = `${node.replaceAll('/', '.')}${SERVICE_ACCOUNT_EMAIL_DOMAIN}`;
     const now = Date.now();
     const key: RegisteredKey = {
       kid,

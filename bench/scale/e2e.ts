@@ -48,6 +48,8 @@ export interface ChangeSample {
   p50: number;
   p99: number;
   max: number;
+  /** Every affected proxy's commit → ACK time, for pooling over changes. */
+  latencies: number[];
   /** Responses per affected proxy (max). */
   pushesPerProxy: number;
   /** Proxies outside the affected set that got any response: must be 0. */
@@ -126,6 +128,7 @@ function measureChange(
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
     max: percentile(lat, 100),
+    latencies: lat,
     pushesPerProxy: Math.max(0, ...[...affected].map((i) => pushes.get(i) ?? 0)),
     unaffectedPushed: outside.size,
     cpuSeconds: cpu,
@@ -240,7 +243,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       const cpu0 = cpuSeconds(pid);
       const t0 = repo.commitEdit(`services/svc-${s}.yaml`, flipFirstRouteWeights, `bench: route of ${svc}`);
       await until(
-        () => [...affected].every((i) => f.events.some((e) => e.idx === i && e.t === 'R' && e.at >= t0)),
+        () => [...affected].every((i) => f.ackedSince(i, 'R', t0)),
         o.timeoutMs,
         () => `route change ${svc}: not every affected proxy ACKed RDS`,
       );
@@ -261,7 +264,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       const t1 = Date.now();
       daemon.send({ churn: `node-${j}` });
       await until(
-        () => [...eAffected].every((i) => f.events.some((e) => e.idx === i && e.t === 'E' && e.at >= t1)),
+        () => [...eAffected].every((i) => f.ackedSince(i, 'E', t1)),
         o.timeoutMs,
         () => `endpoint change node-${j}: not every affected proxy ACKed EDS`,
       );

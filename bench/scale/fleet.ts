@@ -23,6 +23,8 @@ export class Fleet {
   readonly converged = new Map<number, number>();
   /** When the clients were told to connect (after their processes were up). */
   startedAt = 0;
+  /** Client index → type → time of its latest ACK, so waits are O(clients asked about), not O(events). */
+  private readonly latest = new Map<number, Map<string, number>>();
   private readonly kids: ChildProcess[];
   readonly size: number;
   private constructor(kids: ChildProcess[], size: number) {
@@ -34,6 +36,12 @@ export class Fleet {
         for (const e of m.events) {
           this.events.push(e);
           if (e.conv) this.converged.set(e.idx, e.at);
+          let byType = this.latest.get(e.idx);
+          if (!byType) {
+            byType = new Map();
+            this.latest.set(e.idx, byType);
+          }
+          byType.set(e.t, Math.max(byType.get(e.t) ?? 0, e.at));
         }
       });
     }
@@ -58,6 +66,11 @@ export class Fleet {
     for (const [p, k] of kids.entries())
       k.send({ start: { address, clients: clients.slice(p * per, (p + 1) * per) } });
     return fleet;
+  }
+
+  /** True when client `idx` ACKed type `t` ('L', 'R', 'C', 'E') at or after `since`. */
+  ackedSince(idx: number, t: string, since: number): boolean {
+    return (this.latest.get(idx)?.get(t) ?? 0) >= since;
   }
 
   /** Events at or after `t`. */

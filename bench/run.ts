@@ -245,7 +245,9 @@ function e2eFigures(r: E2eResult): Figure[] {
           ),
         ]
       : []),
+    fig('load client streams ended unasked and reopened, whole run', 'count', [r.streamEnds]),
     fig('daemon CPU, initial convergence', 's', [r.initialCpuSeconds]),
+    fig('load processes CPU (harness), initial convergence', 's', [r.initialLoadCpuSeconds]),
     fig(
       'daemon CPU per route commit',
       's',

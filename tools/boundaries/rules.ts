@@ -22,6 +22,8 @@ export const PACKAGES: Record<string, Rule> = {
   cli: { imports: '*' },
   testkit: { imports: '*' },
   console: { imports: ['spec', 'graph', 'translate', 'xds', 'plugin-api', 'telemetry'] },
+  api: { imports: ['spec', 'source'] },
+  plan: { imports: ['spec', 'graph', 'translate'], pure: true },
 };
 
 /** plugins/* and examples/plugin-*: what a third-party plugin may use. */

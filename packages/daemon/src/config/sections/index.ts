@@ -2,7 +2,9 @@
 import './xds.ts';
 import './identity.ts';
 import './admin.ts';
+import './api.ts';
 
 export type { AdminSection } from './admin.ts';
+export type { ApiSection } from './api.ts';
 export type { IdentitySection } from './identity.ts';
 export type { XdsSection } from './xds.ts';

@@ -53,10 +53,13 @@ function churn(node: string): boolean {
 }
 
 // --heap: sample allocations from the start; { heap: path } writes the live-memory sampling profile.
+// { cpuStart: true } / { cpuStop: path }: a CPU profile of one phase only (convergence, the changes, ...).
 const heap = process.argv.includes('--heap') ? new Session() : undefined;
 if (heap) {
   heap.connect();
   await heap.post('HeapProfiler.startSampling', { samplingInterval: 64 * 1024 });
+  await heap.post('Profiler.enable');
+  await heap.post('Profiler.setSamplingInterval', { interval: 500 });
 }
 
 const repo = process.argv[2];
@@ -76,8 +79,25 @@ const daemon = await startDaemon({
   overrides: { discoveryPlugins: [churnablePlugin] },
 });
 process.send?.({ ready: { xdsPort: daemon.xdsPort, httpPort: daemon.httpPort } });
-process.on('message', async (m: { churn?: string; stop?: boolean; heap?: string; mem?: boolean }) => {
+interface ChildMessage {
+  churn?: string;
+  stop?: boolean;
+  heap?: string;
+  mem?: boolean;
+  cpuStart?: boolean;
+  cpuStop?: string;
+}
+process.on('message', async (m: ChildMessage) => {
   if (m.mem) process.send?.({ mem: process.memoryUsage() });
+  if (m.cpuStart && heap) {
+    await heap.post('Profiler.start');
+    process.send?.({ cpuStarted: true });
+  }
+  if (m.cpuStop && heap) {
+    const { profile } = await heap.post('Profiler.stop');
+    writeFileSync(m.cpuStop, JSON.stringify(profile));
+    process.send?.({ cpuWritten: m.cpuStop });
+  }
   if (m.heap && heap) {
     const { profile } = await heap.post('HeapProfiler.getSamplingProfile');
     writeFileSync(m.heap, JSON.stringify(profile));

@@ -48,6 +48,8 @@ export interface ChangeSample {
   p50: number;
   p99: number;
   max: number;
+  /** Every affected proxy's commit → ACK time, for pooling over changes. */
+  latencies: number[];
   /** Responses per affected proxy (max). */
   pushesPerProxy: number;
   /** Proxies outside the affected set that got any response: must be 0. */
@@ -60,6 +62,8 @@ export interface E2eResult {
   daemonReadyMs: number;
   initialConvergenceMs: number;
   initialCpuSeconds: number;
+  /** CPU of the load processes over the same time: the harness must not be what limits convergence. */
+  initialLoadCpuSeconds: number;
   initialBytes: number;
   routeChange: ChangeSample[];
   endpointChange: ChangeSample[];
@@ -77,6 +81,10 @@ export interface E2eResult {
   stages?: StageTimes;
   /** VmRSS / VmHWM (MB) after each phase, to place the peak. */
   rssByPhase: Record<string, { rss: number; peak: number }>;
+  /** Load client streams that ended unasked (refused, reset) and were reopened, over the whole run. */
+  streamEnds: number;
+  /** --profile: CPU profiles of the convergence, the changes and the reconnect storm. */
+  profiles: string[];
   errors: string[];
 }
 
@@ -126,6 +134,7 @@ function measureChange(
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
     max: percentile(lat, 100),
+    latencies: lat,
     pushesPerProxy: Math.max(0, ...[...affected].map((i) => pushes.get(i) ?? 0)),
     unaffectedPushed: outside.size,
     cpuSeconds: cpu,
@@ -150,11 +159,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
   const logFile = `${WORK}/daemon-${process.pid}.log`;
   const daemon: ChildProcess = fork(CHILD, [repo.dir, logFile, portsArg, ...(o.profile ? ['--heap'] : [])], {
     // As `plexus run` starts it: Node's own type stripping, the daemon's V8 flags.
-    execArgv: [
-      ...DAEMON_NODE_FLAGS,
-      ...(o.profile ? ['--cpu-prof', '--cpu-prof-dir', WORK] : []),
-      ...(o.daemonHeapMb ? [`--max-old-space-size=${o.daemonHeapMb}`] : []),
-    ],
+    execArgv: [...DAEMON_NODE_FLAGS, ...(o.daemonHeapMb ? [`--max-old-space-size=${o.daemonHeapMb}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let fleet: Fleet | undefined;
@@ -184,9 +189,30 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       node: `mesh/bench/virtualNode/node-${i % o.shape.nodes}`,
       variant: i % o.deltaEvery === o.deltaEvery - 1 ? 'delta' : 'sotw',
     }));
+    // --profile: one CPU profile per phase, written by the daemon child (bench/.work/daemon-<pid>-<phase>.cpuprofile).
+    const profiles: string[] = [];
+    const cpuStart = async () => {
+      if (o.profile) await ask(daemon, { cpuStart: true }, 'cpuStarted');
+    };
+    const cpuStop = async (name: string) => {
+      if (!o.profile) return;
+      const path = `${WORK}/daemon-${process.pid}-${name}.cpuprofile`;
+      await ask(daemon, { cpuStop: path }, 'cpuWritten');
+      profiles.push(path);
+      log(`  CPU profile of ${name}: ${path}`);
+    };
+    await cpuStart();
     const cpuBefore = cpuSeconds(pid);
     fleet = await Fleet.start(`127.0.0.1:${ports.xdsPort}`, clients, o.procs);
     const f = fleet;
+    const loadCpuBefore = f.cpuSeconds();
+    // Every 10 s: how far convergence is and who is using the CPU (daemon or load processes).
+    const progress = setInterval(() => {
+      log(
+        `    … ${f.converged.size}/${o.proxies} converged; CPU so far: daemon ${(cpuSeconds(pid) - cpuBefore).toFixed(1)} s, ` +
+          `load processes ${(f.cpuSeconds() - loadCpuBefore).toFixed(1)} s; daemon RSS ${rssMb(pid).toFixed(0)} MB`,
+      );
+    }, 10_000);
     const tEnvoys = Date.now();
     envoys = startEnvoys(envoyPorts, ports.xdsPort);
     probes = startGrpcProbes(
@@ -202,16 +228,22 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
         async (e) => (await waitVersionChange(e, 'dynamic_route_configs', '', o.timeoutMs)) - tEnvoys,
       ),
     );
-    await until(
-      () => f.converged.size === o.proxies,
-      o.timeoutMs,
-      () => `${f.converged.size}/${o.proxies} converged`,
-    );
+    try {
+      await until(
+        () => f.converged.size === o.proxies,
+        o.timeoutMs,
+        () => `${f.converged.size}/${o.proxies} converged`,
+      );
+    } finally {
+      clearInterval(progress);
+    }
+    const initialLoadCpuSeconds = f.cpuSeconds() - loadCpuBefore;
     const initialConvergenceMs = Math.max(...f.converged.values()) - f.startedAt;
     const initialCpuSeconds = cpuSeconds(pid) - cpuBefore;
     const initialBytes = f.events.reduce((a, e) => a + e.bytes, 0);
     log(`  ${o.proxies} proxies converged in ${initialConvergenceMs} ms`);
     phase('initial convergence');
+    await cpuStop('convergence');
     const mem = await ask<{ mem: NodeJS.MemoryUsage }>(daemon, { mem: true }, 'mem');
     log(
       `  daemon memory: ${Object.entries(mem.mem)
@@ -229,6 +261,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     const routeChange: ChangeSample[] = [];
     const endpointChange: ChangeSample[] = [];
     const daemonConfigPushes: number[] = [];
+    await cpuStart();
     for (let r = 0; r < o.runs; r++) {
       // One route changed by a commit: affected = the proxies naming its service as a backend.
       const s = (r * 37 + 5) % o.shape.services;
@@ -240,7 +273,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       const cpu0 = cpuSeconds(pid);
       const t0 = repo.commitEdit(`services/svc-${s}.yaml`, flipFirstRouteWeights, `bench: route of ${svc}`);
       await until(
-        () => [...affected].every((i) => f.events.some((e) => e.idx === i && e.t === 'R' && e.at >= t0)),
+        () => [...affected].every((i) => f.ackedSince(i, 'R', t0)),
         o.timeoutMs,
         () => `route change ${svc}: not every affected proxy ACKed RDS`,
       );
@@ -261,7 +294,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       const t1 = Date.now();
       daemon.send({ churn: `node-${j}` });
       await until(
-        () => [...eAffected].every((i) => f.events.some((e) => e.idx === i && e.t === 'E' && e.at >= t1)),
+        () => [...eAffected].every((i) => f.ackedSince(i, 'E', t1)),
         o.timeoutMs,
         () => `endpoint change node-${j}: not every affected proxy ACKed EDS`,
       );
@@ -277,6 +310,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     }
 
     phase('route and endpoint changes');
+    await cpuStop('changes');
     if (o.profile) {
       const path = `${WORK}/daemon-${process.pid}-after-changes.heapprofile`;
       await ask(daemon, { heap: path }, 'heapWritten');
@@ -329,6 +363,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     probes = [];
 
     phase('real Envoys and gRPC clients');
+    await cpuStart();
     const cpu2 = cpuSeconds(pid);
     const t2 = f.reconnectAll();
     await until(
@@ -340,6 +375,8 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     const reconnectCpuSeconds = cpuSeconds(pid) - cpu2;
     log(`  reconnect storm re-converged in ${reconnectMs} ms`);
     phase('reconnect storm');
+    await cpuStop('reconnect');
+    const streamEnds = (await f.names()).reduce((a, n) => a + n.ends, 0);
     log(
       `  daemon RSS / peak by phase (MB): ${Object.entries(rssByPhase)
         .map(([k, v]) => `${k} ${v.rss}/${v.peak}`)
@@ -349,6 +386,7 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       daemonReadyMs,
       initialConvergenceMs,
       initialCpuSeconds,
+      initialLoadCpuSeconds,
       initialBytes,
       routeChange,
       endpointChange,
@@ -360,6 +398,8 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
       totalCpuSeconds: cpuSeconds(pid),
       peakRssMb: peakRssMb(pid),
       rssByPhase,
+      streamEnds,
+      profiles,
       errors,
     };
     return result;

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AckEvent, Variant } from './load-child.ts';
+import { cpuSeconds } from './proc-stats.ts';
 
 const CHILD = fileURLToPath(new URL('./load-child.ts', import.meta.url));
 
@@ -14,6 +15,8 @@ export interface ClientNames {
   idx: number;
   eds: string[];
   rds: string[];
+  /** Streams of this client that ended unasked and were reopened. */
+  ends: number;
 }
 
 /** The load clients, spread over child processes, and every ACK they reported (with its timestamp). */
@@ -23,6 +26,8 @@ export class Fleet {
   readonly converged = new Map<number, number>();
   /** When the clients were told to connect (after their processes were up). */
   startedAt = 0;
+  /** Client index → type → time of its latest ACK, so waits are O(clients asked about), not O(events). */
+  private readonly latest = new Map<number, Map<string, number>>();
   private readonly kids: ChildProcess[];
   readonly size: number;
   private constructor(kids: ChildProcess[], size: number) {
@@ -34,6 +39,12 @@ export class Fleet {
         for (const e of m.events) {
           this.events.push(e);
           if (e.conv) this.converged.set(e.idx, e.at);
+          let byType = this.latest.get(e.idx);
+          if (!byType) {
+            byType = new Map();
+            this.latest.set(e.idx, byType);
+          }
+          byType.set(e.t, Math.max(byType.get(e.t) ?? 0, e.at));
         }
       });
     }
@@ -44,7 +55,10 @@ export class Fleet {
     const kids: ChildProcess[] = [];
     for (let p = 0; p * per < clients.length; p++) {
       const kid = fork(CHILD, [], {
-        execArgv: [],
+        // PLEXUS_BENCH_PROFILE_LOAD=1: a CPU profile of every load process (bench/.work), to check the harness.
+        execArgv: process.env.PLEXUS_BENCH_PROFILE_LOAD
+          ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL('../.work', import.meta.url))]
+          : [],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       await new Promise<void>((r, j) => {
@@ -58,6 +72,16 @@ export class Fleet {
     for (const [p, k] of kids.entries())
       k.send({ start: { address, clients: clients.slice(p * per, (p + 1) * per) } });
     return fleet;
+  }
+
+  /** CPU seconds the load processes have used so far (all of them). */
+  cpuSeconds(): number {
+    return this.kids.reduce((a, k) => a + (k.pid && k.exitCode === null ? cpuSeconds(k.pid) : 0), 0);
+  }
+
+  /** True when client `idx` ACKed type `t` ('L', 'R', 'C', 'E') at or after `since`. */
+  ackedSince(idx: number, t: string, since: number): boolean {
+    return (this.latest.get(idx)?.get(t) ?? 0) >= since;
   }
 
   /** Events at or after `t`. */

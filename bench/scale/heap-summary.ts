@@ -12,7 +12,9 @@ const self = new Map<string, number>();
 const inclusive = new Map<string, number>();
 let total = 0;
 const walk = (n: HeapNode, stack: string[]) => {
-  const url = n.callFrame.url.replace(/^file:\/\/\/work\/main\//, '');
+  const url = n.callFrame.url
+    .replace(new URL('../..', import.meta.url).href, '')
+    .replace(/^file:\/\/\/work\/[^/]+\//, '');
   const key = `${n.callFrame.functionName || '(anonymous)'} ${url}:${n.callFrame.lineNumber + 1}`;
   total += n.selfSize;
   self.set(key, (self.get(key) ?? 0) + n.selfSize);

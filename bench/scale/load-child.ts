@@ -87,6 +87,10 @@ class LoadProxy {
   private acked = new Set<string>();
   private pending = new Set<string>();
   private converged = false;
+  /** Streams that ended without being closed by us (refused, reset): each is reopened, as Envoy would. */
+  ends = 0;
+  private closing = false;
+  private generation = 0;
 
   private readonly address: string;
   readonly idx: number;
@@ -100,10 +104,13 @@ class LoadProxy {
   }
 
   names() {
-    return { idx: this.idx, eds: [...this.eds], rds: [...this.rds] };
+    return { idx: this.idx, eds: [...this.eds], rds: [...this.rds], ends: this.ends };
   }
 
   open(): void {
+    this.closing = false;
+    const generation = ++this.generation;
+    // One connection per proxy, as a fleet of Envoys has.
     this.client = new AdsClient(this.address, { 'grpc.use_local_subchannel_pool': 1 }, { decode: false });
     this.eds = new Set();
     this.rds = new Set();
@@ -114,9 +121,29 @@ class LoadProxy {
     this.converged = false;
     if (this.variant === 'sotw') this.openSotw();
     else this.openDelta();
+    // No first response within 10 s: the stream is as good as dead, e.g. its connection got a SYN cookie while
+    // the server's accept queue was full and was never accepted (TCP would retry for minutes); start over.
+    const watchdog = setTimeout(() => {
+      if (!this.closing && generation === this.generation && this.acked.size === 0) this.stream?.close();
+    }, 10_000);
+    void this.stream?.ended().then(() => {
+      clearTimeout(watchdog);
+      if (this.closing || generation !== this.generation) return;
+      // Refused or reset (a SYN queue overflow in a connection storm, say): retry after a jittered 0.25–1 s.
+      this.ends++;
+      this.stream?.close();
+      this.client.close();
+      setTimeout(
+        () => {
+          if (!this.closing && generation === this.generation) this.open();
+        },
+        250 + Math.random() * 750,
+      );
+    });
   }
 
   close(): void {
+    this.closing = true;
     this.stream?.close();
     this.client.close();
   }

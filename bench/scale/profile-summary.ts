@@ -1,6 +1,10 @@
 /** Summarises a .cpuprofile: self time by function and by file (npx node bench/scale/profile-summary.ts FILE [N]). */
 import { readFileSync } from 'node:fs';
 
+/** Paths shown relative to the checkout the profile was taken in. */
+const ROOT_URL = new URL('../..', import.meta.url).href;
+const rel = (url: string) => url.replace(ROOT_URL, '').replace(/^file:\/\/\/work\/[^/]+\//, '');
+
 interface Node {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -20,7 +24,7 @@ export function summarize(path: string, top = 25): string {
   for (const n of prof.nodes) {
     const h = n.hitCount ?? 0;
     if (!h) continue;
-    const url = n.callFrame.url.replace(/^file:\/\/\/work\/main\//, '');
+    const url = rel(n.callFrame.url);
     const fn = `${n.callFrame.functionName || '(anonymous)'} ${url}:${n.callFrame.lineNumber + 1}`;
     byFn.set(fn, (byFn.get(fn) ?? 0) + h);
     byFile.set(url || '(native)', (byFile.get(url || '(native)') ?? 0) + h);
@@ -35,7 +39,7 @@ export function summarize(path: string, top = 25): string {
     if (!h) continue;
     const seen = new Set<string>();
     for (let x: Node | undefined = n; x; x = parent.get(x.id)) {
-      const url = x.callFrame.url.replace(/^file:\/\/\/work\/main\//, '');
+      const url = rel(x.callFrame.url);
       if (!url.startsWith('packages/') && !url.startsWith('plugins/') && !url.includes('isomorphic-git'))
         continue;
       seen.add(`${x.callFrame.functionName || '(anonymous)'} ${url}:${x.callFrame.lineNumber + 1}`);

@@ -8,6 +8,8 @@ export interface Spread {
   min: number;
   median: number;
   max: number;
+  /** How many values the spread is over; one sample is shown as one value, not as min = median = max. */
+  samples: number;
 }
 
 export interface Figure extends Spread {
@@ -15,12 +17,40 @@ export interface Figure extends Spread {
   unit: string;
   /** The goal, for the printout: e.g. '≤ 1000'. */
   goal?: string;
+  /** One statistic over `samples` values (a pooled percentile): shown as one value, not as a spread. */
+  single?: boolean;
+}
+
+/** A pooled tail figure: the p99 of all `xs` if there are at least 20, else their max, named accordingly. */
+export function pooledTail(figure: string, unit: string, xs: number[], goal?: string): Figure {
+  const label = tailLabel(xs.length);
+  return {
+    figure: `${figure} ${label}`,
+    unit,
+    goal,
+    min: Number.NaN,
+    median: xs.length >= MIN_PERCENTILE_SAMPLES ? percentile(xs, 99) : percentile(xs, 100),
+    max: Number.NaN,
+    samples: xs.length,
+    single: true,
+  };
 }
 
 export function spread(xs: number[]): Spread {
-  if (xs.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN };
+  if (xs.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN, samples: 0 };
   const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0], median: s[Math.floor((s.length - 1) / 2)], max: s[s.length - 1] };
+  return { min: s[0], median: s[Math.floor((s.length - 1) / 2)], max: s[s.length - 1], samples: s.length };
+}
+
+/** Fewest samples a percentile is named for; below it the figure is "max of N". */
+export const MIN_PERCENTILE_SAMPLES = 20;
+
+/**
+ * A tail-latency label that says what it is: `p99` from at least 20 samples, otherwise `max of N`
+ * (a p99 of 3 values is just their maximum).
+ */
+export function tailLabel(samples: number, p = 99): string {
+  return samples >= MIN_PERCENTILE_SAMPLES ? `p${p}` : `max of ${samples}`;
 }
 
 /** Nearest-rank percentile. */
@@ -32,14 +62,21 @@ export function percentile(xs: number[], p: number): number {
 
 const num = (x: number) => (Number.isNaN(x) ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
 
+/** min / median / max as printed: a single sample is its value in the median column, min and max blank. */
+function cells(f: Figure): [string, string, string] {
+  if (f.single || (f.samples ?? 0) === 1) return ['–', num(f.median), '–'];
+  return [num(f.min), num(f.median), num(f.max)];
+}
+
 export function printFigures(figures: Figure[]): void {
   const w = Math.max(...figures.map((f) => f.figure.length));
   console.log(
-    `${'figure'.padEnd(w)}  ${'min'.padStart(9)} ${'median'.padStart(9)} ${'max'.padStart(9)}  unit  goal`,
+    `${'figure'.padEnd(w)}  ${'min'.padStart(9)} ${'median'.padStart(9)} ${'max'.padStart(9)} ${'n'.padStart(4)}  unit  goal`,
   );
   for (const f of figures) {
+    const [lo, mid, hi] = cells(f);
     console.log(
-      `${f.figure.padEnd(w)}  ${num(f.min).padStart(9)} ${num(f.median).padStart(9)} ${num(f.max).padStart(9)}  ${f.unit}  ${f.goal ?? ''}`,
+      `${f.figure.padEnd(w)}  ${lo.padStart(9)} ${mid.padStart(9)} ${hi.padStart(9)} ${String(f.samples ?? '').padStart(4)}  ${f.unit}  ${f.goal ?? ''}`,
     );
   }
 }
@@ -52,7 +89,8 @@ export function writeResults(name: string, doc: object): string {
   return path;
 }
 
-const HEADER = '| figure | command | machine | min | median | max | date |\n|---|---|---|---|---|---|---|';
+const HEADER =
+  '| figure | command | machine | min | median | max | samples | date |\n|---|---|---|---|---|---|---|---|';
 
 /**
  * Replaces this benchmark's rows in BENCHMARKS.md (one `## <title>` section per benchmark, one table each),
@@ -68,12 +106,12 @@ export function updateBenchmarksMd(
   const path = `${ROOT}BENCHMARKS.md`;
   const text = existsSync(path)
     ? readFileSync(path, 'utf8')
-    : '# Plexus benchmarks\n\nOne table per benchmark: figure | command | machine | min | median | max | date.\n';
+    : '# Plexus benchmarks\n\nOne table per benchmark: figure | command | machine | min | median | max | samples | date.\n';
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  const rows = figures.map(
-    (f) =>
-      `| ${f.figure} (${f.unit}) | \`${command}\` | ${machine} | ${num(f.min)} | ${num(f.median)} | ${num(f.max)} | ${date} |`,
-  );
+  const rows = figures.map((f) => {
+    const [lo, mid, hi] = cells(f);
+    return `| ${f.figure} (${f.unit}) | \`${command}\` | ${machine} | ${lo} | ${mid} | ${hi} | ${f.samples} | ${date} |`;
+  });
   const section = `## ${title}\n\n${note}\n\n${HEADER}\n${rows.join('\n')}\n`;
   const start = text.indexOf(`## ${title}\n`);
   let out: string;

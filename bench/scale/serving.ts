@@ -37,6 +37,8 @@ export interface ServingOptions {
 
 export interface ServingResult {
   server: ServerKind;
+  /** Load clients served (each push's p99 is over this many ACK times). */
+  clients: number;
   initialConvergenceMs: number;
   initialCpuSeconds: number;
   /** Per push: p50/p99 of set → the client ACKed all four types, and the server's CPU seconds. */
@@ -131,13 +133,9 @@ async function serveAll(o: ServingOptions, files: string[], out: ServingResult[]
         const t0 = Date.now();
         await server.set(files[r]);
         const done = () => {
-          const seen = new Map<number, Set<string>>();
-          for (const e of f.since(t0)) {
-            const s = seen.get(e.idx) ?? new Set<string>();
-            seen.set(e.idx, s);
-            s.add(e.t);
-          }
-          return seen.size === o.proxies && [...seen.values()].every((s) => s.size >= 4);
+          for (const c of clients)
+            for (const t of ['L', 'R', 'C', 'E']) if (!f.ackedSince(c.idx, t, t0)) return false;
+          return true;
         };
         await until(done, o.timeoutMs, () => `${kind}: push ${r} not ACKed by every client`);
         const cpu = cpuSeconds(server.pid) - cpu0;
@@ -153,6 +151,7 @@ async function serveAll(o: ServingOptions, files: string[], out: ServingResult[]
       }
       const res: ServingResult = {
         server: kind,
+        clients: o.proxies,
         initialConvergenceMs,
         initialCpuSeconds,
         pushes,

@@ -25,8 +25,36 @@ function contentHash(r: SpecResource): string {
   return h;
 }
 
-/** Resolves every reference between App Mesh resources and computes each proxy's view and input hash. */
-export function buildGraph(resources: SpecResource[]): MeshGraph {
+/** What a build remembers for the next one: the resources by id, and what each proxy's view added to unresolved. */
+interface BuildMemo {
+  byId: Map<string, SpecResource>;
+  unresolved: Map<string, string[]>;
+}
+const memos = new WeakMap<MeshGraph, BuildMemo>();
+
+/**
+ * Whether `previous`'s view of a proxy holds for the new resources: the same ids exist (nothing added or
+ * removed, so every reference resolves as before) and every input of the view is the same object (specs are
+ * immutable once loaded; an edited file gives new objects).
+ */
+function reusableView(view: ProxyView, before: BuildMemo, byId: Map<string, SpecResource>): boolean {
+  for (const id of view.inputs) if (before.byId.get(id) !== byId.get(id)) return false;
+  return true;
+}
+
+function sameIds(a: Map<string, SpecResource>, b: Map<string, SpecResource>): boolean {
+  if (a.size !== b.size) return false;
+  for (const id of a.keys()) if (!b.has(id)) return false;
+  return true;
+}
+
+/**
+ * Resolves every reference between App Mesh resources and computes each proxy's view and input hash. Given the
+ * graph of the previous revision, a proxy none of whose inputs changed keeps its view (and hash) instead of
+ * having its closure walked again; when resources were added or removed every view is rebuilt. The result is
+ * the same as without `previous`.
+ */
+export function buildGraph(resources: SpecResource[], previous?: MeshGraph): MeshGraph {
   const g: MeshGraph = {
     meshes: new Map(),
     virtualNodes: new Map(),
@@ -134,14 +162,34 @@ export function buildGraph(resources: SpecResource[]): MeshGraph {
     if (list) list.push(s.name);
     else servicesByMesh.set(s.mesh, [s.name]);
   }
+  const before = previous && memos.get(previous);
+  const reuse = before && sameIds(before.byId, byId) ? before : undefined;
+  const memo: BuildMemo = { byId, unresolved: new Map() };
+  const place = (ref: ProxyRef, build: () => ProxyView) => {
+    const id = proxyKey(ref);
+    const old = reuse && previous?.proxies.get(id);
+    if (old && reuse && reusableView(old, reuse, byId)) {
+      const lost = reuse.unresolved.get(id);
+      if (lost) {
+        g.unresolved.push(...lost);
+        memo.unresolved.set(id, lost);
+      }
+      g.proxies.set(id, old);
+      return;
+    }
+    const from = g.unresolved.length;
+    g.proxies.set(id, build());
+    if (g.unresolved.length > from) memo.unresolved.set(id, g.unresolved.slice(from));
+  };
   for (const node of g.virtualNodes.values()) {
     const ref: ProxyRef = { kind: 'virtualNode', mesh: node.mesh, name: node.name };
-    g.proxies.set(proxyKey(ref), nodeView(g, ref, node, servicesByMesh.get(node.mesh) ?? [], hashOf));
+    place(ref, () => nodeView(g, ref, node, servicesByMesh.get(node.mesh) ?? [], hashOf));
   }
   for (const gw of g.gateways.values()) {
     const ref: ProxyRef = { kind: 'virtualGateway', mesh: gw.mesh, name: gw.name };
-    g.proxies.set(proxyKey(ref), gatewayView(g, ref, gw, hashOf));
+    place(ref, () => gatewayView(g, ref, gw, hashOf));
   }
+  memos.set(g, memo);
   return g;
 }
 

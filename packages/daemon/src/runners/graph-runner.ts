@@ -3,14 +3,17 @@ import { latestWins } from '../latest-value.ts';
 import type { Channels, ValidRevision } from '../messages.ts';
 import { errorFromException } from '../revision-error.ts';
 import type { Runner } from '../runner.ts';
-import type { CoreStages, ProxyRef } from '../stages.ts';
+import type { CoreStages, MeshGraph, ProxyRef } from '../stages.ts';
 
 /** Builds the desired-state graph of each valid revision and lists its proxies. */
 export function createGraphRunner(stages: CoreStages, channels: Channels, log: Logger): Runner {
+  // The last graph built: proxies whose inputs a revision left alone keep their views (see buildGraph).
+  let previous: MeshGraph | undefined;
   const job = latestWins<ValidRevision>(
     async (valid) => {
       try {
-        const graph = stages.buildGraph(valid.resources);
+        const graph = stages.buildGraph(valid.resources, previous);
+        previous = graph;
         const proxies = new Map<string, ProxyRef>();
         for (const id of stages.proxyIds(graph)) {
           const ref = stages.parseProxyId(id);

@@ -1,5 +1,5 @@
 import type { Diagnostic, LoadResult, SourceFile } from '../model/resource.ts';
-import { validateResources } from '../validate/index.ts';
+import { type ValidateOptions, validateResources } from '../validate/index.ts';
 import { type LoadOptions, loadFiles } from './load-files.ts';
 
 export interface LoadAndValidateResult extends LoadResult {
@@ -13,7 +13,7 @@ export function loadAndValidate(files: SourceFile[], opts: LoadOptions = {}): Lo
 }
 
 /** The validation half of loadAndValidate, for a loader that produced `loaded` its own way. */
-export function validateLoaded(loaded: LoadResult, opts: { partial?: boolean } = {}): LoadAndValidateResult {
+export function validateLoaded(loaded: LoadResult, opts: ValidateOptions = {}): LoadAndValidateResult {
   const diagnostics = [...loaded.diagnostics, ...validateResources(loaded.resources, opts)];
   diagnostics.sort(compareDiagnostics);
   return { ...loaded, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };

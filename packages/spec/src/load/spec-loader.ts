@@ -1,4 +1,5 @@
 import type { LoadResult, SourceFile } from '../model/resource.ts';
+import { ValidationMemo } from '../validate/validation-memo.ts';
 import type { FormatReader, FormatReadResult } from './format-reader.ts';
 import { type LoadAndValidateResult, validateLoaded } from './load-and-validate.ts';
 import { type FileLoad, type LoadOptions, loadFile, loadFiles } from './load-files.ts';
@@ -15,12 +16,15 @@ export interface SpecLoader {
  * A loader for a stream of revisions of one tree: a file whose path and content are the same as in the
  * previous call is not parsed again, its earlier resources, diagnostics and skipped documents are reused.
  * Results are the same as the pure functions'. Only the latest call's files are remembered, so memory
- * follows the size of the current tree. Resources of unchanged files are the same objects across calls.
+ * follows the size of the current tree. Resources of unchanged files are the same objects across calls, and
+ * their validation findings are reused while what they reference is unchanged.
  */
 export function createSpecLoader(defaults: LoadOptions = {}): SpecLoader {
   let memo = new Map<string, { content: string; load: FileLoad }>();
   // A reader's result is reused while every file it claimed is the same (same paths, same contents).
   let groups = new Map<FormatReader, { files: SourceFile[]; result: FormatReadResult }>();
+  // Resources of unchanged files are the same objects, so their findings are reused (see ValidationMemo).
+  const validation = new ValidationMemo();
 
   const load = (files: SourceFile[], given: LoadOptions = {}): LoadResult => {
     const opts = { ...defaults, ...given };
@@ -57,7 +61,8 @@ export function createSpecLoader(defaults: LoadOptions = {}): SpecLoader {
 
   return {
     loadFiles: load,
-    loadAndValidate: (files, opts = {}) => validateLoaded(load(files, opts), { ...defaults, ...opts }),
+    loadAndValidate: (files, opts = {}) =>
+      validateLoaded(load(files, opts), { ...defaults, ...opts, memo: validation }),
     get size() {
       return memo.size;
     },

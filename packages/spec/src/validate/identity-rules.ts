@@ -16,7 +16,7 @@ export const nameRule: ResourceRule = (r, ctx) => {
 
 /** A resource in a mesh the input does not define: a warning (the foot-gun of a typo'd mesh name). */
 export const meshDefinedRule: ResourceRule = (r, ctx) => {
-  if (r.kind === 'Mesh' || ctx.index.meshes.has(r.mesh)) return;
+  if (r.kind === 'Mesh' || ctx.index.hasMesh(r.mesh)) return;
   ctx.out.push(metadataDiagnostic(r, 'warning', 'mesh', `mesh "${r.mesh}" is not defined in the input`));
 };
 

@@ -2,7 +2,8 @@ import type { Kind, SpecResource } from '../model/resource.ts';
 
 /** Resources indexed once by kind, mesh, parent and name, so every rule is a map lookup. */
 export interface ResourceIndex {
-  meshes: Set<string>;
+  /** Whether the input defines mesh `name`. */
+  hasMesh(name: string): boolean;
   get(kind: Kind, mesh: string, name: string, parent?: string): SpecResource | undefined;
   /** Number of routes per `mesh/router`. */
   routeCount(mesh: string, router: string): number;
@@ -35,7 +36,7 @@ export function indexResources(resources: readonly SpecResource[]): ResourceInde
     }
   }
   return {
-    meshes,
+    hasMesh: (name) => meshes.has(name),
     duplicates,
     get: (kind, mesh, name, parent) => byKey.get(key(kind, mesh, name, parent)),
     routeCount: (mesh, router) => routeCounts.get(`${mesh}\u0000${router}`) ?? 0,

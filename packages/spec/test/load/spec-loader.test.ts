@@ -71,6 +71,32 @@ kind: VirtualNode
 metadata: { name: old-node }
 `;
 
+/** A service behind a router and its one route: references whose findings change with files around them. */
+const SERVICE = `apiVersion: plexus/v1
+kind: VirtualService
+metadata: { name: b.shop.local, mesh: shop }
+spec:
+  provider:
+    virtualRouter: { virtualRouterName: r }
+`;
+const ROUTER = `apiVersion: plexus/v1
+kind: VirtualRouter
+metadata: { name: r, mesh: shop }
+spec:
+  listeners:
+    - portMapping: { port: 8080, protocol: http }
+`;
+const ROUTE = `apiVersion: plexus/v1
+kind: Route
+metadata: { name: to-a, mesh: shop, virtualRouter: r }
+spec:
+  httpRoute:
+    match: { prefix: / }
+    action:
+      weightedTargets:
+        - { virtualNode: a, weight: 1 }
+`;
+
 const BROKEN = 'apiVersion: plexus/v1\nkind: [unclosed\n';
 const OTHER = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\n';
 
@@ -85,9 +111,22 @@ const CONTENTS = [
   LEGACY,
   BROKEN,
   OTHER,
+  SERVICE,
+  ROUTER,
+  ROUTE,
   '',
 ];
-const PATHS = ['mesh.yaml', 'nodes/a.yaml', 'nodes/b.yaml', 'cli.json', 'k8s/mesh.yaml', 'k8s/node.yml'];
+const PATHS = [
+  'mesh.yaml',
+  'nodes/a.yaml',
+  'nodes/b.yaml',
+  'cli.json',
+  'k8s/mesh.yaml',
+  'k8s/node.yml',
+  'svc.yaml',
+  'router.yaml',
+  'route.yaml',
+];
 
 /** Everything a caller can observe of a result, positions included. */
 function view(r: LoadAndValidateResult) {
@@ -158,6 +197,32 @@ describe('createSpecLoader', () => {
     expect(moved.resources[0].position.file).toBe('moved.yaml');
   });
 
+  test('findings of an unchanged file follow the files it references (validation memo)', () => {
+    const loader = createSpecLoader();
+    const files = new Map([
+      ['mesh.yaml', MESH],
+      ['nodes/a.yaml', NODE('a', 'b.shop.local')],
+      ['svc.yaml', SERVICE],
+      ['router.yaml', ROUTER],
+      ['route.yaml', ROUTE],
+    ]);
+    const run = () => {
+      const input = sorted(files);
+      const got = loader.loadAndValidate(input);
+      expect(view(got)).toEqual(view(loadAndValidate(input)));
+      return got.diagnostics.map((d) => `${d.file}:${d.severity}:${d.path}`);
+    };
+    expect(run()).toEqual([]);
+    // the node's file is unchanged, the service it names is gone: the node gets the error
+    files.delete('svc.yaml');
+    expect(run().some((d) => d.startsWith('nodes/a.yaml:error'))).toBe(true);
+    files.set('svc.yaml', SERVICE);
+    expect(run()).toEqual([]);
+    // the router's file is unchanged, its only route is gone: the router gets the warning
+    files.delete('route.yaml');
+    expect(run().some((d) => d.startsWith('router.yaml:warning'))).toBe(true);
+  });
+
   test('a path given twice in one call is loaded twice, as loadFiles does', () => {
     const loader = createSpecLoader();
     const input = [
@@ -170,7 +235,7 @@ describe('createSpecLoader', () => {
   });
 
   test('property: any sequence of trees loads as the pure function does (partial and not)', () => {
-    const tree = fc.dictionary(fc.constantFrom(...PATHS), fc.constantFrom(...CONTENTS), { maxKeys: 6 });
+    const tree = fc.dictionary(fc.constantFrom(...PATHS), fc.constantFrom(...CONTENTS), { maxKeys: 8 });
     fc.assert(
       fc.property(fc.array(fc.tuple(tree, fc.boolean()), { minLength: 1, maxLength: 6 }), (trees) => {
         const loader = createSpecLoader();
@@ -185,7 +250,7 @@ describe('createSpecLoader', () => {
           expect(loader.size).toBe(input.length);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 120 },
     );
   });
 });

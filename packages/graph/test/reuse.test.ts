@@ -1,0 +1,92 @@
+import type { SpecResource } from '@plexus/spec';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { affectedProxies, buildGraph } from '../src/index.ts';
+import { res, smallMesh } from './helpers.ts';
+
+/** One edit: a resource replaced by a new object with another spec (as a re-parsed file gives). */
+const EDITS: Array<(rs: SpecResource[]) => SpecResource[]> = [
+  // a route now targets another node
+  (rs) =>
+    rs.map((r) =>
+      r.kind === 'Route' && r.name === 'b'
+        ? res(
+            'Route',
+            'm',
+            'b',
+            {
+              httpRoute: {
+                match: { prefix: '/' },
+                action: { weightedTargets: [{ virtualNode: 'db', weight: 1 }] },
+              },
+            },
+            { virtualRouter: 'color' },
+          )
+        : r,
+    ),
+  // a node gains a backend
+  (rs) =>
+    rs.map((r) =>
+      r.kind === 'VirtualNode' && r.name === 'lonely'
+        ? res('VirtualNode', 'm', 'lonely', { backends: [{ virtualService: { virtualServiceName: 'db' } }] })
+        : r,
+    ),
+  // the mesh opens egress (every node reaches every service)
+  (rs) =>
+    rs.map((r) => (r.kind === 'Mesh' ? res('Mesh', 'm', 'm', { egressFilter: { type: 'ALLOW_ALL' } }) : r)),
+  // a service switches provider
+  (rs) =>
+    rs.map((r) =>
+      r.kind === 'VirtualService' && r.name === 'db'
+        ? res('VirtualService', 'm', 'db', { provider: { virtualNode: { virtualNodeName: 'red' } } })
+        : r,
+    ),
+  // a resource removed, one added
+  (rs) => rs.filter((r) => !(r.kind === 'Route' && r.name === 'a')),
+  (rs) => [
+    ...rs,
+    res('VirtualService', 'm', 'extra', { provider: { virtualNode: { virtualNodeName: 'blue' } } }),
+  ],
+  // an unchanged copy of everything (new objects, same content)
+  (rs) => rs.map((r) => ({ ...r })),
+];
+
+/** What translate and the change analysis read of a graph. */
+const view = (g: ReturnType<typeof buildGraph>) => ({
+  proxies: [...g.proxies.values()],
+  unresolved: [...g.unresolved].sort(),
+  services: [...g.services.keys()],
+  routers: [...g.routers.values()].map((r) => [r.name, r.routes.map((x) => x.name)]),
+});
+
+describe('buildGraph with the previous graph', () => {
+  it('keeps the view object of a proxy whose inputs are the same objects', () => {
+    const first = smallMesh();
+    const g1 = buildGraph(first);
+    const edited = EDITS[0](first);
+    const g2 = buildGraph(edited, g1);
+    // front uses the router whose route changed; db does not
+    expect(g2.proxies.get('mesh/m/virtualNode/front')).not.toBe(g1.proxies.get('mesh/m/virtualNode/front'));
+    expect(g2.proxies.get('mesh/m/virtualNode/db')).toBe(g1.proxies.get('mesh/m/virtualNode/db'));
+    expect([...affectedProxies(g1, g2)]).toEqual(['mesh/m/virtualNode/front']);
+  });
+
+  it('property: any sequence of edits builds the same graph as a fresh build', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: EDITS.length - 1 }), { maxLength: 6 }), (steps) => {
+        let rs = smallMesh();
+        let g = buildGraph(rs);
+        for (const s of steps) {
+          const next = EDITS[s](rs);
+          const patched = buildGraph(next, g);
+          const fresh = buildGraph(next);
+          expect(view(patched)).toEqual(view(fresh));
+          expect(affectedProxies(g, patched)).toEqual(affectedProxies(g, fresh));
+          rs = next;
+          g = patched;
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'vitest';
+import { loadFiles, type SourceFile, ValidationMemo, validateResources } from '../../src/index.ts';
+
+const node = (name: string, backend: string) => `apiVersion: plexus/v1
+kind: VirtualNode
+metadata: { name: ${name}, mesh: shop }
+spec:
+  listeners:
+    - portMapping: { port: 8080, protocol: http }
+  serviceDiscovery:
+    dns: { hostname: ${name}.shop.local }
+  backends:
+    - virtualService: { virtualServiceName: ${backend} }
+`;
+const service = (name: string, provider: string) => `apiVersion: plexus/v1
+kind: VirtualService
+metadata: { name: ${name}, mesh: shop }
+spec:
+  provider:
+    virtualNode: { virtualNodeName: ${provider} }
+`;
+const MESH = 'apiVersion: plexus/v1\nkind: Mesh\nmetadata: { name: shop }\nspec: {}\n';
+
+function tree(n: number): SourceFile[] {
+  const files: SourceFile[] = [{ path: 'mesh.yaml', content: MESH }];
+  for (let i = 0; i < n; i++) {
+    files.push({ path: `n${i}.yaml`, content: node(`n${i}`, `s${(i + 1) % n}.shop.local`) });
+    files.push({ path: `s${i}.yaml`, content: service(`s${i}.shop.local`, `n${i}`) });
+  }
+  return files;
+}
+
+describe('ValidationMemo', () => {
+  test('a one-file change re-checks that file and its referrers only, with the full validation output', () => {
+    const files = tree(50);
+    const first = loadFiles(files).resources;
+    const memo = new ValidationMemo();
+    expect(validateResources(first, { memo })).toEqual(validateResources(first));
+    expect(memo.checked).toBe(first.length);
+
+    // s7 now points at a node that does not exist: s7 (a new object) and n6 (whose backend lookup now finds
+    // the new s7) are checked again, the other 99 resources are not.
+    const next = first.map((r) => r);
+    const s7 = files.findIndex((f) => f.path === 's7.yaml');
+    next[s7] = loadFiles([{ path: 's7.yaml', content: service('s7.shop.local', 'nowhere') }]).resources[0];
+    const got = validateResources(next, { memo });
+    expect(got).toEqual(validateResources(next));
+    expect(got.some((d) => d.file === 's7.yaml' && d.severity === 'error')).toBe(true);
+    expect(memo.checked).toBe(2);
+    expect(memo.reused).toBe(next.length - 2);
+  });
+
+  test('a removed resource makes the resources that looked it up check again', () => {
+    const first = loadFiles(tree(10)).resources;
+    const memo = new ValidationMemo();
+    validateResources(first, { memo });
+    const without = first.filter((r) => !(r.kind === 'VirtualService' && r.name === 's3.shop.local'));
+    const got = validateResources(without, { memo });
+    expect(got).toEqual(validateResources(without));
+    expect(got.some((d) => d.file === 'n2.yaml' && d.severity === 'error')).toBe(true);
+    expect(memo.checked).toBe(1);
+  });
+
+  test('partial and strict findings are not mixed', () => {
+    const files = tree(5).filter((f) => f.path !== 's2.yaml');
+    const rs = loadFiles(files).resources;
+    const memo = new ValidationMemo();
+    expect(validateResources(rs, { memo, partial: true })).toEqual(validateResources(rs, { partial: true }));
+    expect(validateResources(rs, { memo })).toEqual(validateResources(rs));
+  });
+});

@@ -178,6 +178,8 @@ const figures: Figure[] = [
     min: spread(ten.ms).median / spread(one.ms).median,
     median: spread(ten.ms).median / spread(one.ms).median,
     max: spread(ten.ms).median / spread(one.ms).median,
+    samples: 1,
+    single: true,
   },
 ];
 printFigures(figures);

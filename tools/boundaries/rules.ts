@@ -22,6 +22,7 @@ export const PACKAGES: Record<string, Rule> = {
   cli: { imports: '*' },
   testkit: { imports: '*' },
   console: { imports: ['spec', 'graph', 'translate', 'xds', 'plugin-api', 'telemetry'] },
+  ca: { imports: ['graph', 'translate'] },
 };
 
 /** plugins/* and examples/plugin-*: what a third-party plugin may use. */

@@ -44,6 +44,23 @@ export interface TranslateOptions {
    * `grpcCluster` must exist in the proxy's bootstrap (`plexus bootstrap` writes `xds_cluster`). Default off.
    */
   telemetry?: TelemetryOptions;
+  /**
+   * The Plexus mesh CA (@plexus/ca), when the daemon runs one: ACM certificate fields become the proxy's
+   * Plexus-issued certificate and the mesh trust bundle, served as SDS secrets over ADS. Unset: ACM refused.
+   */
+  meshCa?: MeshCaOptions;
+}
+
+export interface MeshCaOptions {
+  trustDomain: string;
+  /** ACM Private CA ARNs (`validation.trust.acm.certificateAuthorityArns`) the mesh CA stands in for. */
+  acmCertificateAuthorityArns?: string[];
+  /**
+   * Also turn ACM TLS into mutual TLS: a listener with `certificate.acm` and no `validation` requires client
+   * certificates from the mesh CA, and a client policy trusting an ACM CA without a `certificate` presents the
+   * proxy's own. Default false (what App Mesh did: server-side TLS only).
+   */
+  mutualTls?: boolean;
 }
 
 export interface TelemetryOptions {
@@ -66,6 +83,7 @@ export interface ResolvedOptions {
   egressPort: number;
   ingressPort: number;
   telemetry?: Required<TelemetryOptions>;
+  meshCa?: MeshCaOptions;
 }
 
 export function resolveOptions(o: TranslateOptions = {}): ResolvedOptions {
@@ -87,6 +105,7 @@ export function resolveOptions(o: TranslateOptions = {}): ResolvedOptions {
           tcpReportInterval: o.telemetry.tcpReportInterval ?? '10s',
         }
       : undefined,
+    meshCa: o.meshCa,
   };
 }
 

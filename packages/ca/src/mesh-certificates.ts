@@ -42,6 +42,11 @@ export class MeshCertificates {
     this.#unsubscribe = options.ca.backend.onChange(() => this.#onCaChange());
   }
 
+  /** The CA that signs (its backend rotates). */
+  get ca(): MeshCa {
+    return this.#o.ca;
+  }
+
   /** The certificate a proxy holds now (tests, status). */
   current(proxyKey: string): IssuedCertificate | undefined {
     return this.#entries.get(proxyKey)?.cert;

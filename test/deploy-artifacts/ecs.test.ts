@@ -118,6 +118,10 @@ describe('deploy/ecs', () => {
       'ecs:DescribeTasks',
       'ecs:ListTasks',
       'servicediscovery:DiscoverInstances',
+      'servicediscovery:GetInstancesHealthStatus',
+      'servicediscovery:ListInstances',
+      'servicediscovery:ListNamespaces',
+      'servicediscovery:ListServices',
     ]);
     for (const s of statements) expect(s.Effect).toBe('Allow');
     const scoped = statements.filter(

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Daemon, startDaemon } from '@plexus/daemon';
-import { waitFor } from '@plexus/testkit';
+import { staysQuiet, waitFor } from '@plexus/testkit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RemoteRepo, ROUTE_FILE, startRemoteRepo, type Weights } from './remote-repo.ts';
@@ -65,8 +65,6 @@ async function serves(daemon: Daemon, want: Weights, what: string): Promise<void
     { timeoutMs: 20_000, intervalMs: 100, what: `${what} (served ${JSON.stringify(last)})` },
   );
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let initial: string;
 
@@ -193,8 +191,10 @@ describe('remote repository over HTTP with a token file (git http-backend)', () 
     const forged = await deliverGithubPush(hooked.httpPort, 'not-the-secret', payload);
     expect(forged.status).toBe(401);
     // a forged delivery triggers nothing: no ref listing reaches the server, nothing new is applied
-    await sleep(500);
-    expect(remote.server.listings).toBe(listingsBefore);
+    await staysQuiet(() => remote.server.listings !== listingsBefore, {
+      quietMs: 500,
+      what: 'no ref listing after a forged delivery',
+    });
     expect(logText).toContain('webhook delivery refused');
     expect((await status(hooked.httpPort)).revision.applied).toBe(head);
     expect(await servedWeights(hooked.xdsPort)).toEqual({ red: 2, blue: 2, green: 1 });

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscoveryBoundAuthenticator } from '@plexus/security';
-import { freePort, waitFor } from '@plexus/testkit';
+import { waitFor } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get } from '../xds-e2e/helpers.ts';
 import { type EnvoyUnderTest, startEnvoyWith } from './envoy.ts';
@@ -164,15 +164,13 @@ describe('the App Mesh sidecar in relay mode, identified by discovery', () => {
     ]);
     t.serve(KEY);
     const socket = join(mkdtempSync(join(tmpdir(), 'plexus-relay-')), 'relay.sock');
-    const relayAdmin = await freePort();
-    relay = await startEnvoyWith(relayBootstrap(socket, t.port, t.ca.certFile, relayAdmin), relayAdmin, {
+    relay = await startEnvoyWith(relayBootstrap(socket, t.port, t.ca.certFile, 0), 0, {
       AWS_EC2_METADATA_DISABLED: 'true',
     });
     await waitFor(async () => (await relay.stat('listener_manager.total_listeners_active')) === 1, {
       what: 'relay listening',
     });
-    const sidecarAdmin = await freePort();
-    sidecar = await startEnvoyWith(sidecarBootstrap(socket, sidecarAdmin), sidecarAdmin);
+    sidecar = await startEnvoyWith(sidecarBootstrap(socket, 0), 0);
   });
 
   afterAll(async () => {

@@ -2,7 +2,13 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BootstrapOptions, envoyBootstrap } from '@plexus/daemon';
-import { envoyBinary, freePort, type Started, startProcess } from '@plexus/testkit';
+import {
+  envoyAdminPort,
+  envoyAdminPortZeroArgs,
+  envoyBinary,
+  type Started,
+  startProcess,
+} from '@plexus/testkit';
 
 export interface EnvoyUnderTest {
   proc: Started;
@@ -13,13 +19,15 @@ export interface EnvoyUnderTest {
   log(): string;
 }
 
-/** Real Envoy started from `plexus bootstrap`'s document (admin on a free loopback port). */
+/** Real Envoy started from `plexus bootstrap`'s document (admin on loopback port 0, read back). */
 export async function startEnvoy(o: BootstrapOptions): Promise<EnvoyUnderTest> {
-  const adminPort = await freePort();
-  return startEnvoyWith(envoyBootstrap({ ...o, adminPort, adminAddress: '127.0.0.1' }), adminPort);
+  return startEnvoyWith(envoyBootstrap({ ...o, adminPort: 0, adminAddress: '127.0.0.1' }), 0);
 }
 
-/** Real Envoy with a bootstrap of the test's own (its admin on 127.0.0.1:`adminPort`). */
+/**
+ * Real Envoy with a bootstrap of the test's own (its admin on 127.0.0.1:`adminPort`). With `adminPort` 0 the
+ * bootstrap's admin port must be 0 too: the port Envoy bound is read back.
+ */
 export async function startEnvoyWith(
   bootstrap: Record<string, unknown>,
   adminPort: number,
@@ -30,9 +38,11 @@ export async function startEnvoyWith(
   writeFileSync(file, JSON.stringify(bootstrap));
   const logFile = join(dir, 'envoy.log');
   const out = openSync(logFile, 'w');
+  const addressFile = join(dir, 'admin-address');
+  const ids = adminPort === 0 ? envoyAdminPortZeroArgs(addressFile) : ['--base-id', String(adminPort)];
   const proc = startProcess(
     envoyBinary(),
-    ['-c', file, '--disable-hot-restart', '--concurrency', '1', '-l', 'info', '--base-id', String(adminPort)],
+    ['-c', file, '--disable-hot-restart', '--concurrency', '1', '-l', 'info', ...ids],
     { stdio: ['ignore', out, out], env: { ...process.env, ...env } },
   );
   let log = '';
@@ -43,10 +53,19 @@ export async function startEnvoyWith(
     } catch {}
     rmSync(dir, { recursive: true, force: true });
   });
-  const admin = async (path: string) => (await fetch(`http://127.0.0.1:${adminPort}${path}`)).text();
+  let port = adminPort;
+  if (port === 0) {
+    try {
+      port = await envoyAdminPort(addressFile, proc);
+    } catch (err) {
+      await proc.stop();
+      throw new Error(`${(err as Error).message}\n${readLog(logFile)}`);
+    }
+  }
+  const admin = async (path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).text();
   return {
     proc,
-    adminPort,
+    adminPort: port,
     admin,
     async stat(name) {
       const text = await admin(`/stats?filter=${encodeURIComponent(`^${name.replace(/\./g, '\\.')}$`)}`);
@@ -61,4 +80,12 @@ export async function startEnvoyWith(
       }
     },
   };
+}
+
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-2000);
+  } catch {
+    return '';
+  }
 }

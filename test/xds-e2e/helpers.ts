@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  envoyAdminPort,
+  envoyAdminPortZeroArgs,
   envoyBinary,
-  freePort,
   type HttpReply,
   httpRequestLocal,
   type Started,
@@ -61,10 +62,9 @@ export async function startEnvoy(
   xdsPort: number,
   apiType: 'GRPC' | 'DELTA_GRPC',
 ): Promise<EnvoyHandle> {
-  const adminPort = await freePort();
   const bootstrap = {
     node: { id: nodeId, cluster: 'e2e' },
-    admin: { address: { socket_address: { address: '127.0.0.1', port_value: adminPort } } },
+    admin: { address: { socket_address: { address: '127.0.0.1', port_value: 0 } } },
     dynamic_resources: {
       ads_config: {
         api_type: apiType,
@@ -115,6 +115,7 @@ export async function startEnvoy(
       '1',
       '-l',
       'warning',
+      ...envoyAdminPortZeroArgs(join(logDir, 'admin-address')),
     ],
     { stdio: ['ignore', stdout, 'pipe'] },
   );
@@ -122,6 +123,13 @@ export async function startEnvoy(
     closeSync(stdout);
     rmSync(logDir, { recursive: true, force: true });
   });
+  let adminPort: number;
+  try {
+    adminPort = await envoyAdminPort(join(logDir, 'admin-address'), proc);
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
   const admin = async (path: string) => {
     const r = await fetch(`http://127.0.0.1:${adminPort}${path}`);
     return r.text();

@@ -23,6 +23,8 @@ export const PACKAGES: Record<string, Rule> = {
   testkit: { imports: '*' },
   console: { imports: ['spec', 'graph', 'translate', 'xds', 'plugin-api', 'telemetry'] },
   ca: { imports: ['graph', 'translate'] },
+  api: { imports: ['spec', 'source'] },
+  plan: { imports: ['spec', 'graph', 'translate'], pure: true },
 };
 
 /** plugins/* and examples/plugin-*: what a third-party plugin may use. */

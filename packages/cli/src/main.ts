@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   token: () => import('./commands/token.ts'),
   login: () => import('./commands/login.ts'),
   import: () => import('./commands/import.ts'),
+  plan: () => import('./commands/plan.ts'),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -48,6 +48,66 @@ describe('plexus run security flags, token, bootstrap credentials', () => {
       /--node: expected mesh/,
     );
     expect((await runMain(['token', 'create', '--node', 'mesh/m/virtualNode/a'])).code).toBe(2);
+  });
+
+  it('token create --google-credentials writes a service-account key file; bootstrap --grpc --google-default uses it', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'plexus-cli-sa-'));
+    const out = join(stateDir, 'grpc-app.json');
+    const node = 'mesh/m/virtualNode/grpc-app';
+    const r = await runMain([
+      'token',
+      'create',
+      '--node',
+      node,
+      '--state-dir',
+      stateDir,
+      '--google-credentials',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const key = JSON.parse(readFileSync(out, 'utf8')) as Record<string, string>;
+    expect(key.type).toBe('service_account');
+    expect(key.private_key).toContain('BEGIN PRIVATE KEY');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const registry = readFileSync(join(stateDir, 'service-account-keys.json'), 'utf8');
+    expect(registry).toContain(key.private_key_id);
+    expect(registry).not.toContain('PRIVATE KEY');
+    const wild = await runMain([
+      'token',
+      'create',
+      '--node',
+      'mesh/m/virtualNode/*',
+      '--state-dir',
+      stateDir,
+      '--google-credentials',
+      out,
+    ]);
+    expect(wild.stderr).toMatch(/no wildcards/);
+    const b = await runMain([
+      'bootstrap',
+      '--grpc',
+      '--google-default',
+      '--node',
+      node,
+      '--xds-address',
+      'plexus:18000',
+    ]);
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout).xds_servers[0].channel_creds).toEqual([{ type: 'google_default' }]);
+    const mixed = await runMain([
+      'bootstrap',
+      '--grpc',
+      '--google-default',
+      '--xds-ca',
+      'ca.pem',
+      '--node',
+      node,
+      '--xds-address',
+      'p:1',
+    ]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/drop --xds-ca/);
   });
 
   it('bootstrap: --xds-ca with a token file gives Google gRPC with file-based call credentials', async () => {

@@ -39,6 +39,12 @@ export interface BootstrapOptions {
   token?: string;
   /** Incremental xDS (`DELTA_GRPC`) instead of state of the world. */
   delta?: boolean;
+  /**
+   * gRPC only: `google_default` channel credentials (TLS with the roots in GRPC_DEFAULT_SSL_ROOTS_FILE_PATH, and
+   * a per-call JWT signed with the key file in GOOGLE_APPLICATION_CREDENTIALS), which @grpc/grpc-js-xds
+   * supports where it does not support gRFC A65's `tls`.
+   */
+  googleDefault?: boolean;
 }
 
 const PROXY_ID = /(?:^|:)mesh\/([^/@]+)(?:@[^/]+)?\/(virtualNode|virtualGateway)\/([^/]+)$/;
@@ -239,19 +245,26 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
 export function grpcBootstrap(o: BootstrapOptions): Record<string, unknown> {
   checkCredentialFlags(o);
   xdsTarget(o.xdsAddress);
-  const channelCreds = o.xdsCaFile
-    ? [
-        {
-          type: 'tls',
-          config: {
-            ca_certificate_file: o.xdsCaFile,
-            ...(o.clientCertFile
-              ? { certificate_file: o.clientCertFile, private_key_file: o.clientKeyFile }
-              : {}),
+  if (o.googleDefault && (o.xdsCaFile || o.tokenFile || o.clientCertFile)) {
+    throw new Error(
+      '--google-default takes its roots and key from GRPC_DEFAULT_SSL_ROOTS_FILE_PATH and GOOGLE_APPLICATION_CREDENTIALS; drop --xds-ca, --token-file and --client-cert',
+    );
+  }
+  const channelCreds = o.googleDefault
+    ? [{ type: 'google_default' }]
+    : o.xdsCaFile
+      ? [
+          {
+            type: 'tls',
+            config: {
+              ca_certificate_file: o.xdsCaFile,
+              ...(o.clientCertFile
+                ? { certificate_file: o.clientCertFile, private_key_file: o.clientKeyFile }
+                : {}),
+            },
           },
-        },
-      ]
-    : [{ type: 'insecure' }];
+        ]
+      : [{ type: 'insecure' }];
   const callCreds = o.tokenFile
     ? [{ type: 'jwt_token_file', config: { jwt_token_file: o.tokenFile } }]
     : undefined;

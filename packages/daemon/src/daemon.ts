@@ -3,6 +3,7 @@ import { createConsole, type WebConsole } from '@plexus/console';
 import { createTelemetry, TELEMETRY_HTTP_PREFIX, type Telemetry } from '@plexus/telemetry';
 import type { Container } from 'inversify';
 import { type Logger, pino } from 'pino';
+import { createApiMount } from './app-mesh-api.ts';
 import { createConsoleSource } from './console-source.ts';
 import { createDaemonContainer, registerPluginKeys } from './container.ts';
 import { loadCoreStages, loadXdsFactory } from './core-stages.ts';
@@ -21,6 +22,7 @@ import { RevisionHistory } from './revision-history.ts';
 import type { Runner } from './runner.ts';
 import type { CoreStages, Discovery, Source, XdsServer } from './stages.ts';
 import type { StatusStore } from './status.ts';
+import { telemetryAuthorizer } from './telemetry-authorizer.ts';
 import { resolveTelemetry } from './telemetry-options.ts';
 import { TOKENS } from './tokens.ts';
 import {
@@ -82,11 +84,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const t = resolveTelemetry(options);
   let telemetry: Telemetry | undefined;
   if (t.enabled && xds.addService) {
-    // TODO(secure): authorize each access log stream like an xDS stream (its proved identity must name the
-    // proxy in identifier.node.id) by passing `authorize` here; until then the xDS listener's own checks apply.
-    telemetry = createTelemetry({ maxEdges: t.maxEdges, expireAfterMs: t.expireAfterMs });
+    telemetry = createTelemetry({
+      maxEdges: t.maxEdges,
+      expireAfterMs: t.expireAfterMs,
+      authorize: telemetryAuthorizer(xds),
+      onRefused: (node, r) => logger.warn({ node, code: r.code }, `access log stream refused: ${r.reason}`),
+    });
     xds.addService(telemetry.accessLogService.definition, telemetry.accessLogService.handlers);
     telemetry.registerMetrics(metrics.registry);
+    metrics.textSources.push(telemetry.prometheusText);
     const tel = telemetry;
     mounts.push({
       prefix: TELEMETRY_HTTP_PREFIX,
@@ -118,6 +124,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     });
     mounts.push(...web.mounts);
   }
+
+  const api = await createApiMount({
+    options,
+    channels,
+    logger,
+    refresh: () => void source.refresh?.(),
+  });
+  mounts.push(api);
 
   const http = await listenHttp(
     createHttpHandler({
@@ -200,6 +214,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         container.get<ReturnType<typeof meshCaIssuer> | null>(TOKENS.MeshCa)?.stop();
         status.stop();
         lastGood?.stop();
+        api.stop();
         web?.stop();
         consoleSource?.stop();
         history.stop();

@@ -55,7 +55,12 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
             : send(res, 503, 'no revision applied yet\n');
         case 'GET /metrics':
           deps.status.refreshGauges();
-          return send(res, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
+          return send(
+            res,
+            200,
+            (await deps.metrics.registry.metrics()) + deps.metrics.textSources.map((f) => f()).join(''),
+            deps.metrics.registry.contentType,
+          );
         case 'GET /api/v1/status':
           return send(res, 200, `${JSON.stringify(deps.status.document())}\n`, 'application/json');
         case 'POST /webhook':

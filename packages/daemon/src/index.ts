@@ -1,5 +1,5 @@
+export { type ApiOptions, DEFAULT_API_ACCOUNT, DEFAULT_API_REGION } from './app-mesh-api.ts';
 export { appMeshStatsConfig, type BootstrapOptions, envoyBootstrap, grpcBootstrap } from './bootstrap.ts';
-export { Channel, latestWins } from './channels.ts';
 export { layerOptions, optionsFromConfig } from './config/apply-config.ts';
 export { ConfigFileError, type DaemonConfig, loadDaemonConfig } from './config/load-config.ts';
 export { configSection, configSectionNames, registerConfigSection } from './config/registry.ts';
@@ -18,6 +18,7 @@ export {
   type ReplicaSummary,
 } from './fleet-status.ts';
 export { type HttpMount, parseHostPort } from './http.ts';
+export { LatestValueSubject, latestWins } from './latest-value.ts';
 export { isLoopbackAddress } from './listen-address.ts';
 export type * from './messages.ts';
 export { createMetrics, type DaemonMetrics } from './metrics.ts';

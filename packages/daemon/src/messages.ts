@@ -1,7 +1,7 @@
 /** What flows through the daemon's channels, in pipeline order. */
 import type { EndpointSet } from '@plexus/plugin-api';
 import type { SpecResource } from '@plexus/spec';
-import { Channel } from './channels.ts';
+import { LatestValueSubject } from './latest-value.ts';
 import type { MeshGraph, ProxyConfig, ProxyRef, SourceRevision } from './stages.ts';
 
 /** A revision that loaded and validated. */
@@ -53,21 +53,21 @@ export type RevisionOutcome =
   | { revision: string; seenAt: number; ok: false; error: RevisionError };
 
 export interface Channels {
-  revisions: Channel<SourceRevision>;
-  valid: Channel<ValidRevision>;
-  graphs: Channel<GraphSnapshot>;
-  discovered: Channel<DiscoveredSnapshot>;
-  configs: Channel<ConfigSnapshot>;
-  outcomes: Channel<RevisionOutcome>;
+  revisions: LatestValueSubject<SourceRevision>;
+  valid: LatestValueSubject<ValidRevision>;
+  graphs: LatestValueSubject<GraphSnapshot>;
+  discovered: LatestValueSubject<DiscoveredSnapshot>;
+  configs: LatestValueSubject<ConfigSnapshot>;
+  outcomes: LatestValueSubject<RevisionOutcome>;
 }
 
 export function createChannels(): Channels {
   return {
-    revisions: new Channel('revisions'),
-    valid: new Channel('valid'),
-    graphs: new Channel('graphs'),
-    discovered: new Channel('discovered'),
-    configs: new Channel('configs'),
-    outcomes: new Channel('outcomes'),
+    revisions: new LatestValueSubject('revisions'),
+    valid: new LatestValueSubject('valid'),
+    graphs: new LatestValueSubject('graphs'),
+    discovered: new LatestValueSubject('discovered'),
+    configs: new LatestValueSubject('configs'),
+    outcomes: new LatestValueSubject('outcomes'),
   };
 }

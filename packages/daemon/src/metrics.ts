@@ -3,6 +3,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 /** The daemon's Prometheus metrics, on a registry of its own (several daemons may share a process in tests). */
 export interface DaemonMetrics {
   registry: Registry;
+  /** Series rendered as Prometheus text by their owner (telemetry's per-edge families), appended to /metrics. */
+  textSources: (() => string)[];
   reconcileDuration: Histogram<'outcome'>;
   reconciles: Counter<'outcome' | 'stage'>;
   appliedRevision: Gauge<'revision'>;
@@ -22,6 +24,7 @@ export function createMetrics(): DaemonMetrics {
   const registers = [registry];
   return {
     registry,
+    textSources: [],
     reconcileDuration: new Histogram({
       name: 'plexus_reconcile_duration_seconds',
       help: 'Time from a revision being seen to it being applied or rejected',

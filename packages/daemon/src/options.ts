@@ -2,6 +2,7 @@ import type { DiscoveryPlugin, DiscoverySettings } from '@plexus/plugin-api';
 import type { AdminTokenEntry, Authenticator, TlsFiles } from '@plexus/security';
 import type { SourceFile } from '@plexus/spec';
 import type { Logger } from 'pino';
+import type { ApiOptions } from './app-mesh-api.ts';
 import type { CaSection, IdentitySection } from './config/sections/index.ts';
 import type {
   ConfigTransform,
@@ -92,6 +93,11 @@ export interface DaemonOptions {
     maxEdges?: number;
     expireAfterMs?: number;
   };
+  /**
+   * The App Mesh API at /v20190125 (@plexus/api): SigV4 keys (`--api-keys`), account and region of its
+   * ARNs, where created resources go. Without keys every call is refused.
+   */
+  api?: ApiOptions;
   /** The web console at /ui (@plexus/console). On by default. */
   console?: { enabled?: boolean; errorThreshold?: number; tickMs?: number };
   /** Grace period for xDS streams on shutdown (ms). Default 2000. */

@@ -66,6 +66,8 @@ export interface XdsServer
   addService?: RealXds['addService'];
   /** A proxy's secrets apart from its config (the mesh CA's), pushed on its own streams only. */
   setProxySecrets?: RealXds['setProxySecrets'];
+  /** The ADS identity check for a call of an added service (see @plexus/xds XdsServer.authorizeCall). */
+  authorizeCall?: RealXds['authorizeCall'];
   /** Ends live streams whose identity no longer holds (see @plexus/xds XdsServer.recheck). */
   recheck?: RealXds['recheck'];
   /** True when every stream of the proxy (at least one) ACKed all it was sent of the current snapshot. */

@@ -14,6 +14,8 @@ import {
   NodeTokenAuthenticator,
   NodeTokenKeys,
   ReloadingServerCredentials,
+  ServiceAccountAuthenticator,
+  ServiceAccountKeys,
 } from '@plexus/security';
 import type { Authorize, AuthorizeAdmin } from '@plexus/xds';
 import type { Logger } from 'pino';
@@ -88,6 +90,7 @@ export function createXdsSecurity(
   // Node tokens need somewhere to keep the signing keys; the keys are created by prepareXdsSecurity.
   if (options.stateDir && options.nodeTokens !== false) {
     authenticators.push(new NodeTokenAuthenticator(new NodeTokenKeys(options.stateDir)));
+    authenticators.push(new ServiceAccountAuthenticator(new ServiceAccountKeys(options.stateDir)));
   }
   const k8s = options.identity?.kubernetes;
   if (k8s) authenticators.push(new KubernetesAuthenticator(k8s));

@@ -1,4 +1,6 @@
 export * from './aws.ts';
+export * from './backoff.ts';
+export * from './batching.ts';
 export * from './clock.ts';
 export * from './config-check.ts';
 export * from './endpoints.ts';
@@ -11,5 +13,4 @@ export * from './poll.ts';
 export * from './runtime/discovery-manager.ts';
 export * from './runtime/targets.ts';
 export * from './spec-integration.ts';
-export * from './throttle.ts';
 export * from './tokens.ts';

@@ -68,7 +68,12 @@ export interface AwsSettings {
   /** Endpoint URL override, e.g. `http://127.0.0.1:5000`. */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** SDK-level attempts per call (SDK default 3); 1 leaves retrying to the plugin and the manager. */
+  /**
+   * Attempts per API call, the first included (default `DEFAULT_AWS_MAX_ATTEMPTS`, 3). This is the only
+   * per-call retry: the SDK's standard strategy (jittered backoff, throttling-aware). Plugins add no loop of
+   * their own; a poll that still fails is reported and the DiscoveryManager restarts the watch after its
+   * backoff, keeping the last endpoints (stale).
+   */
   maxAttempts?: number;
 }
 

@@ -60,4 +60,14 @@ describe('lazyWatch', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(started).toBe(1);
   });
+
+  it('a loaded watch that throws reports through sink.error, not as an unhandled rejection', async () => {
+    const watch = lazyWatch(async () => () => {
+      throw new Error('settings.plugins.x.cacheEntries must be an integer >= 1, got 0');
+    });
+    const a = recordingSink();
+    watch(target, a.sink, ctx);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(a.errors).toEqual(['settings.plugins.x.cacheEntries must be an integer >= 1, got 0']);
+  });
 });

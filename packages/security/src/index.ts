@@ -12,7 +12,14 @@ export {
   type KubernetesBinding,
 } from './methods/kubernetes.ts';
 export { NodeTokenAuthenticator } from './methods/node-token.ts';
+export { ServiceAccountAuthenticator } from './methods/service-account.ts';
 export { fillPattern, matchesNode, patternError } from './node-pattern.ts';
+export {
+  type RegisteredKey,
+  SERVICE_ACCOUNT_FILE_NAME,
+  type ServiceAccountKeyFile,
+  ServiceAccountKeys,
+} from './service-accounts/key-registry.ts';
 export { DEFAULT_TRUST_DOMAIN, proxyKeyOfSpiffeId, spiffeIdOf, uriSans } from './spiffe.ts';
 export { type ReloadEvent, ReloadingServerCredentials } from './tls/reloading-credentials.ts';
 export { readTlsFiles, type TlsFiles, type TlsMaterial } from './tls/tls-files.ts';

@@ -1,6 +1,6 @@
 import { open, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { waitFor } from '@plexus/testkit';
+import { settles, staysQuiet, waitFor } from '@plexus/testkit';
 import { describe, expect, it } from 'vitest';
 import { createSource, DirectorySource, hashFiles, SourceError } from '../src/index.ts';
 import { cleanupsAfterEach } from './helpers/cleanups.ts';
@@ -33,7 +33,10 @@ describe('plain directory (dev mode)', () => {
     await writeFile(join(dir, 'notes.md'), 'still ignored');
     await writeFile(join(dir, 'nodes/a.json'), '{"a":1}'); // same content: same id, no new revision
     await source.refresh?.();
-    await sleep(300);
+    await staysQuiet(() => seen.revs.length > before, {
+      quietMs: 300,
+      what: 'no revision for ignored edits',
+    });
     await source.refresh?.();
     expect(seen.revs.length).toBe(before);
     expect(seen.errors).toEqual([]);
@@ -54,9 +57,10 @@ describe('plain directory (dev mode)', () => {
         content(seen.last(), 'vn-9.yaml') === 'kind: VirtualNode\nversion: 39\n',
       { what: 'the final state' },
     );
-    await sleep(400);
     // 40 writes: with batching a handful of revisions at most, never one per write
-    expect(seen.revs.length - 1).toBeLessThanOrEqual(4);
+    expect(
+      (await settles(() => seen.revs.length, { what: 'the revisions to stop' })) - 1,
+    ).toBeLessThanOrEqual(4);
     expect(seen.last().files.map((f) => f.content.split('version: ')[1])).toEqual([
       undefined,
       ...Array.from({ length: 10 }, (_, i) => `${30 + i}\n`),

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '@plexus/testkit';
+import { staysQuiet, waitFor } from '@plexus/testkit';
 import { describe, expect, it } from 'vitest';
 import { createSource, LocalGitSource, SourceError } from '../src/index.ts';
 import { cleanupsAfterEach } from './helpers/cleanups.ts';
@@ -42,7 +42,7 @@ describe('local git work tree', () => {
     repo.git('add', 'new.yaml');
     // several backstop polls and the index write come and go; then a real commit proves the watcher is alive
     await source.refresh?.();
-    await new Promise((r) => setTimeout(r, 400));
+    await staysQuiet(() => seen.revs.length > 1, { quietMs: 400, what: 'no revision for uncommitted edits' });
     expect(seen.revs.map((r) => r.id)).toEqual([first]);
     const committed = repo.commit({});
     await waitFor(() => seen.revs.length === 2, { what: 'the commit after the edits' });

@@ -24,8 +24,8 @@ export interface StreamRefusal {
  */
 export type AuthorizeTelemetryStream = (
   call: ServerReadableStream<unknown, unknown>,
-  nodeId: string,
-) => StreamRefusal | undefined;
+  node: Record<string, unknown>,
+) => StreamRefusal | undefined | Promise<StreamRefusal | undefined>;
 
 export interface AccessLogServiceCounters {
   streams: number;
@@ -136,27 +136,8 @@ export function accessLogService(
       counters.activeStreams--;
       done(err, err ? undefined : {});
     };
-    call.on('data', (msg: Msg) => {
-      if (finished) return;
-      counters.messages++;
-      const ident = msg.identifier as { node?: Msg; log_name?: string } | null | undefined;
-      if (!id) {
-        const node = ident?.node;
-        if (!node) {
-          return finish({
-            code: GrpcStatus.INVALID_ARGUMENT,
-            details: 'the first access log message must carry identifier.node',
-          });
-        }
-        const nodeId = String(node.id ?? '');
-        const refusal = o.authorize?.(call as ServerReadableStream<unknown, unknown>, nodeId);
-        if (refusal) {
-          counters.refused++;
-          o.onRefused?.(nodeId, refusal);
-          return finish({ code: refusal.code, details: refusal.reason });
-        }
-        id = streamIdentity(nodeId, String(node.cluster ?? ''), String(ident?.log_name ?? ''));
-      }
+    const record = (msg: Msg) => {
+      if (!id) return;
       const http = (msg.http_logs as { log_entry?: Msg[] } | null)?.log_entry;
       if (http) {
         counters.httpEntries += http.length;
@@ -167,6 +148,44 @@ export function accessLogService(
         counters.tcpEntries += tcp.length;
         for (const e of tcp) store.recordTcp(id, tcpRecord(e));
       }
+    };
+    /** Messages that arrive while the first one's identity is being checked; recorded once it passes. */
+    let pending: Msg[] | undefined;
+    call.on('data', (msg: Msg) => {
+      if (finished) return;
+      counters.messages++;
+      if (pending) {
+        pending.push(msg);
+        return;
+      }
+      if (id) return record(msg);
+      const ident = msg.identifier as { node?: Msg; log_name?: string } | null | undefined;
+      const node = ident?.node;
+      if (!node) {
+        return finish({
+          code: GrpcStatus.INVALID_ARGUMENT,
+          details: 'the first access log message must carry identifier.node',
+        });
+      }
+      const nodeId = String(node.id ?? '');
+      pending = [msg];
+      const admit = (refusal: StreamRefusal | undefined) => {
+        if (finished) return;
+        if (refusal) {
+          counters.refused++;
+          o.onRefused?.(nodeId, refusal);
+          return finish({ code: refusal.code, details: refusal.reason });
+        }
+        id = streamIdentity(nodeId, String(node.cluster ?? ''), String(ident?.log_name ?? ''));
+        const queued = pending ?? [];
+        pending = undefined;
+        for (const m of queued) record(m);
+      };
+      Promise.resolve()
+        .then(() => o.authorize?.(call as ServerReadableStream<unknown, unknown>, node))
+        .then(admit, (err: Error) =>
+          admit({ code: GrpcStatus.UNAUTHENTICATED, reason: `credential check failed: ${err.message}` }),
+        );
     });
     call.on('end', () => finish(null));
     call.on('error', () => finish(null));

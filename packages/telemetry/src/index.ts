@@ -18,7 +18,8 @@ export {
   type TcpRecord,
 } from './edge-store.ts';
 export { DURATION_BUCKETS } from './latency.ts';
-export { edgePromLabels, registerTelemetryMetrics } from './prometheus.ts';
+export { registerTelemetryMetrics } from './prometheus.ts';
+export { edgeLabelText, edgeSeriesText } from './prometheus-text.ts';
 export { RESPONSE_FLAG_CODES, responseFlagCodes } from './response-flags.ts';
 export {
   createTelemetry,

@@ -10,6 +10,7 @@ import {
 import { type EdgesDocument, edgesDocument } from './document.ts';
 import { EdgeStore, type EdgeStoreOptions } from './edge-store.ts';
 import { registerTelemetryMetrics } from './prometheus.ts';
+import { edgeSeriesText } from './prometheus-text.ts';
 
 export interface TelemetryOptions extends EdgeStoreOptions {
   /** Hook for the proxy identity check of each access log stream (see AuthorizeTelemetryStream). */
@@ -31,6 +32,8 @@ export interface Telemetry {
   /** Envoy's AccessLogService, to pass to XdsServer.addService. */
   accessLogService: HostedService;
   registerMetrics(registry: Registry): void;
+  /** The per-edge series in Prometheus text, for /metrics to append to the registry's output. */
+  prometheusText(): string;
   edges(windowSeconds?: number, mesh?: string): EdgesDocument;
   /** GET /api/v1/telemetry/edges[?window=S&mesh=M]: true when it answered. */
   handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
@@ -51,6 +54,7 @@ export function createTelemetry(o: TelemetryOptions = {}): Telemetry {
     counters: service.counters,
     accessLogService: { definition: service.definition, handlers: service.handlers },
     registerMetrics: (registry) => registerTelemetryMetrics(registry, store, service.counters),
+    prometheusText: () => edgeSeriesText(store),
     edges,
     handleHttp(req, res) {
       const url = new URL(req.url ?? '/', 'http://local');

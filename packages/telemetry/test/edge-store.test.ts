@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   attributeEntry,
   EdgeStore,
+  edgeSeriesText,
   edgesDocument,
   type HttpRecord,
   registerTelemetryMetrics,
@@ -156,7 +157,7 @@ describe('EdgeStore', () => {
       tcpEntries: 0,
       refused: 0,
     });
-    const text = await reg.metrics();
+    const text = (await reg.metrics()) + edgeSeriesText(s);
     expect(text).toContain(
       'plexus_mesh_requests_total{mesh="colorapp",virtual_node="front",virtual_gateway="",virtual_service="colorteller.colorapp.local",route="colors",target_virtual_node="colorteller-red",response_class="2xx"} 1',
     );
@@ -165,5 +166,22 @@ describe('EdgeStore', () => {
       /plexus_mesh_request_duration_seconds_bucket\{[^}]*virtual_node="front"[^}]*le="0.005"\} 1/,
     );
     expect(text).toContain('plexus_telemetry_entries_total{protocol="http"} 2');
+  });
+
+  it('writes valid exposition text: one HELP and TYPE per family, escaped labels, a histogram per HTTP edge', () => {
+    const s = new EdgeStore();
+    s.recordHttp(front, http({ authority: 'we"ird\\name.local' }));
+    const text = edgeSeriesText(s);
+    const lines = text.trimEnd().split('\n');
+    const families = lines.filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]);
+    expect(new Set(families).size).toBe(families.length);
+    for (const l of lines.filter((x) => !x.startsWith('#'))) {
+      expect(l).toMatch(/^[a-z_]+\{([a-z_]+="([^"\\]|\\.)*",?)+\} \d+(\.\d+)?(e-?\d+)?$/);
+    }
+    expect(lines.filter((l) => l.startsWith('plexus_mesh_request_duration_seconds_bucket{'))).toHaveLength(
+      15,
+    );
+    expect(text).toContain('le="+Inf"} 1');
+    expect(text).toContain('plexus_mesh_request_duration_seconds_count{');
   });
 });

@@ -1,4 +1,5 @@
 export * from './ads-client.ts';
+export * from './envoy-admin.ts';
 export * from './envoy-fixtures.ts';
 export * from './envoy-validate.ts';
 export * from './fake-kube-apiserver.ts';
@@ -13,3 +14,4 @@ export * from './paths.ts';
 export * from './pki.ts';
 export * from './ports.ts';
 export * from './processes.ts';
+export * from './quiet.ts';

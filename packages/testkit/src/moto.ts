@@ -1,5 +1,5 @@
 import { motoServerBinary } from './paths.ts';
-import { freePort, waitFor } from './ports.ts';
+import { waitFor } from './ports.ts';
 import { startProcess } from './processes.ts';
 
 /** Credentials moto accepts (any value works; these make intent obvious). */
@@ -24,7 +24,8 @@ export interface MotoServer {
 }
 
 /**
- * Starts `moto_server` (from .venv) on a free 127.0.0.1 port and resolves once it answers HTTP. Sets the
+ * Starts `moto_server` (from .venv) on 127.0.0.1 port 0, reads the port the OS gave it from its start-up line,
+ * and resolves once it answers HTTP (no probe-then-bind race with other processes on a busy machine). Sets the
  * AWS_* credential and region variables of this process to test values so SDK clients never reach real AWS.
  */
 export async function startMoto(): Promise<MotoServer> {
@@ -34,19 +35,27 @@ export async function startMoto(): Promise<MotoServer> {
   process.env.AWS_DEFAULT_REGION = motoRegion;
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const proc = startProcess(motoServerBinary(), ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+  const proc = startProcess(motoServerBinary(), ['-H', '127.0.0.1', '-p', '0'], {
+    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true', PYTHONUNBUFFERED: '1' },
   });
+  let endpoint = '';
   try {
+    await waitFor(
+      () => {
+        if (proc.proc.exitCode !== null) throw new Error('exited');
+        const port = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(proc.output())?.[1];
+        if (port) endpoint = `http://127.0.0.1:${port}`;
+        return port !== undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 50, what: 'moto_server to print its port' },
+    );
     await waitFor(
       async () => {
         if (proc.proc.exitCode !== null) throw new Error('exited');
         const res = await fetch(`${endpoint}/moto-api/data.json`);
         return res.ok;
       },
-      { timeoutMs: 30_000, intervalMs: 100, what: `moto_server on ${endpoint}` },
+      { timeoutMs: 30_000, intervalMs: 100, what: `moto_server on ${endpoint || 'port 0'}` },
     );
   } catch (err) {
     await proc.stop();

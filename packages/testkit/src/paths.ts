@@ -44,6 +44,22 @@ export function motoServerBinary(): string {
   return bin;
 }
 
+/**
+ * The AWS CLI (pip awscli): the one scripts/setup-python.sh installs into .venv, else `aws` on the PATH
+ * (PLEXUS_AWS_CLI overrides both).
+ */
+export function awsCliBinary(): string {
+  if (process.env.PLEXUS_AWS_CLI) return process.env.PLEXUS_AWS_CLI;
+  const bin = join(repoRoot, '.venv/awscli/bin/aws');
+  if (existsSync(bin)) return bin;
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(join(dir, 'aws'))) return join(dir, 'aws');
+  }
+  throw new Error(
+    `the AWS CLI was not found at ${bin} nor on the PATH: run \`bash scripts/setup-python.sh\``,
+  );
+}
+
 /** Envoy's v3 protos and their dependencies, shipped inside @grpc/grpc-js-xds. */
 export const envoyProtoDirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) =>
   join(repoRoot, 'node_modules/@grpc/grpc-js-xds/deps', d),

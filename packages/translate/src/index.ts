@@ -1,4 +1,3 @@
-export { createProxyTranslator, type ProxyTranslator } from './cached-translator.ts';
 export { UnsupportedFeatureError } from './errors.ts';
 export { names } from './names.ts';
 export { isApiListener, withoutApiListeners } from './proxyless/api-listeners.ts';

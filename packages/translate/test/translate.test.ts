@@ -1,11 +1,6 @@
 import { buildGraph } from '@plexus/graph';
 import type { Kind, SpecResource } from '@plexus/spec';
-import {
-  createProxyTranslator,
-  translateProxy,
-  UnsupportedFeatureError,
-  withoutApiListeners,
-} from '@plexus/translate';
+import { translateProxy, UnsupportedFeatureError, withoutApiListeners } from '@plexus/translate';
 import { describe, expect, it } from 'vitest';
 
 function res(kind: Kind, name: string, spec: unknown): SpecResource {
@@ -144,30 +139,5 @@ describe('withoutApiListeners', () => {
     const cfg = translateProxy(buildGraph(base), client, () => undefined);
     expect(withoutApiListeners(cfg).listeners.map((l) => l.name)).toEqual(['lds_egress_0.0.0.0_15001']);
     expect(cfg.listeners.length).toBe(3);
-  });
-});
-
-describe('createProxyTranslator', () => {
-  it('reuses a proxy`s config while its inputs and upstream endpoints are unchanged', () => {
-    const t = createProxyTranslator();
-    const g1 = buildGraph(base);
-    const first = t.translate(g1, client, () => undefined);
-    expect(t.translate(buildGraph(base), client, () => undefined)).toBe(first);
-    expect(t.stats).toEqual({ hits: 1, misses: 1 });
-    const moved = t.translate(g1, client, (mesh, node) => ({
-      mesh,
-      virtualNode: node,
-      source: 'test',
-      endpoints: [{ address: '10.0.0.9', port: 50051, health: 'healthy' }],
-    }));
-    expect(moved).not.toBe(first);
-    expect(JSON.stringify(moved.endpoints)).toContain('10.0.0.9');
-    const changed = buildGraph(
-      base.map((r) =>
-        r.name === 'svc' ? { ...r, spec: { provider: { virtualNode: { virtualNodeName: 'client' } } } } : r,
-      ),
-    );
-    expect(t.translate(changed, client, () => undefined)).not.toBe(first);
-    expect(t.stats).toEqual({ hits: 1, misses: 3 });
   });
 });

@@ -1,4 +1,4 @@
-import type { ServerDuplexStream, ServerUnaryCall } from '@grpc/grpc-js';
+import type { ServerDuplexStream, ServerReadableStream, ServerUnaryCall } from '@grpc/grpc-js';
 import type { StreamAuthContext } from './authorize.ts';
 
 /** `1.2.3.4:5678` or `::1:5678` (grpc-js's form) → the IP; undefined for unix sockets ("unknown"). */
@@ -10,7 +10,10 @@ function peerAddressOf(peer: string): string | undefined {
 
 /** The transport facts of a call: peer, verified client certificate, headers. */
 export function callAuthContext(
-  call: ServerDuplexStream<unknown, unknown> | ServerUnaryCall<unknown, unknown>,
+  call:
+    | ServerDuplexStream<unknown, unknown>
+    | ServerReadableStream<unknown, unknown>
+    | ServerUnaryCall<unknown, unknown>,
   tls: boolean,
 ): Omit<StreamAuthContext, 'node' | 'proxyKey' | 'variant'> {
   const peer = call.getPeer();

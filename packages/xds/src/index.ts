@@ -10,7 +10,7 @@ export type {
 export { canonicalJson } from './canonical-json.ts';
 export { anyFromJson, ProtoJsonError } from './proto-json.ts';
 export { CONFIG_KEYS, envoyRoot, envoyType, PUSH_ORDER, TypeUrl } from './protos.ts';
-export { type ResolveProxy, XdsServer, type XdsServerOptions } from './server.ts';
+export { type CallVerdict, type ResolveProxy, XdsServer, type XdsServerOptions } from './server.ts';
 export type {
   AckEvent,
   ConnectEvent,

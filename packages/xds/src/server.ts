@@ -4,6 +4,7 @@ import {
   Server,
   ServerCredentials,
   type ServerDuplexStream,
+  type ServerReadableStream,
   type ServerUnaryCall,
   type ServiceDefinition,
   type sendUnaryData,
@@ -23,6 +24,11 @@ import type { ProxyConfig, ProxySnapshot, ProxyStatus, RejectEvent, XdsLogger, X
 export type ResolveProxy = (
   node: XdsNode,
 ) => string | { error: string; code?: 'NOT_FOUND' | 'INVALID_ARGUMENT' | 'PERMISSION_DENIED' };
+
+/** What authorizeCall decides: the proved identity, or a refusal with its gRPC status name. */
+export type CallVerdict =
+  | AuthorizeResult
+  | { code: 'NOT_FOUND' | 'INVALID_ARGUMENT' | 'PERMISSION_DENIED'; message: string };
 
 export interface XdsServerOptions {
   /** Maps a client's node to the key its config is stored under, or says why it has none (obligation 4). */
@@ -54,6 +60,18 @@ function structToJson(s: unknown): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) out[k] = valueToJson(v);
   return out;
+}
+
+/** An `envoy.config.core.v3.Node` as protobufjs decodes it (snake_case keys) → the server's view of it. */
+function nodeFromWire(raw: Record<string, unknown>): XdsNode {
+  return {
+    id: String(raw.id ?? ''),
+    cluster: String(raw.cluster ?? ''),
+    metadata: structToJson(raw.metadata),
+    userAgentName: raw.user_agent_name ? String(raw.user_agent_name) : undefined,
+    userAgentVersion: raw.user_agent_version ? String(raw.user_agent_version) : undefined,
+    clientFeatures: (raw.client_features as string[] | undefined) ?? [],
+  };
 }
 
 function valueToJson(v: unknown): unknown {
@@ -287,14 +305,7 @@ export class XdsServer extends EventEmitter {
       if (!raw?.id && !raw?.cluster) {
         return reject(GrpcStatus.INVALID_ARGUMENT, 'missing node: the first request must carry node.id');
       }
-      const node: XdsNode = {
-        id: String(raw.id ?? ''),
-        cluster: String(raw.cluster ?? ''),
-        metadata: structToJson(raw.metadata),
-        userAgentName: raw.user_agent_name ? String(raw.user_agent_name) : undefined,
-        userAgentVersion: raw.user_agent_version ? String(raw.user_agent_version) : undefined,
-        clientFeatures: (raw.client_features as string[] | undefined) ?? [],
-      };
+      const node = nodeFromWire(raw);
       let key: ReturnType<ResolveProxy>;
       try {
         key = this.options.resolveProxy(node);
@@ -366,6 +377,43 @@ export class XdsServer extends EventEmitter {
   addService(definition: ServiceDefinition, handlers: UntypedServiceImplementation): void {
     if (this.listening) throw new Error('addService: the xDS server is already listening');
     this.server.addService(definition, handlers);
+  }
+
+  /**
+   * The ADS identity check for a call of a service added with addService (an access log stream, say) that
+   * names `rawNode` (a decoded `envoy.config.core.v3.Node`): the same node resolution and `authorize` as an
+   * ADS stream, so a caller can speak only for the proxy its credential proves.
+   */
+  async authorizeCall(
+    call: ServerReadableStream<unknown, unknown>,
+    rawNode: Record<string, unknown>,
+  ): Promise<CallVerdict> {
+    const node = nodeFromWire(rawNode);
+    let key: ReturnType<ResolveProxy>;
+    try {
+      key = this.options.resolveProxy(node);
+    } catch (e) {
+      key = { error: (e as Error).message, code: 'INVALID_ARGUMENT' };
+    }
+    if (typeof key !== 'string') {
+      return {
+        code: key.code ?? 'NOT_FOUND',
+        message: `unknown node: node.id "${node.id}" cluster "${node.cluster}": ${key.error}`,
+      };
+    }
+    const authorize = this.options.authorize;
+    if (!authorize) return { identity: { proxyKey: key, method: 'none' } };
+    const ctx: StreamAuthContext = {
+      ...callAuthContext(call, this.tls),
+      node,
+      proxyKey: key,
+      variant: 'sotw',
+    };
+    try {
+      return await authorize(ctx);
+    } catch (err) {
+      return { code: 'UNAUTHENTICATED', message: `credential check failed: ${(err as Error).message}` };
+    }
   }
 
   /**

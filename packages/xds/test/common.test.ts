@@ -327,13 +327,24 @@ describe('both variants', () => {
     const s = c.sotw({ id: NODE });
     s.request({ typeUrl: XdsTypes.cluster });
     s.ack(await s.next());
-    await new Promise((r) => setTimeout(r, 100));
-    const res = (await c.fetchClientStatus({})) as {
+    type Status = {
       config: {
         node: { id: string };
         generic_xds_configs: { name: string; client_status: string; type_url: string }[];
       }[];
     };
+    const clustersOf = (st: Status) =>
+      st.config[0]?.generic_xds_configs.filter((g) => g.type_url === XdsTypes.cluster) ?? [];
+    let res: Status = { config: [] };
+    // The ACK is processed asynchronously: wait for it to show rather than sleeping.
+    await waitFor(
+      async () => {
+        res = (await c.fetchClientStatus({})) as Status;
+        const cl = clustersOf(res);
+        return cl.length > 0 && cl.every((g) => g.client_status === 'ACKED');
+      },
+      { what: 'CSDS to report the ACK' },
+    );
     expect(res.config[0].node.id).toBe(NODE);
     const clusters = res.config[0].generic_xds_configs.filter((g) => g.type_url === XdsTypes.cluster);
     expect(clusters.map((g) => g.name).sort()).toEqual(['c1', 'c2']);

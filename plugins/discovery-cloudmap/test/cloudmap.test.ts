@@ -7,6 +7,7 @@ import {
   ServiceDiscoveryClient,
   UpdateInstanceCustomHealthStatusCommand,
 } from '@aws-sdk/client-servicediscovery';
+import { mapConcurrent } from '@plexus/plugin-api';
 import { checkStaleThenRecovery, startPluginHarness, testVirtualNode } from '@plexus/plugin-api/testing';
 import { jsonThrottle, type MotoWithProxy, startMotoWithProxy, waitFor } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import cloudMapModule, { cloudMapDiscoveryPlugin, validateCloudMapConfig } from 
 let aws: MotoWithProxy;
 let sd: ServiceDiscoveryClient;
 let serviceId: string;
+let namespaceId: string;
 
 async function register(id: string, attrs: Record<string, string>) {
   await sd.send(new RegisterInstanceCommand({ ServiceId: serviceId, InstanceId: id, Attributes: attrs }));
@@ -26,6 +28,7 @@ beforeAll(async () => {
   await sd.send(new CreateHttpNamespaceCommand({ Name: 'colorapp.local' }));
   const ns = await sd.send(new ListNamespacesCommand({}));
   const nsId = ns.Namespaces?.find((n) => n.Name === 'colorapp.local')?.Id;
+  namespaceId = nsId as string;
   const svc = await sd.send(
     new CreateServiceCommand({
       Name: 'colorteller',
@@ -167,6 +170,101 @@ describe('cloudmap plugin against moto (real SDK)', () => {
         expect(sets[2].endpoints.map((e) => e.address)).toEqual(['10.0.0.2', '10.0.0.5', 'fd00::3']);
       },
     }));
+
+  it('past the 1,000-instance DiscoverInstances cap: every instance, attributes and health still applied', async () => {
+    const svc = await sd.send(
+      new CreateServiceCommand({
+        Name: 'crowd',
+        NamespaceId: namespaceId,
+        HealthCheckCustomConfig: { FailureThreshold: 1 },
+      }),
+    );
+    const crowdId = svc.Service?.Id as string;
+    const ids = Array.from({ length: 1_050 }, (_, i) => i);
+    await mapConcurrent(ids, 8, (i) =>
+      sd.send(
+        new RegisterInstanceCommand({
+          ServiceId: crowdId,
+          InstanceId: `c-${i}`,
+          Attributes: {
+            AWS_INSTANCE_IPV4: `10.9.${i >> 8}.${i & 255}`,
+            AWS_INSTANCE_PORT: '8080',
+            tier: i % 2 === 0 ? 'even' : 'odd',
+          },
+        }),
+      ),
+    );
+    await sd.send(
+      new UpdateInstanceCustomHealthStatusCommand({
+        ServiceId: crowdId,
+        InstanceId: 'c-1049',
+        Status: 'UNHEALTHY',
+      }),
+    );
+    const before = aws.proxy.requests.length;
+    const all = startPluginHarness(
+      cloudMapModule,
+      { key: 'awsCloudMap', config: { namespaceName: 'colorapp.local', serviceName: 'crowd' } },
+      { settings: aws.proxiedSettings() },
+    );
+    try {
+      const eps = await all.nextUpdate(60_000);
+      expect(eps).toHaveLength(1_050);
+      expect(new Set(eps.map((e) => e.address)).size).toBe(1_050);
+      expect(eps.find((e) => e.address === '10.9.4.25')?.health).toBe('unhealthy');
+      expect(eps.filter((e) => e.health === 'unhealthy')).toHaveLength(1);
+      const actions = new Set(aws.proxy.requests.slice(before).map((r) => r.action));
+      expect([...actions].sort()).toEqual(
+        [
+          'DiscoverInstances',
+          'GetInstancesHealthStatus',
+          'ListInstances',
+          'ListNamespaces',
+          'ListServices',
+        ].sort(),
+      );
+    } finally {
+      all.stop();
+    }
+    // 525 odd instances: under the cap, answered by DiscoverInstances alone.
+    const odd = startPluginHarness(
+      cloudMapModule,
+      {
+        key: 'awsCloudMap',
+        config: {
+          namespaceName: 'colorapp.local',
+          serviceName: 'crowd',
+          attributes: [{ key: 'tier', value: 'odd' }],
+        },
+      },
+      { settings: aws.settings() },
+    );
+    try {
+      expect(await odd.nextUpdate(60_000)).toHaveLength(525);
+    } finally {
+      odd.stop();
+    }
+  }, 120_000);
+
+  it('one logical call makes at most the configured attempts (the SDK retries, nothing else)', async () => {
+    for (const n of [1, 2]) {
+      const settings = aws.proxiedSettings();
+      settings.aws.maxAttempts = n;
+      const discovers = () => aws.proxy.requests.filter((r) => r.action === 'DiscoverInstances').length;
+      aws.proxy.setFault((r) =>
+        r.action === 'DiscoverInstances' ? jsonThrottle('ThrottlingException') : undefined,
+      );
+      const before = discovers();
+      const h = startPluginHarness(cloudMapModule, { key: 'awsCloudMap', config: base }, { settings });
+      try {
+        expect((await h.nextError(30_000)).name).toBe('ThrottlingException');
+        expect(discovers() - before).toBe(n);
+      } finally {
+        h.stop();
+        aws.proxy.setFault(() => undefined);
+      }
+    }
+  });
 
   it('validates awsCloudMap config', () => {
     expect(validateCloudMapConfig({ namespaceName: 'n', serviceName: 's' })).toEqual([]);

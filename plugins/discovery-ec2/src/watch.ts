@@ -4,7 +4,6 @@ import {
   type DiscoveryPlugin,
   type DiscoverySettings,
   pollingWatch,
-  retryWithBackoff,
 } from '@plexus/plugin-api';
 import type { Ec2Config } from './config.ts';
 import { ec2Filters, endpointsFromInstances } from './instances.ts';
@@ -14,22 +13,18 @@ import { DEFAULT_EC2_POLL_MS } from './plugin.ts';
 export async function describeMatchingInstances(
   client: EC2Client,
   config: Ec2Config,
-  opts: { pageSize?: number; signal?: AbortSignal; retry?: Parameters<typeof retryWithBackoff>[1] } = {},
+  opts: { pageSize?: number; signal?: AbortSignal } = {},
 ): Promise<Instance[]> {
   const instances: Instance[] = [];
   let token: string | undefined;
   do {
-    const page = await retryWithBackoff(
-      () =>
-        client.send(
-          new DescribeInstancesCommand({
-            Filters: ec2Filters(config),
-            MaxResults: opts.pageSize ?? 1000,
-            NextToken: token,
-          }),
-          { abortSignal: opts.signal },
-        ),
-      { attempts: 3, ...opts.retry, signal: opts.signal },
+    const page = await client.send(
+      new DescribeInstancesCommand({
+        Filters: ec2Filters(config),
+        MaxResults: opts.pageSize ?? 1000,
+        NextToken: token,
+      }),
+      { abortSignal: opts.signal },
     );
     for (const r of page.Reservations ?? []) instances.push(...(r.Instances ?? []));
     token = page.NextToken;
@@ -57,11 +52,7 @@ export function ec2Watch(): DiscoveryPlugin['watch'] {
     const ec2 = client;
     return pollingWatch(ctx, sink, interval, async (signal) => {
       if (port === undefined) throw new Error('ec2 discovery needs `port` or a listener port on the node');
-      const instances = await describeMatchingInstances(ec2, config, {
-        pageSize,
-        signal,
-        retry: { clock: ctx.clock },
-      });
+      const instances = await describeMatchingInstances(ec2, config, { pageSize, signal });
       return endpointsFromInstances(instances, config, port);
     });
   };

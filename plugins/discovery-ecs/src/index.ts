@@ -5,6 +5,7 @@ export * from './config.ts';
 export * from './fargate.ts';
 export type { LaunchTypeFilter } from './fetch.ts';
 export * from './plugin.ts';
+export * from './port-selection.ts';
 export * from './tasks.ts';
 
 /** ContainerModule binding the ECS plugin under `DiscoveryPluginToken` (the Fargate one is a named export). */

@@ -1,6 +1,7 @@
-import type { ContainerDefinition, ContainerInstance, Task, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { ContainerInstance, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Endpoint, EndpointHealth } from '@plexus/plugin-api';
 import type { EcsConfig } from './config.ts';
+import { type SelectedPort, selectPort } from './port-selection.ts';
 
 /** What one poll learned from the ECS/EC2 APIs; input of the pure mapping below. */
 export interface EcsSnapshot {
@@ -13,46 +14,6 @@ export interface EcsSnapshot {
   hosts: Map<string, { privateIp?: string; zone?: string }>;
   /** By subnet id: availability zone (fallback zone of awsvpc tasks). */
   subnetZones: Map<string, string>;
-}
-
-/** The container and port a config selects in a task definition. */
-export interface SelectedPort {
-  containerName: string;
-  containerPort: number;
-  /** Static host port from the task definition (bridge/host); 0/undefined when dynamic. */
-  hostPort?: number;
-}
-
-export function selectPort(
-  def: TaskDefinition,
-  config: EcsConfig,
-  listenerPorts: readonly number[],
-): SelectedPort | undefined {
-  const containers = (def.containerDefinitions ?? []).filter(
-    (c: ContainerDefinition) => !config.containerName || c.name === config.containerName,
-  );
-  const wanted = config.containerPort ?? listenerPorts[0];
-  const pick = (c: ContainerDefinition, port?: number) => {
-    const m = (c.portMappings ?? []).find((pm) => port === undefined || pm.containerPort === port);
-    if (!m?.containerPort || !c.name) return undefined;
-    return { containerName: c.name, containerPort: m.containerPort, hostPort: m.hostPort || undefined };
-  };
-  if (wanted !== undefined) {
-    for (const c of containers) {
-      const s = pick(c, wanted);
-      if (s) return s;
-    }
-  }
-  // An explicit containerPort that no container maps: trust it (awsvpc needs no mapping to be reachable).
-  if (config.containerPort !== undefined) {
-    const name = containers[0]?.name;
-    return name ? { containerName: name, containerPort: config.containerPort } : undefined;
-  }
-  for (const c of containers) {
-    const s = pick(c);
-    if (s) return s;
-  }
-  return undefined;
 }
 
 const NOT_SERVING = new Set([
@@ -93,8 +54,18 @@ export function endpointsFromTasks(
   snap: EcsSnapshot,
   config: EcsConfig,
   listenerPorts: readonly number[],
+  onSelect?: (taskDefinitionArn: string, selected: SelectedPort | undefined) => void,
 ): Endpoint[] {
   const out: Endpoint[] = [];
+  const selections = new Map<string, SelectedPort | undefined>();
+  const selectionOf = (arn: string, def: TaskDefinition) => {
+    if (!selections.has(arn)) {
+      const sel = selectPort(def, config, listenerPorts);
+      selections.set(arn, sel);
+      onSelect?.(arn, sel);
+    }
+    return selections.get(arn);
+  };
   for (const task of snap.tasks) {
     const def = task.taskDefinitionArn ? snap.taskDefinitions.get(task.taskDefinitionArn) : undefined;
     if (!def) continue;
@@ -103,7 +74,7 @@ export function endpointsFromTasks(
       : undefined;
     const health = taskHealth(task, instance);
     if (!health) continue;
-    const sel = selectPort(def, config, listenerPorts);
+    const sel = selectionOf(task.taskDefinitionArn as string, def);
     if (!sel) continue;
     const host = instance?.ec2InstanceId ? snap.hosts.get(instance.ec2InstanceId) : undefined;
     const awsvpc = def.networkMode === 'awsvpc' || eniDetail(task, 'privateIPv4Address') !== undefined;

@@ -7,7 +7,7 @@ import {
   pollingWatch,
 } from '@plexus/plugin-api';
 import type { EcsConfig } from './config.ts';
-import { EcsCache, loadEcsSnapshot } from './fetch.ts';
+import { DEFAULT_ECS_CACHE_ENTRIES, EcsCache, loadEcsSnapshot } from './fetch.ts';
 import { DEFAULT_ECS_POLL_MS, type EcsPluginOptions } from './plugin.ts';
 import { endpointsFromTasks } from './tasks.ts';
 
@@ -18,7 +18,14 @@ export function ecsWatch(opts: EcsPluginOptions): DiscoveryPlugin['watch'] {
     let api = apis.get(settings);
     if (!api) {
       const o = awsClientOptions(settings);
-      api = { ecs: new ECSClient(o), ec2: new EC2Client(o), cache: new EcsCache() };
+      const own = settings.plugins?.[opts.name] ?? {};
+      const entries = own.cacheEntries ?? DEFAULT_ECS_CACHE_ENTRIES;
+      if (typeof entries !== 'number' || !Number.isInteger(entries) || entries < 1) {
+        throw new Error(
+          `settings.plugins.${opts.name}.cacheEntries must be an integer >= 1, got ${String(entries)}`,
+        );
+      }
+      api = { ecs: new ECSClient(o), ec2: new EC2Client(o), cache: new EcsCache(entries) };
       apis.set(settings, api);
     }
     return api;
@@ -32,13 +39,27 @@ export function ecsWatch(opts: EcsPluginOptions): DiscoveryPlugin['watch'] {
         ? own.pollIntervalMs
         : (ctx.settings.pollIntervalMs ?? DEFAULT_ECS_POLL_MS);
     const concurrency = typeof own.concurrency === 'number' ? own.concurrency : 4;
+    const node = `${target.mesh}/${target.virtualNode}`;
+    // The port choice is logged when it first appears or changes, not on every poll.
+    let logged = new Map<string, string>();
     return pollingWatch(ctx, sink, interval, async (signal) => {
-      const snap = await loadEcsSnapshot(api, api.cache, config, opts.launchTypes, {
-        clock: ctx.clock,
-        signal,
-        concurrency,
+      const snap = await loadEcsSnapshot(api, api.cache, config, opts.launchTypes, { signal, concurrency });
+      const seen = new Map<string, string>();
+      const endpoints = endpointsFromTasks(snap, config, target.listenerPorts, (taskDefinition, sel) => {
+        const line = sel ? `${sel.containerName}:${sel.containerPort} (${sel.reason})` : 'none';
+        seen.set(taskDefinition, line);
+        if (logged.get(taskDefinition) === line) return;
+        if (sel) {
+          ctx.logger.debug(`${opts.name}: port ${sel.containerName}:${sel.containerPort}: ${sel.reason}`, {
+            node,
+            taskDefinition,
+          });
+        } else {
+          ctx.logger.debug(`${opts.name}: no port to expose; tasks skipped`, { node, taskDefinition });
+        }
       });
-      return endpointsFromTasks(snap, config, target.listenerPorts);
+      logged = seen;
+      return endpoints;
     });
   };
 }

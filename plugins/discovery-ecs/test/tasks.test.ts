@@ -67,18 +67,71 @@ describe('ECS task mapping (unit)', () => {
   });
 
   it('selects the container and port: explicit, by listener port, else first mapping', () => {
-    expect(selectPort(bridgeDef, { cluster: 'c', family: 'f' }, [8081])).toEqual({
+    expect(selectPort(bridgeDef, { cluster: 'c', family: 'f' }, [8081])).toMatchObject({
       containerName: 'app',
       containerPort: 8081,
+      reason: 'maps the listener port 8081; among app containers (proxy containers skipped: envoy)',
     });
-    expect(selectPort(bridgeDef, { cluster: 'c', family: 'f' }, [])).toEqual({
-      containerName: 'envoy',
-      containerPort: 9901,
+    expect(selectPort(bridgeDef, { cluster: 'c', family: 'f', containerName: 'app' }, [1])).toMatchObject({
+      containerName: 'app',
+      containerPort: 8080,
+      reason:
+        'no container maps the listener port 1: first mapped port of the first of container app (containerName) with one',
     });
-    expect(selectPort(bridgeDef, { cluster: 'c', family: 'f', containerName: 'app' }, [1])).toEqual({
+  });
+
+  it('never picks a port of the proxy container on its own, and says why it picked the one it did', () => {
+    // The Envoy sidecar is listed first and maps a port: without a match it used to win.
+    expect(selectPort(bridgeDef, { cluster: 'c', family: 'f' }, [])).toMatchObject({
+      containerName: 'app',
+      containerPort: 8080,
+      reason:
+        'the node has no listener port: first mapped port of the first of app containers (proxy containers skipped: envoy) with one',
+    });
+    expect(selectPort(bridgeDef, { cluster: 'c', family: 'f' }, [9999])).toMatchObject({
       containerName: 'app',
       containerPort: 8080,
     });
+    // Even when the listener port is the one Envoy maps.
+    expect(selectPort(bridgeDef, { cluster: 'c', family: 'f' }, [9901])).toMatchObject({
+      containerName: 'app',
+      containerPort: 8080,
+    });
+    const sidecars: TaskDefinition = {
+      proxyConfiguration: { type: 'APPMESH', containerName: 'mesh-proxy' },
+      containerDefinitions: [
+        { name: 'mesh-proxy', portMappings: [{ containerPort: 15000 }] },
+        { name: 'aws-appmesh-envoy', portMappings: [{ containerPort: 15001 }] },
+        { name: 'web', portMappings: [{ containerPort: 3000 }] },
+      ],
+    };
+    expect(selectPort(sidecars, { cluster: 'c', family: 'f' }, [])).toMatchObject({
+      containerName: 'web',
+      containerPort: 3000,
+      reason: expect.stringContaining('proxy containers skipped: mesh-proxy, aws-appmesh-envoy'),
+    });
+    // An explicit containerPort nobody maps goes on the first app container, not the proxy.
+    expect(selectPort(sidecars, { cluster: 'c', family: 'f', containerPort: 4000 }, [])).toMatchObject({
+      containerName: 'web',
+      containerPort: 4000,
+    });
+    // Only proxy containers: nothing to expose (the task is skipped) unless containerName asks for one.
+    const onlyProxy: TaskDefinition = { containerDefinitions: [sidecars.containerDefinitions?.[1] ?? {}] };
+    expect(selectPort(onlyProxy, { cluster: 'c', family: 'f' }, [])).toBeUndefined();
+    expect(
+      selectPort(onlyProxy, { cluster: 'c', family: 'f', containerName: 'aws-appmesh-envoy' }, []),
+    ).toMatchObject({ containerName: 'aws-appmesh-envoy', containerPort: 15001 });
+  });
+
+  it("reports each task definition's port choice once per mapping call", () => {
+    const seen: Array<[string, string | undefined]> = [];
+    endpointsFromTasks(
+      snapshot([task('a', 'arn:ci/1', 32768), task('b', 'arn:ci/1', 32770)]),
+      { cluster: 'c', service: 's' },
+      [8080],
+      (arn, sel) => seen.push([arn, sel && `${sel.containerName}:${sel.containerPort}`]),
+    );
+    expect(seen).toEqual([['arn:td/bridge:1', 'app:8080']]);
   });
 
   it('maps task states to health', () => {

@@ -9,6 +9,6 @@ export const eksDiscoveryPlugin: DiscoveryPlugin = {
   name: 'eks',
   keys: [EKS_KEY],
   validateConfig: (_key, config) => validateEksConfig(config),
-  // The Kubernetes client loads on the first watch, not with the package.
-  watch: lazyWatch(async () => (await import('./watch.ts')).watchEks),
+  // The Kubernetes client loads on the first watch, not with the package; its watches share informers.
+  watch: lazyWatch(async () => (await import('./watch.ts')).eksWatch()),
 };

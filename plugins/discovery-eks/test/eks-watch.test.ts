@@ -1,5 +1,5 @@
 import { type PluginHarness, startPluginHarness } from '@plexus/plugin-api/testing';
-import { type FakeKubeApiServer, startFakeKubeApiServer } from '@plexus/testkit';
+import { type FakeKubeApiServer, startFakeKubeApiServer, waitFor } from '@plexus/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import eksModule from '../src/index.ts';
 import { endpointSlice, pod, summary } from './fixtures.ts';
@@ -207,7 +207,8 @@ describe('eks discovery against a fake kube-apiserver', () => {
     );
     api.apply('endpointslices', endpointSlice('gone', 'svc-3', 'svc', [{ ip: '10.7.0.3', zone: 'z1' }]));
     api.compact();
-    await new Promise((r) => setTimeout(r, 100));
+    // The client's reconnect is held: resume once it asked, so it resumes from a compacted resourceVersion.
+    await waitFor(() => api.heldWatches > 0, { what: 'the held reconnect' });
     api.resumeWatches();
 
     const after = await h.waitForUpdate((e) => e.some((x) => x.address === '10.7.0.3'));

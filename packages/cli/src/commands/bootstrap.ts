@@ -7,7 +7,7 @@ import type { Command } from '../main.ts';
 const usage = `usage: plexus bootstrap --node ID --xds-address HOST:PORT|unix:///PATH [--grpc] [--delta]
                          [--cluster NAME] [--admin-port PORT] [--admin-address ADDR] [--appmesh-stats-tags]
                          [--xds-ca FILE [--server-name NAME] [--client-cert FILE --client-key FILE]
-                          [--token-file FILE [--embed-token]]]
+                          [--token-file FILE [--embed-token]]] [--google-default]
 
 Prints an Envoy bootstrap (YAML: admin on 9901, ADS over gRPC to the daemon, LDS/CDS via ADS), or with --grpc
 a gRPC xDS bootstrap (JSON, for GRPC_XDS_BOOTSTRAP) for a proxyless gRPC app.
@@ -20,7 +20,10 @@ host of --xds-address). The proxy proves who it is with --client-cert/--client-k
 (a node token or service-account token, sent as "authorization: Bearer"; Envoy re-reads the file at every
 stream start, so a refreshed token needs no restart). For --grpc: TLS channel credentials per gRFC A65 and
 jwt_token_file call credentials per gRFC A97. --embed-token copies the file's token into the bootstrap
-(Envoy's own gRPC client, initial_metadata) instead: a new token then needs a new bootstrap.`;
+(Envoy's own gRPC client, initial_metadata) instead: a new token then needs a new bootstrap.
+--google-default (with --grpc): google_default channel credentials for @grpc/grpc-js-xds, which has no A65
+support: run the app with GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=<the daemon's CA> and GOOGLE_APPLICATION_CREDENTIALS=
+<a key file from plexus token create --google-credentials FILE>.`;
 
 function readToken(file: string | undefined): string {
   if (!file) throw new Error('--embed-token needs --token-file');
@@ -50,6 +53,7 @@ export const command: Command = {
           'client-key': { type: 'string' },
           'token-file': { type: 'string' },
           'embed-token': { type: 'boolean' },
+          'google-default': { type: 'boolean' },
         },
         strict: true,
       }));
@@ -84,7 +88,9 @@ export const command: Command = {
         clientKeyFile: values['client-key'] as string | undefined,
         tokenFile: values['embed-token'] ? undefined : (values['token-file'] as string | undefined),
         token: values['embed-token'] ? readToken(values['token-file'] as string | undefined) : undefined,
+        googleDefault: values['google-default'] === true,
       };
+      if (options.googleDefault && !values.grpc) throw new Error('--google-default needs --grpc');
       if (options.appMeshStatsTags) appMeshStatsConfig(node);
     } catch (err) {
       console.error(`plexus bootstrap: ${(err as Error).message}`);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { type ApiKey, ApiKeysError, loadApiKeys } from '@plexus/api';
 import {
   ConfigFileError,
   type DaemonOptions,
@@ -30,7 +31,7 @@ const usage = `usage: plexus run --repo PATH|URL [--branch B | --tag T | --commi
                    [--state-dir DIR] [--token-env VAR | --token-file FILE] [--cache-dir DIR] [--parameters FILE] [--values FILE]
                    [--telemetry on|off] [--telemetry-cluster NAME]
                    [--xds-tls-cert FILE --xds-tls-key FILE [--xds-client-ca FILE]] [--trust-domain D]
-                   [--xds-insecure] [--config FILE]
+                   [--xds-insecure] [--config FILE] [--api-keys FILE]
 
 Runs the reconciler: every commit of the repo's branch is validated, translated and served over xDS (ADS).
 A bad commit is never pushed; the last good one keeps serving. Defaults: --xds-listen ${DEFAULT_XDS_LISTEN},
@@ -53,7 +54,10 @@ use an HTTPS URL with a token.
 ${DEFAULT_XDS_LISTEN_TLS}); --xds-client-ca verifies client certificates whose URI SAN
 spiffe://<trust-domain>/mesh/<m>/virtualNode/<n> is that proxy (--trust-domain, default plexus.local).
 Without TLS, xDS listens on loopback only; a plaintext listener elsewhere needs --xds-insecure.
---config reads the operator's daemon config (YAML sections xds, identity, admin; README "Securing Plexus");
+--api-keys serves the App Mesh API (aws appmesh ... --endpoint-url http://HOST:PORT) on the HTTP listener:
+a YAML list of {accessKeyId, secretAccessKey, author: "Name <email>", meshes?: [...]}; requests are SigV4
+verified against it, and writes become commits by that author (docs/api.md).
+--config reads the operator's daemon config (YAML sections xds, identity, admin, api; README "Securing Plexus");
 flags given on the command line win over it.
 
 CloudFormation templates, CDK cloud assemblies and Terraform in the repo load beside the spec formats; their
@@ -146,6 +150,19 @@ export const command: Command = {
       console.error(`plexus run: ${(err as Error).message}`);
       return 2;
     }
+    let apiKeys: ApiKey[] | undefined;
+    if (values['api-keys']) {
+      try {
+        apiKeys = loadApiKeys(values['api-keys']);
+      } catch (err) {
+        console.error(
+          `plexus run: --api-keys: ${err instanceof ApiKeysError ? err.message : (err as Error).message}`,
+        );
+        return 2;
+      }
+    }
+    const api =
+      apiKeys || fromFile.api ? { ...fromFile.api, ...(apiKeys ? { keys: apiKeys } : {}) } : undefined;
     let daemon: Awaited<ReturnType<typeof startDaemon>>;
     try {
       daemon = await startDaemon({
@@ -170,6 +187,7 @@ export const command: Command = {
         stateDir: values['state-dir'],
         webhookSecret,
         telemetry: { enabled: telemetry === 'on', grpcCluster: values['telemetry-cluster'] },
+        api,
       });
     } catch (err) {
       console.error(`plexus run: ${(err as Error).message}`);
@@ -221,6 +239,7 @@ function parse(args: string[]) {
       'trust-domain': { type: 'string' },
       'xds-insecure': { type: 'boolean' },
       config: { type: 'string' },
+      'api-keys': { type: 'string' },
       parameters: { type: 'string' },
       values: { type: 'string' },
     },

@@ -1,14 +1,18 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { issueNodeToken, NodeTokenKeys, parseDuration } from '@plexus/security';
+import { issueNodeToken, NodeTokenKeys, parseDuration, ServiceAccountKeys } from '@plexus/security';
 import type { Command } from '../main.ts';
 
-const usage = `usage: plexus token create --node ID [--ttl DURATION] --state-dir DIR
+const usage = `usage: plexus token create --node ID [--ttl DURATION] --state-dir DIR [--google-credentials FILE]
        plexus token rotate --state-dir DIR
 
 create: prints a node token (a JWT signed by the daemon's key in DIR, the daemon's --state-dir) that proves
   the proxy ID (mesh/<mesh>/virtualNode/<name> or .../virtualGateway/<name>; * wildcards make a token several
   proxies may share). --ttl defaults to 24h (90s, 15m, 24h, 7d). Give it to Envoy with
   plexus bootstrap --xds-ca CA --token-file FILE, or to a gRPC client as "authorization: Bearer" call credentials.
+--google-credentials FILE: instead of a token, writes a Google service-account key file (mode 0600) for a
+  proxyless gRPC client on google_default channel credentials (@grpc/grpc-js-xds); the daemon keeps only the
+  public key (DIR/service-account-keys.json; delete an entry to revoke it). --ttl defaults to 30d here.
 rotate: a new signing key; tokens signed by the old one verify until they expire. The daemon picks the
   change up without a restart.`;
 
@@ -17,11 +21,16 @@ export const command: Command = {
   usage,
   async run(argv) {
     const [sub, ...rest] = argv;
-    let values: { node?: string; ttl?: string; 'state-dir'?: string };
+    let values: { node?: string; ttl?: string; 'state-dir'?: string; 'google-credentials'?: string };
     try {
       ({ values } = parseArgs({
         args: rest,
-        options: { node: { type: 'string' }, ttl: { type: 'string' }, 'state-dir': { type: 'string' } },
+        options: {
+          node: { type: 'string' },
+          ttl: { type: 'string' },
+          'state-dir': { type: 'string' },
+          'google-credentials': { type: 'string' },
+        },
         strict: true,
       }));
     } catch (err) {
@@ -55,6 +64,23 @@ export const command: Command = {
     } catch (err) {
       console.error(`plexus token create: --ttl: ${(err as Error).message}`);
       return 2;
+    }
+    const credentialsFile = values['google-credentials'];
+    if (credentialsFile) {
+      try {
+        const { keyFile, key } = new ServiceAccountKeys(stateDir).create(
+          canonical(values.node),
+          ttlMs ?? 30 * 86_400_000,
+        );
+        writeFileSync(credentialsFile, `${JSON.stringify(keyFile, null, 2)}\n`, { mode: 0o600 });
+        console.error(
+          `plexus token: service-account key ${key.kid} for ${key.node} in ${credentialsFile}, valid until ${new Date(key.expiresAt).toISOString()}`,
+        );
+        return 0;
+      } catch (err) {
+        console.error(`plexus token create: ${(err as Error).message}`);
+        return 1;
+      }
     }
     try {
       await keys.ensure();

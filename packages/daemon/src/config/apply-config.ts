@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type ApiKey, ApiKeysError, loadApiKeys } from '@plexus/api';
 import { sha256Hex } from '@plexus/security';
 import type { DaemonOptions } from '../options.ts';
 import { ConfigFileError, configPath, type DaemonConfig } from './load-config.ts';
@@ -16,7 +17,7 @@ function durationMs(value: string): number {
 export function optionsFromConfig(config: DaemonConfig): Partial<DaemonOptions> {
   const p = (f: string) => configPath(config, f);
   const o: Partial<DaemonOptions> = {};
-  const { xds, identity, admin } = config;
+  const { xds, identity, admin, api } = config;
   const ca = config.ca as CaSection | undefined;
   if (ca) {
     const { leafLifetime, bundleLead, ...rest } = ca;
@@ -64,6 +65,18 @@ export function optionsFromConfig(config: DaemonConfig): Partial<DaemonOptions> 
         ]);
       }
     });
+  }
+  if (api) {
+    let keys: ApiKey[] | undefined;
+    try {
+      keys = api.keys ? loadApiKeys(p(api.keys)) : undefined;
+    } catch (err) {
+      throw new ConfigFileError([
+        `${config.file}: api.keys: ${err instanceof ApiKeysError ? err.message : (err as Error).message}`,
+      ]);
+    }
+    const { keys: _file, ...rest } = api;
+    o.api = { ...rest, ...(keys ? { keys } : {}) };
   }
   return o;
 }

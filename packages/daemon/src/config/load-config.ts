@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import './sections/index.ts';
 import { configSection, configSectionNames } from './registry.ts';
-import type { AdminSection, IdentitySection, XdsSection } from './sections/index.ts';
+import type { AdminSection, ApiSection, IdentitySection, XdsSection } from './sections/index.ts';
 
 /** The daemon config file as parsed; each section as its schema produced it. */
 export interface DaemonConfig {
@@ -11,6 +11,7 @@ export interface DaemonConfig {
   xds?: XdsSection;
   identity?: IdentitySection;
   admin?: AdminSection;
+  api?: ApiSection;
   /** Sections other capabilities own, already validated by their schemas. */
   [section: string]: unknown;
 }

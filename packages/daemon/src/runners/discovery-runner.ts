@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { latestWins } from '../channels.ts';
+import { latestWins } from '../latest-value.ts';
 import type { Channels, GraphSnapshot } from '../messages.ts';
 import type { Runner } from '../runner.ts';
 import type { Discovery } from '../stages.ts';

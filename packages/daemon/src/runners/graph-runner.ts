@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { latestWins } from '../channels.ts';
+import { latestWins } from '../latest-value.ts';
 import type { Channels, ValidRevision } from '../messages.ts';
 import { errorFromException } from '../revision-error.ts';
 import type { Runner } from '../runner.ts';

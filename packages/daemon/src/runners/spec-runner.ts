@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { latestWins } from '../channels.ts';
+import { latestWins } from '../latest-value.ts';
 import type { Channels, RevisionError } from '../messages.ts';
 import { errorFromDiagnostics, errorFromException } from '../revision-error.ts';
 import type { Runner } from '../runner.ts';

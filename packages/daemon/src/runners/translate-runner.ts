@@ -1,8 +1,8 @@
 import type { EndpointSet } from '@plexus/plugin-api';
 import { endpointKey } from '@plexus/plugin-api';
 import type { Logger } from 'pino';
-import { latestWins } from '../channels.ts';
 import { changedEndpointNodes } from '../endpoint-changes.ts';
+import { latestWins } from '../latest-value.ts';
 import type { Channels, DiscoveredSnapshot } from '../messages.ts';
 import { errorFromException } from '../revision-error.ts';
 import type { Runner } from '../runner.ts';

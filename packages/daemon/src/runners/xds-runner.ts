@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { latestWins } from '../channels.ts';
+import { latestWins } from '../latest-value.ts';
 import type { Channels, ConfigSnapshot } from '../messages.ts';
 import type { DaemonMetrics } from '../metrics.ts';
 import type { ProxyRevisions } from '../proxy-revisions.ts';

@@ -1,4 +1,5 @@
 import type { SpecResource } from '@plexus/spec';
+import { type BackoffOptions, backoffDelay } from '../backoff.ts';
 import { silentLogger, systemClock } from '../clock.ts';
 import type { Endpoint, EndpointSet } from '../endpoints.ts';
 import { endpointsFingerprint, normalizeEndpoints } from '../normalize.ts';
@@ -10,7 +11,6 @@ import type {
   PluginContext,
   PluginLogger,
 } from '../plugin.ts';
-import { type BackoffOptions, backoffDelay } from '../throttle.ts';
 import { type PlannedTarget, planTargets } from './targets.ts';
 
 export interface DiscoveryManagerOptions {

@@ -4,6 +4,7 @@ import { buildResource } from './build-resource.ts';
 import type { ParsedDocument } from './parse.ts';
 import { isRecord } from './paths.ts';
 import { documentDiagnostic } from './report.ts';
+import { tagList } from './tags.ts';
 
 /** Name keys of `aws appmesh create-* --cli-input-json`, most specific first. */
 interface CliShape {
@@ -80,6 +81,8 @@ export function readCliInput(
     ...(shape.parent === 'virtualRouterName' ? { virtualRouter: parent as string } : {}),
     ...(shape.parent === 'virtualGatewayName' ? { virtualGateway: parent as string } : {}),
   });
+  const tags = tagList(value.tags);
+  if (tags) resource.tags = tags;
   return { resource, diagnostics };
 }
 

@@ -3,6 +3,7 @@ import { buildResource } from './build-resource.ts';
 import type { ParsedDocument } from './parse.ts';
 import { isRecord } from './paths.ts';
 import { documentDiagnostic } from './report.ts';
+import { tagList } from './tags.ts';
 
 export const NATIVE_API_VERSION = 'plexus/v1';
 
@@ -75,7 +76,12 @@ export function readNative(
   }
   for (const key of Object.keys(metadata)) {
     const known =
-      key === 'name' || key === 'mesh' || key === parentKey || key === 'labels' || key === 'annotations';
+      key === 'name' ||
+      key === 'mesh' ||
+      key === parentKey ||
+      key === 'labels' ||
+      key === 'annotations' ||
+      key === 'tags';
     if (!known) {
       diagnostics.push(
         documentDiagnostic(
@@ -113,6 +119,19 @@ export function readNative(
   if (diagnostics.some((d) => d.severity === 'error') || name === undefined || mesh === undefined) {
     return { diagnostics };
   }
+  const tags = tagList(metadata.tags);
+  if (metadata.tags !== undefined && !tags) {
+    diagnostics.push(
+      documentDiagnostic(
+        doc,
+        ['metadata', 'tags'],
+        'error',
+        'metadata.tags must be a list of {key, value} strings',
+        subject,
+      ),
+    );
+    return { diagnostics };
+  }
   const resource = buildResource({
     kind: k,
     mesh,
@@ -126,6 +145,7 @@ export function readNative(
     ...(parentKey === 'virtualRouter' ? { virtualRouter: parent } : {}),
     ...(parentKey === 'virtualGateway' ? { virtualGateway: parent } : {}),
   });
+  if (tags) resource.tags = tags;
   return { resource, diagnostics };
 }
 

@@ -66,6 +66,8 @@ export interface SpecResource<S = unknown> {
   extensions?: Record<string, unknown>;
   /** Position of a field under `extensions` (falls back like positionOf). */
   positionOfExtension?(path: FieldPath): SourcePosition;
+  /** App Mesh tags (native `metadata.tags`, CLI input JSON `tags`), as the API's TagRef list. */
+  tags?: Array<{ key: string; value: string }>;
   /** Kubernetes-only data kept for the eks discovery plugin (CRD format). */
   k8s?: {
     namespace?: string;

@@ -2,9 +2,11 @@
 import './xds.ts';
 import './identity.ts';
 import './admin.ts';
+import './api.ts';
 import './ca.ts';
 
 export type { AdminSection } from './admin.ts';
+export type { ApiSection } from './api.ts';
 export type { CaSection } from './ca.ts';
 export type { IdentitySection } from './identity.ts';
 export type { XdsSection } from './xds.ts';

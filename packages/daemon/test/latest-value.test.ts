@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Channel, latestWins } from '../src/index.ts';
+import { LatestValueSubject, latestWins } from '../src/index.ts';
 
-describe('Channel', () => {
+describe('LatestValueSubject', () => {
   it('gives a late subscriber the latest value, then every later one', () => {
-    const ch = new Channel<number>('n');
+    const ch = new LatestValueSubject<number>('n');
     ch.publish(1);
     ch.publish(2);
     const seen: number[] = [];

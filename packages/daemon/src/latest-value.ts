@@ -4,7 +4,7 @@
  */
 export type Listener<T> = (value: T) => void;
 
-export class Channel<T> {
+export class LatestValueSubject<T> {
   #value: T | undefined;
   #has = false;
   readonly #listeners = new Set<Listener<T>>();

@@ -23,6 +23,7 @@ export const PACKAGES: Record<string, Rule> = {
   cli: { imports: '*' },
   testkit: { imports: '*' },
   console: { imports: ['spec', 'graph', 'translate', 'xds', 'plugin-api', 'telemetry'] },
+  ca: { imports: ['graph', 'translate'] },
   api: { imports: ['spec', 'source'] },
   plan: { imports: ['spec', 'graph', 'translate'], pure: true },
 };

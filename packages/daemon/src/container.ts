@@ -2,6 +2,7 @@ import { DiscoveryPluginToken, registerDiscoveryPluginKeys } from '@plexus/plugi
 import { Container, type ContainerModule } from 'inversify';
 import type { Logger } from 'pino';
 import { createDiscovery } from './discovery.ts';
+import { meshCaIssuer, type StartedMeshCa, withMeshCa } from './mesh-ca.ts';
 import { type Channels, createChannels } from './messages.ts';
 import { createMetrics, type DaemonMetrics } from './metrics.ts';
 import type { DaemonOptions } from './options.ts';
@@ -28,6 +29,8 @@ export interface CompositionInputs {
   stages: CoreStages;
   createXds: CreateXdsServer;
   pluginModules: ContainerModule[];
+  /** The mesh CA, when the `ca` section is set (started before the container). */
+  meshCa?: StartedMeshCa;
 }
 
 /** xDS node → proxy key, from `node.id` or else `node.cluster` (DESIGN.md "Node identity"). */
@@ -104,9 +107,21 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
         options.sources ? ctx.get<SourceSet>(TOKENS.Sources) : undefined,
       ),
   );
+  c.bind(TOKENS.MeshCa).toDynamicValue((ctx) =>
+    inputs.meshCa
+      ? meshCaIssuer(
+          inputs.meshCa,
+          ctx.get<XdsServer>(TOKENS.Xds),
+          stages,
+          ctx.get<Channels>(TOKENS.Channels),
+          logger,
+        )
+      : null,
+  );
   c.bind(TOKENS.Runners).toDynamicValue((ctx): Runner[] => {
     const channels = ctx.get<Channels>(TOKENS.Channels);
     const log = (stage: string) => logger.child({ stage });
+    const issuer = ctx.get<ReturnType<typeof meshCaIssuer> | null>(TOKENS.MeshCa);
     return [
       options.sources
         ? createSourcesRunner({
@@ -125,7 +140,7 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
         stages,
         channels,
         log('translate'),
-        withTelemetry(options.translateOptions, resolveTelemetry(options)),
+        withMeshCa(withTelemetry(options.translateOptions, resolveTelemetry(options)), inputs.meshCa),
         options.configTransform,
       ),
       createXdsRunner(
@@ -134,6 +149,7 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
         ctx.get<DaemonMetrics>(TOKENS.Metrics),
         ctx.get<ProxyRevisions>(TOKENS.ProxyRevisions),
         log('xds'),
+        issuer?.prepare,
       ),
     ];
   });

@@ -11,6 +11,7 @@ import { createHttpHandler, type HttpMount, listenHttp } from './http.ts';
 import { httpGuard } from './http-guard.ts';
 import { LastGoodStore } from './last-good.ts';
 import { loginRoutes } from './login-http.ts';
+import { type meshCaIssuer, startMeshCa } from './mesh-ca.ts';
 import type { Channels } from './messages.ts';
 import type { DaemonMetrics } from './metrics.ts';
 import { type DaemonOptions, DEFAULT_HTTP_LISTEN } from './options.ts';
@@ -41,6 +42,8 @@ export interface Daemon {
   telemetry?: Telemetry;
   /** Revisions seen, newest first, with outcome and convergence (what the console's history shows). */
   history: RevisionHistory;
+  /** The mesh CA's certificates (undefined without a `ca` section). */
+  meshCertificates?: import('@plexus/ca').MeshCertificates;
   /** Resolves once every runner has finished the work in flight. */
   idle(): Promise<void>;
   /** Stops taking changes, drains xDS streams, closes HTTP. Idempotent. */
@@ -53,6 +56,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const plaintextWarning = checkPlaintextListener(options);
   if (plaintextWarning) logger.warn(plaintextWarning);
   await prepareXdsSecurity(options);
+  const meshCa = await startMeshCa(options, logger);
   const real = options.overrides?.stages
     ? await loadCoreStages(options.import).catch(() => ({}) as Partial<CoreStages>)
     : await loadCoreStages(options.import);
@@ -61,7 +65,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const pluginModules = options.overrides?.discoveryPlugins
     ? []
     : await importPluginModules(options.builtinPlugins ?? BUILTIN_PLUGINS, options.plugins ?? [], logger);
-  const container = createDaemonContainer({ options, logger, stages, createXds, pluginModules });
+  const container = createDaemonContainer({ options, logger, stages, createXds, pluginModules, meshCa });
   const undoKeys = registerPluginKeys(container, logger);
 
   const status = container.get<StatusStore>(TOKENS.Status);
@@ -205,11 +209,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     container,
     telemetry,
     history,
+    meshCertificates: container.get<ReturnType<typeof meshCaIssuer> | null>(TOKENS.MeshCa)?.certificates,
     idle,
     stop() {
       stopping ??= (async () => {
         logger.info('stopping: no more changes, draining xDS streams');
         for (const r of runners) await r.stop();
+        container.get<ReturnType<typeof meshCaIssuer> | null>(TOKENS.MeshCa)?.stop();
         status.stop();
         lastGood?.stop();
         api.stop();

@@ -4,7 +4,7 @@ import type { SourceFile } from '@plexus/spec';
 import type { OwnershipRules } from '@plexus/teams';
 import type { Logger } from 'pino';
 import type { ApiOptions } from './app-mesh-api.ts';
-import type { IdentitySection } from './config/sections/index.ts';
+import type { CaSection, IdentitySection } from './config/sections/index.ts';
 import type {
   ConfigTransform,
   CoreStages,
@@ -59,6 +59,11 @@ export interface DaemonOptions {
   nodeTokens?: boolean;
   /** Identity methods and bindings from the config file's `identity` section (paths resolved). */
   identity?: IdentitySection;
+  /**
+   * The mesh certificate authority (config section `ca`, paths resolved): per-proxy certificates over SDS and
+   * the App Mesh ACM TLS fields. Unset: off (ACM fields are refused with the setting to add).
+   */
+  ca?: CaOptions;
   /** Admin tokens (by SHA-256): CSDS, and the HTTP API beyond loopback. */
   adminTokens?: AdminTokenEntry[];
   /** Refuse streams without a credential even on a plaintext loopback listener. */
@@ -129,3 +134,9 @@ export interface DaemonOptions {
 /** Without TLS the xDS listener stays on loopback (DESIGN.md "CLI"); with TLS it defaults to 0.0.0.0:18000. */
 export const DEFAULT_XDS_LISTEN = '127.0.0.1:18000';
 export const DEFAULT_HTTP_LISTEN = '127.0.0.1:9090';
+
+/** The `ca` config section with defaults applied and paths resolved. */
+export type CaOptions = Omit<CaSection, 'leafLifetime' | 'bundleLead'> & {
+  leafLifetimeMs?: number;
+  bundleLeadMs?: number;
+};

@@ -64,6 +64,8 @@ export interface XdsServer
   > {
   /** Hosts another gRPC service on the xDS port (telemetry's access log service); before listen(). */
   addService?: RealXds['addService'];
+  /** A proxy's secrets apart from its config (the mesh CA's), pushed on its own streams only. */
+  setProxySecrets?: RealXds['setProxySecrets'];
   /** The ADS identity check for a call of an added service (see @plexus/xds XdsServer.authorizeCall). */
   authorizeCall?: RealXds['authorizeCall'];
   /** Ends live streams whose identity no longer holds (see @plexus/xds XdsServer.recheck). */

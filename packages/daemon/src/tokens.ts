@@ -13,6 +13,8 @@ export const TOKENS = {
   Discovery: Symbol.for('plexus.daemon.Discovery'),
   ProxyRevisions: Symbol.for('plexus.daemon.ProxyRevisions'),
   Status: Symbol.for('plexus.daemon.Status'),
+  /** The mesh CA's issuer (null when the `ca` section is absent). */
+  MeshCa: Symbol.for('plexus.daemon.MeshCa'),
   /** Runners in pipeline order: source, spec, graph, discovery, translate, xds. */
   Runners: Symbol.for('plexus.daemon.Runners'),
 } as const;

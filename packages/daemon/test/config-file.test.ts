@@ -80,7 +80,7 @@ telemetry: {}
       `${f}:5:16: identity.trustDomain: a trust domain is lower-case letters, digits, dots and dashes`,
       `${f}:8:25: identity.kubernetes.bindings[0].serviceAccount: expected namespace/name`,
       `${f}:9:17: identity.kubernetes.bindings[0].nodes[0]: expected mesh/<mesh>/virtualNode/<name> or mesh/<mesh>/virtualGateway/<name> (with * wildcards), got 'colorapp/front'`,
-      `${f}:10:1: telemetry: unknown section (known: xds, identity, admin, api, sources, ownership)`,
+      `${f}:10:1: telemetry: unknown section (known: xds, identity, admin, api, sources, ownership, ca)`,
     ]);
   });
 

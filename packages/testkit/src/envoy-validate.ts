@@ -57,12 +57,13 @@ export function toStaticBootstrap(config: ConfigLike, bootstrapClusters: Json[] 
   const routes = new Map((config.routes ?? []).map((r) => [String(r.name), strip(r)]));
   const cla = new Map((config.endpoints ?? []).map((e) => [String(e.cluster_name), strip(e)]));
   let placeholderPort = 20000;
+  const secretNames = new Set((config.secrets ?? []).map((s) => String(s.name)));
   const listeners = (config.listeners ?? []).map((l) => {
-    const listener = inlineRds(strip(l), routes);
+    const listener = staticSds(inlineRds(strip(l), routes), secretNames);
     return listener.api_listener ? apiListenerAsNetworkFilter(listener, placeholderPort++) : listener;
   });
   const clusters = (config.clusters ?? []).map((c) => {
-    const cluster = strip(c);
+    const cluster = staticSds(strip(c), secretNames);
     if (cluster.type !== 'EDS') return cluster;
     const assignment = cla.get(String(cluster.name));
     if (!assignment)
@@ -117,6 +118,23 @@ function inlineRds(node: unknown, routes: Map<string, Json>): Json {
       } else out[k] = walk(val);
     }
     return out;
+  };
+  return walk(node) as Json;
+}
+
+/** SDS over ADS (the mesh CA's secrets) → a reference to the static secret of that name, which must be given. */
+function staticSds(node: Json, secrets: Set<string>): Json {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== 'object') return v;
+    const o = v as Json;
+    const sds = o.sds_config as Json | undefined;
+    if (typeof o.name === 'string' && sds && typeof sds === 'object' && 'ads' in sds) {
+      if (!secrets.has(o.name))
+        throw new Error(`SDS secret '${o.name}' (over ADS) is not in the config's secrets`);
+      return { name: o.name };
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, val]) => [k, walk(val)]));
   };
   return walk(node) as Json;
 }

@@ -8,6 +8,7 @@ export {
   type RouteRef,
   TELEMETRY_CONTRACT,
 } from './telemetry/contract.ts';
+export { meshCertificateSecretName, meshTrustBundleSecretName } from './tls/mesh-ca-names.ts';
 export { TRACING_CLUSTER } from './tracing/tracing.ts';
 export { translateProxy } from './translate-proxy.ts';
 export {

@@ -51,6 +51,23 @@ export interface TranslateOptions {
    * are refused when it reports one (the daemon and CLI pass @plexus/xds's encoder; translate stays pure).
    */
   checkResource?: (resource: Json) => string | undefined;
+  /**
+   * The Plexus mesh CA (@plexus/ca), when the daemon runs one: ACM certificate fields become the proxy's
+   * Plexus-issued certificate and the mesh trust bundle, served as SDS secrets over ADS. Unset: ACM refused.
+   */
+  meshCa?: MeshCaOptions;
+}
+
+export interface MeshCaOptions {
+  trustDomain: string;
+  /** ACM Private CA ARNs (`validation.trust.acm.certificateAuthorityArns`) the mesh CA stands in for. */
+  acmCertificateAuthorityArns?: string[];
+  /**
+   * Also turn ACM TLS into mutual TLS: a listener with `certificate.acm` and no `validation` requires client
+   * certificates from the mesh CA, and a client policy trusting an ACM CA without a `certificate` presents the
+   * proxy's own. Default false (what App Mesh did: server-side TLS only).
+   */
+  mutualTls?: boolean;
 }
 
 export interface TelemetryOptions {
@@ -75,6 +92,7 @@ export interface ResolvedOptions {
   telemetry?: Required<TelemetryOptions>;
   locality?: { zone?: string; region?: string };
   checkResource?: (resource: Json) => string | undefined;
+  meshCa?: MeshCaOptions;
 }
 
 export function resolveOptions(o: TranslateOptions = {}): ResolvedOptions {
@@ -98,6 +116,7 @@ export function resolveOptions(o: TranslateOptions = {}): ResolvedOptions {
       : undefined,
     locality: o.locality,
     checkResource: o.checkResource,
+    meshCa: o.meshCa,
   };
 }
 

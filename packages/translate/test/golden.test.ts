@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { envoyValidate, repoRoot } from '@plexus/testkit';
 import { describe, expect, it } from 'vitest';
 import { allResources, bootstrapClustersFor, caseNames, goldenRoot, runCase } from './helpers/cases.ts';
+import { meshCaSecretsFor } from './helpers/mesh-ca-secrets.ts';
 import { protoCheck } from './helpers/proto-check.ts';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -49,6 +50,8 @@ describe.each(caseNames())('golden %s', (name) => {
   it('every golden passes real Envoy --mode validate', async () => {
     for (const f of result.outputs.keys()) {
       const golden = JSON.parse(readFileSync(join(outDir, f), 'utf8'));
+      // The mesh CA's secrets come over ADS at run time; here they are real ones, issued now, held statically.
+      golden.secrets.push(...(await meshCaSecretsFor(result, f, golden)));
       const v = await envoyValidate(golden, { cwd, bootstrapClusters: bootstrapClustersFor(result.options) });
       expect(v.ok, `${name}/${f}\n${v.output}`).toBe(true);
     }

@@ -74,7 +74,7 @@ describe('translateProxy', () => {
     expect(off.listeners.some((l) => l.api_listener)).toBe(false);
   });
 
-  it('refuses ACM certificates with a positioned reason', () => {
+  it('refuses ACM certificates without the mesh CA, with a positioned reason naming the setting', () => {
     const graph = buildGraph([
       ...base,
       res('VirtualNode', 'acm', {
@@ -89,11 +89,17 @@ describe('translateProxy', () => {
     const run = () => translateProxy(graph, { kind: 'virtualNode', mesh: 'm', name: 'acm' }, () => undefined);
     expect(run).toThrow(UnsupportedFeatureError);
     expect(run).toThrow(
-      'mesh.yaml:3:5: VirtualNode m/acm: spec.listeners[0].tls.certificate.acm: ACM certificates',
+      'mesh.yaml:3:5: VirtualNode m/acm: spec.listeners[0].tls.certificate.acm.certificateArn: an ACM certificate needs the Plexus mesh CA: add a `ca` section to the daemon config',
+    );
+    const withCa = translateProxy(graph, { kind: 'virtualNode', mesh: 'm', name: 'acm' }, () => undefined, {
+      meshCa: { trustDomain: 'plexus.local' },
+    });
+    expect(JSON.stringify(withCa.listeners)).toContain(
+      '{"name":"spiffe://plexus.local/mesh/m/virtualNode/acm","sds_config":{"ads":{},"resource_api_version":"V3"}}',
     );
   });
 
-  it('refuses ACM trust in a client policy', () => {
+  it('refuses ACM trust in a client policy unless a CA is configured for every ARN', () => {
     const graph = buildGraph([
       ...base.filter((r) => r.name !== 'client'),
       res('VirtualNode', 'client', {
@@ -104,7 +110,20 @@ describe('translateProxy', () => {
       }),
     ]);
     expect(() => translateProxy(graph, client, () => undefined)).toThrow(
-      'spec.backendDefaults.clientPolicy.tls.validation.trust.acm: ACM Private CA trust',
+      'spec.backendDefaults.clientPolicy.tls.validation.trust.acm.certificateAuthorityArns[0]: ACM Private CA trust needs the Plexus mesh CA: add a `ca` section listing arn:ca in ca.acmCertificateAuthorityArns',
+    );
+    expect(() =>
+      translateProxy(graph, client, () => undefined, {
+        meshCa: { trustDomain: 'plexus.local', acmCertificateAuthorityArns: ['arn:other'] },
+      }),
+    ).toThrow(
+      'certificateAuthorityArns[0]: no CA is configured for arn:ca: add it to ca.acmCertificateAuthorityArns in the daemon config',
+    );
+    const ok = translateProxy(graph, client, () => undefined, {
+      meshCa: { trustDomain: 'plexus.local', acmCertificateAuthorityArns: ['arn:ca'] },
+    });
+    expect(JSON.stringify(ok.clusters)).toContain(
+      '"validation_context_sds_secret_config":{"name":"spiffe://plexus.local"',
     );
   });
 

@@ -93,6 +93,8 @@ export class XdsServer extends EventEmitter {
   private readonly root: protobuf.Root;
   private readonly cache = new ResourceCache();
   private readonly snapshots = new Map<string, ProxySnapshot>();
+  /** Per proxy: the secrets its config carried, and those set apart by setProxySecrets (the mesh CA's). */
+  private readonly secretParts = new Map<string, { config: object[]; own: object[] }>();
   private readonly streamsByKey = new Map<string, Set<AdsStream<unknown>>>();
   private readonly streams = new Map<AdsStream<unknown>, unknown>();
   private readonly ctx: StreamContext;
@@ -467,10 +469,30 @@ export class XdsServer extends EventEmitter {
    */
   setProxyConfig(proxyKey: string, config: ProxyConfig, meta: { revision?: string } = {}): void {
     const types = new Map<string, Map<string, ResourceEntry>>();
+    const own = this.secretParts.get(proxyKey)?.own ?? [];
     for (const [key, typeUrl] of Object.entries(CONFIG_KEYS) as [ConfigKey, string][]) {
-      types.set(typeUrl, this.encodeAll(typeUrl, config[key] ?? [], `${proxyKey}: ${key}`));
+      const list = key === 'secrets' ? [...(config.secrets ?? []), ...own] : (config[key] ?? []);
+      types.set(typeUrl, this.encodeAll(typeUrl, list, `${proxyKey}: ${key}`));
     }
+    this.secretParts.set(proxyKey, { config: config.secrets ?? [], own });
     this.install(proxyKey, { revision: meta.revision, types });
+  }
+
+  /**
+   * Sets the secrets of one proxy that do not come from its translated config (the mesh CA's certificate and
+   * trust bundle): kept across setProxyConfig, pushed (SDS only) on that proxy's own streams and no other.
+   * An empty list drops them. Before the proxy has a config they wait for it.
+   */
+  setProxySecrets(proxyKey: string, secrets: object[]): void {
+    const parts = this.secretParts.get(proxyKey) ?? { config: [], own: [] };
+    const old = this.snapshots.get(proxyKey);
+    const encoded = this.encodeAll(TypeUrl.Secret, [...parts.config, ...secrets], `${proxyKey}: secrets`);
+    if (secrets.length === 0 && parts.config.length === 0 && !old) this.secretParts.delete(proxyKey);
+    else this.secretParts.set(proxyKey, { config: parts.config, own: secrets });
+    if (!old) return;
+    const types = new Map(old.types);
+    types.set(TypeUrl.Secret, encoded);
+    this.install(proxyKey, { revision: old.revision, types });
   }
 
   /** Replaces only a proxy's endpoints: only EDS is pushed. */
@@ -488,6 +510,9 @@ export class XdsServer extends EventEmitter {
     const old = this.snapshots.get(proxyKey);
     if (!old) return;
     this.snapshots.delete(proxyKey);
+    const own = this.secretParts.get(proxyKey)?.own ?? [];
+    if (own.length) this.secretParts.set(proxyKey, { config: [], own });
+    else this.secretParts.delete(proxyKey);
     for (const m of old.types.values()) for (const e of m.values()) this.cache.release(e);
   }
 

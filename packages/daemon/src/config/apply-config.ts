@@ -6,6 +6,14 @@ import type { DaemonOptions } from '../options.ts';
 import { ConfigFileError, configPath, type DaemonConfig } from './load-config.ts';
 import type { OwnershipSection } from './sections/index.ts';
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90s`, `24h`, `7d` (the section's schema checked the form) → milliseconds. */
+function durationMs(value: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(value)!;
+  return Number(m[1]) * UNIT_MS[m[2]!]!;
+}
+
 /** The daemon options a config file sets; command-line flags are laid over these by the caller. */
 export function optionsFromConfig(config: DaemonConfig): Partial<DaemonOptions> {
   const p = (f: string) => configPath(config, f);
@@ -27,6 +35,20 @@ export function optionsFromConfig(config: DaemonConfig): Partial<DaemonOptions> 
     }));
   }
   if (ownership) o.ownership = ownershipRules(config, ownership);
+  const ca = config.ca;
+  if (ca) {
+    const { leafLifetime, bundleLead, ...rest } = ca;
+    o.ca = {
+      ...rest,
+      leafLifetimeMs: leafLifetime ? durationMs(leafLifetime) : undefined,
+      bundleLeadMs: bundleLead ? durationMs(bundleLead) : undefined,
+      files: ca.files && {
+        certificateChain: p(ca.files.certificateChain),
+        privateKey: p(ca.files.privateKey),
+        trustBundle: ca.files.trustBundle && p(ca.files.trustBundle),
+      },
+    };
+  }
   if (xds?.listen) o.xdsListen = xds.listen;
   if (xds?.insecure !== undefined) o.xdsInsecure = xds.insecure;
   if (xds?.tls) {

@@ -6,6 +6,7 @@ import { configSection, configSectionNames } from './registry.ts';
 import type {
   AdminSection,
   ApiSection,
+  CaSection,
   IdentitySection,
   OwnershipSection,
   SourcesSection,
@@ -21,6 +22,7 @@ export interface DaemonConfig {
   api?: ApiSection;
   sources?: SourcesSection;
   ownership?: OwnershipSection;
+  ca?: CaSection;
   /** `file:line:col` of a key path in the file (what errors and ownership rule labels cite). */
   at?: (path: (string | number)[]) => string;
   /** Sections other capabilities own, already validated by their schemas. */

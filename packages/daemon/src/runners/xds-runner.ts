@@ -61,10 +61,22 @@ export function createXdsRunner(
   metrics: DaemonMetrics,
   revisions: ProxyRevisions,
   log: Logger,
+  /** Runs before a snapshot is pushed (the mesh CA issues the certificates its configs name). */
+  prepare?: (snap: ConfigSnapshot) => Promise<void>,
 ): Runner {
   const pushed = new Map<string, Pushed>();
   const job = latestWins<ConfigSnapshot>(
     async (snap) => {
+      if (prepare) {
+        try {
+          await prepare(snap);
+        } catch (err) {
+          log.warn(
+            { revision: snap.revision, err },
+            'mesh CA could not prepare every certificate; pushing anyway',
+          );
+        }
+      }
       const full: string[] = [];
       const endpointOnly: string[] = [];
       const next = new Map<string, Pushed>();

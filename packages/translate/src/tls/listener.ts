@@ -3,7 +3,7 @@ import type { SpecResource } from '@plexus/spec';
 import type { Ctx } from '../context.ts';
 import { UnsupportedFeatureError } from '../errors.ts';
 import { type Json, TYPE } from '../types.ts';
-import { fileCertificates, sdsSecretConfig } from './sds.ts';
+import { fileCertificates, meshBundleConfig, meshCertificateConfig, sdsSecretRef } from './sds.ts';
 import { applyValidation } from './validation.ts';
 
 /** How a listener's filter chain is repeated for TLS: STRICT one TLS chain, PERMISSIVE TLS + plaintext. */
@@ -32,20 +32,26 @@ function downstreamTls(
 ): Json {
   const common: Json = {};
   const cert = tls.certificate;
+  const meshCa = ctx.opts.meshCa;
   if (cert?.acm) {
-    throw new UnsupportedFeatureError(
-      resource,
-      [...path, 'certificate', 'acm'],
-      'ACM certificates are issued and held by AWS Certificate Manager; Plexus cannot serve them. Use certificate.file or certificate.sds',
-    );
-  }
-  if (cert?.file) {
+    if (!meshCa) {
+      throw new UnsupportedFeatureError(
+        resource,
+        [...path, 'certificate', 'acm', 'certificateArn'],
+        'an ACM certificate needs the Plexus mesh CA: add a `ca` section to the daemon config (docs/ca.md), or use certificate.file or certificate.sds',
+      );
+    }
+    // Whatever ACM certificate was named, the proxy presents its own Plexus-issued one.
+    common.tls_certificate_sds_secret_configs = [meshCertificateConfig(ctx, meshCa.trustDomain)];
+  } else if (cert?.file) {
     common.tls_certificates = fileCertificates(cert.file);
-  } else if (cert?.sds)
-    common.tls_certificate_sds_secret_configs = [sdsSecretConfig(ctx, cert.sds.secretName)];
+  } else if (cert?.sds) common.tls_certificate_sds_secret_configs = [sdsSecretRef(ctx, cert.sds.secretName)];
   const ctxJson: Json = { '@type': TYPE.downstreamTls, common_tls_context: common };
   if (tls.validation) {
     applyValidation(ctx, common, tls.validation, resource, [...path, 'validation']);
+    ctxJson.require_client_certificate = true;
+  } else if (cert?.acm && meshCa?.mutualTls) {
+    common.validation_context_sds_secret_config = meshBundleConfig(meshCa.trustDomain);
     ctxJson.require_client_certificate = true;
   }
   return { name: 'envoy.transport_sockets.tls', typed_config: ctxJson };

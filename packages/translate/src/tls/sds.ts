@@ -1,6 +1,37 @@
 import type { Ctx } from '../context.ts';
 import { names } from '../names.ts';
-import { type Json, TYPE } from '../types.ts';
+import { ADS_SOURCE, type Json, TYPE } from '../types.ts';
+import { meshCertificateSecretName, meshTrustBundleSecretName } from './mesh-ca-names.ts';
+
+/** A secret the xDS server sends on the proxy's own ADS stream (the mesh CA's certificate and bundle). */
+export function adsSecretConfig(name: string): Json {
+  return { name, sds_config: ADS_SOURCE };
+}
+
+/** The proxy's own mesh CA certificate, over ADS. */
+export function meshCertificateConfig(ctx: Ctx, trustDomain: string): Json {
+  return adsSecretConfig(meshCertificateSecretName(trustDomain, ctx.proxy));
+}
+
+/** The mesh CA trust bundle, over ADS. */
+export function meshBundleConfig(trustDomain: string): Json {
+  return adsSecretConfig(meshTrustBundleSecretName(trustDomain));
+}
+
+/**
+ * A secret named in an App Mesh `sds` field. With the mesh CA on, the names it serves (this proxy's SPIFFE ID,
+ * the trust domain's bundle) come over ADS, as SPIRE would have served them; every other name goes to the
+ * local SDS agent.
+ */
+export function sdsSecretRef(ctx: Ctx, secretName: string): Json {
+  const td = ctx.opts.meshCa?.trustDomain;
+  if (
+    td &&
+    (secretName === meshCertificateSecretName(td, ctx.proxy) || secretName === meshTrustBundleSecretName(td))
+  )
+    return adsSecretConfig(secretName);
+  return sdsSecretConfig(ctx, secretName);
+}
 
 /** A secret fetched from the local SDS agent (SPIRE in App Mesh) over its Unix socket. */
 export function sdsSecretConfig(ctx: Ctx, secretName: string): Json {

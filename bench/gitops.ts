@@ -1,8 +1,9 @@
 /**
  * bench:gitops — commit → every affected proxy ACKed, for examples/colorapp with 10 proxies (5 identities × 2
  * replicas, raw SotW ADS clients that ACK like Envoy). Each round commits new route weights with the git CLI and
- * waits for the daemon's convergence event for that SHA. Prints min/median/max; goal p50 ≤ 100 ms.
- *   npm run bench:gitops [-- --commits 30]
+ * waits for the daemon's convergence event for that SHA. Goal p50 ≤ 100 ms. Writes bench/results/gitops.json
+ * and its BENCHMARKS.md table.
+ *   npm run bench:gitops [-- --commits 30] [--no-write]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +22,12 @@ import {
   setWeights,
   sidecarPorts,
 } from '../scripts/demo/local-mesh.ts';
+import { loadAverage, machine } from './scale/proc-stats.ts';
+import { commandLine, pooledTail, publish, spread } from './scale/report.ts';
 
-const { values } = parseArgs({ options: { commits: { type: 'string', default: '25' } } });
+const { values } = parseArgs({
+  options: { commits: { type: 'string', default: '25' }, 'no-write': { type: 'boolean', default: false } },
+});
 const COMMITS = Number(values.commits);
 const REPLICAS = 2;
 
@@ -115,6 +120,7 @@ while (
   await new Promise((r) => setTimeout(r, 50));
 }
 
+const load0 = loadAverage();
 const routeFile = join(repo, 'mesh/colorteller.yaml');
 const endToEnd: number[] = [];
 const internal: number[] = [];
@@ -131,17 +137,26 @@ for (let i = 0; i < COMMITS + 2; i++) {
   affected.push(e.proxies.length);
 }
 
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return `min ${s[0]} ms  median ${s[Math.floor(s.length / 2)]} ms  max ${s.at(-1)} ms`;
-};
-console.log(
-  `bench:gitops  examples/colorapp, ${proxyCount} proxies (raw ADS clients), ${endToEnd.length} commits`,
-);
-console.log(`  git commit → every affected proxy ACKed:  ${stats(endToEnd)}   (goal p50 ≤ 100 ms)`);
-console.log(`  source emitted revision → every affected ACKed (daemon only): ${stats(internal)}`);
-console.log(
-  `  affected proxy identities per commit: ${Math.min(...affected)}..${Math.max(...affected)} (× ${REPLICAS} replicas)`,
+const load1 = loadAverage();
+publish(
+  {
+    name: 'gitops',
+    title: 'GitOps loop: npm run bench:gitops',
+    command: commandLine('bench:gitops'),
+    note:
+      `examples/colorapp with ${proxyCount} raw ADS proxies (5 identities × ${REPLICAS} replicas); \`git commit\` of ` +
+      `new weights → every affected proxy ACKed (${Math.min(...affected)}..${Math.max(...affected)} identities per ` +
+      `commit), ${endToEnd.length} commits after 2 warm-up; load average ${load0} → ${load1}. Goal p50 ≤ 100 ms. ` +
+      'Raw: bench/results/gitops.json.',
+    figures: [
+      { figure: 'commit → affected proxies ACKed', unit: 'ms', goal: 'p50 ≤ 100', ...spread(endToEnd) },
+      pooledTail('commit → affected proxies ACKed', 'ms', endToEnd),
+      { figure: 'daemon part only: source emits → ACKed', unit: 'ms', ...spread(internal) },
+    ],
+    loadAverage: { start: load0, end: load1 },
+    raw: { endToEnd, internal, affected },
+  },
+  machine(),
 );
 
 for (const s of streams) s.close();

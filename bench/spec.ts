@@ -1,13 +1,14 @@
 /**
  * `npm run bench:spec`: load + validate a generated mesh of 10,000 resources, several runs, min/median/max.
- * Goal: ≤ 1 s for 10,000 resources.
+ * Goal: ≤ 1 s for 10,000 resources. Writes bench/results/spec.json and its BENCHMARKS.md table.
  *   --resources N   size (default 10000)     --runs N   runs per case (default 5)
  *   --format yaml|json|both (default both): native YAML files (one file per node/service) or App Mesh CLI
- *   input JSON (one resource per file).
+ *   input JSON (one resource per file).    --no-write   print only
  */
-import os from 'node:os';
 import { loadFiles, validateResources } from '@plexus/spec';
 import { type GeneratedFormat, generateMesh, shapeFor } from './gen/mesh.ts';
+import { loadAverage, machine } from './scale/proc-stats.ts';
+import { commandLine, type Figure, publish, spread } from './scale/report.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,23 +19,18 @@ const total = Number(arg('resources', '10000'));
 const runs = Number(arg('runs', '5'));
 const formatArg = arg('format', 'both');
 const formats: GeneratedFormat[] = formatArg === 'both' ? ['json', 'yaml'] : [formatArg as GeneratedFormat];
+const FORMAT_LABEL: Record<GeneratedFormat, string> = {
+  json: 'App Mesh CLI JSON tree',
+  yaml: 'native YAML tree',
+};
 
-function stats(xs: number[]): string {
-  const s = [...xs].sort((a, b) => a - b);
-  const f = (x: number) => x.toFixed(0).padStart(6);
-  return `min ${f(s[0])} ms  median ${f(s[Math.floor(s.length / 2)])} ms  max ${f(s[s.length - 1])} ms`;
-}
-
-console.log(
-  `bench:spec: ${total} resources, ${runs} runs per format, node ${process.version}, load average ${os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}`,
-);
+const load0 = loadAverage();
+const figures: Figure[] = [];
+const raw: Record<string, object> = {};
+const shapes: string[] = [];
 let failed = false;
 for (const format of formats) {
   const mesh = generateMesh(shapeFor(total), format);
-  const bytes = mesh.files.reduce((n, f) => n + f.content.length, 0);
   const load: number[] = [];
   const validate: number[] = [];
   const both: number[] = [];
@@ -58,19 +54,35 @@ for (const format of formats) {
     load.push(t1 - t0);
     validate.push(t2 - t1);
     both.push(t2 - t0);
+    // CPU time is less sensitive than wall time to other processes on a shared machine (GC threads count too)
     cpu.push((c.user + c.system) / 1000);
   }
   if (both.length === 0) continue;
-  const median = [...both].sort((a, b) => a - b)[Math.floor(both.length / 2)];
-  console.log(
-    `\n${format}: ${mesh.files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${mesh.resources} resources` +
-      ` (${mesh.shape.nodes} nodes, ${mesh.shape.services} services x ${mesh.shape.routesPerRouter} routes, ` +
-      `${mesh.shape.gatewayRoutes} gateway routes, ${mesh.shape.endpoints} endpoints/node)`,
+  const label = `${FORMAT_LABEL[format]}, ${mesh.files.length.toLocaleString('en')} files`;
+  figures.push(
+    { figure: `load + validate, ${label}`, unit: 'ms', goal: '≤ 1000', ...spread(both) },
+    { figure: `of that, validate only, ${FORMAT_LABEL[format]}`, unit: 'ms', ...spread(validate) },
+    { figure: `load + validate CPU, ${FORMAT_LABEL[format]}`, unit: 'ms', ...spread(cpu) },
   );
-  console.log(`  load             ${stats(load)}`);
-  console.log(`  validate         ${stats(validate)}`);
-  console.log(`  load + validate  ${stats(both)}   goal ≤ 1000 ms: ${median <= 1000 ? 'met' : 'NOT met'}`);
-  // CPU time is less sensitive than wall time to other processes on a shared machine (GC threads count too)
-  console.log(`  cpu time         ${stats(cpu)}`);
+  raw[format] = { files: mesh.files.length, resources: mesh.resources, load, validate, both, cpu };
+  shapes.push(
+    `${mesh.resources.toLocaleString('en')} resources (${mesh.shape.nodes} nodes, ${mesh.shape.services} services × ` +
+      `${mesh.shape.routesPerRouter} routes, ${mesh.shape.gatewayRoutes} gateway routes)`,
+  );
 }
-if (failed) process.exitCode = 1;
+if (failed) process.exit(1);
+const load1 = loadAverage();
+publish(
+  {
+    name: 'spec',
+    title: 'Spec stage: npm run bench:spec',
+    command: commandLine('bench:spec'),
+    note:
+      `A generated mesh of ${shapes[0]} loaded and validated in-process, ${runs} runs per format; ` +
+      `load average ${load0} → ${load1}. Goal ≤ 1 s. Raw: bench/results/spec.json.`,
+    figures,
+    loadAverage: { start: load0, end: load1 },
+    raw,
+  },
+  machine(),
+);

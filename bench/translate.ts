@@ -1,13 +1,16 @@
 /**
  * Translation benchmark: a generated 1,000-node mesh (each node with 3 backends, each backend a router with two
  * weighted targets), translated in full, then re-translated after one route changes, translating only the
- * proxies affectedProxies names. Prints min/median/max over the runs.
+ * proxies affectedProxies names, with the previous graph handed to buildGraph as the daemon does. Writes
+ * bench/results/translate.json and its BENCHMARKS.md table.
  *
- *   npm run bench:translate [-- --nodes 1000 --runs 7]
+ *   npm run bench:translate [-- --nodes 1000 --runs 7] [--no-write]
  */
 import { affectedProxies, buildGraph, parseProxyId, proxyIds } from '@plexus/graph';
 import type { Kind, SpecResource } from '@plexus/spec';
 import { translateProxy } from '@plexus/translate';
+import { loadAverage, machine } from './scale/proc-stats.ts';
+import { commandLine, publish, spread } from './scale/report.ts';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
@@ -73,12 +76,7 @@ function generate(routeWeight: number): SpecResource[] {
   return out;
 }
 
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const f = (x: number) => `${x.toFixed(1)} ms`;
-  return `min ${f(s[0]!)}  median ${f(s[Math.floor(s.length / 2)]!)}  max ${f(s.at(-1)!)}`;
-};
-
+const load0 = loadAverage();
 const none = () => undefined;
 const full: number[] = [];
 const incremental: number[] = [];
@@ -112,7 +110,7 @@ for (let run = 0; run < RUNS; run++) {
 
   t = performance.now();
   c = cpuMs();
-  const g2 = buildGraph(after);
+  const g2 = buildGraph(after, g1);
   const tGraph = performance.now();
   const affected = affectedProxies(g1, g2);
   for (const id of affected) translateProxy(g2, parseProxyId(id)!, none);
@@ -123,14 +121,35 @@ for (let run = 0; run < RUNS; run++) {
   affectedOnly.push(end - tGraph);
   affectedCount = affected.size;
 }
-console.log(
-  `translate bench: ${N} virtual nodes, ${inputCount} resources in, ${resources} Envoy resources out, ${RUNS} runs`,
+const load1 = loadAverage();
+publish(
+  {
+    name: 'translate',
+    title: 'Translation: npm run bench:translate',
+    command: commandLine('bench:translate'),
+    note:
+      `A generated ${N.toLocaleString('en')}-node mesh (${inputCount.toLocaleString('en')} resources in, ` +
+      `${resources.toLocaleString('en')} Envoy resources out), ${RUNS} runs; the change re-translates the ` +
+      `${affectedCount} proxies affectedProxies names, building the graph from the previous one as the daemon does; ` +
+      `load average ${load0} → ${load1}. Raw: bench/results/translate.json.`,
+    figures: [
+      { figure: `full translation (buildGraph + ${N} proxies), wall`, unit: 'ms', ...spread(full) },
+      { figure: 'full translation, CPU', unit: 'ms', ...spread(fullCpu) },
+      {
+        figure: `one route changed (buildGraph + affectedProxies + ${affectedCount} proxies), wall`,
+        unit: 'ms',
+        ...spread(incremental),
+      },
+      { figure: 'one route changed, CPU', unit: 'ms', ...spread(incrementalCpu) },
+      { figure: 'of that, buildGraph', unit: 'ms', ...spread(graphOnly) },
+      {
+        figure: `of that, affectedProxies + translating the ${affectedCount}`,
+        unit: 'ms',
+        ...spread(affectedOnly),
+      },
+    ],
+    loadAverage: { start: load0, end: load1 },
+    raw: { full, fullCpu, incremental, incrementalCpu, graphOnly, affectedOnly },
+  },
+  machine(),
 );
-console.log(`full (buildGraph + translate ${N} proxies):            ${stats(full)}`);
-console.log(
-  `one route changed (buildGraph + affectedProxies + translate ${affectedCount}): ${stats(incremental)}`,
-);
-console.log(`CPU time, full:                                      ${stats(fullCpu)}`);
-console.log(`CPU time, one route changed:                         ${stats(incrementalCpu)}`);
-console.log(`  of which buildGraph:                                 ${stats(graphOnly)}`);
-console.log(`  of which affectedProxies + translate affected:     ${stats(affectedOnly)}`);

@@ -4,7 +4,8 @@
  * N raw ADS clients (SotW, gRPC-style named subscriptions to LDS/RDS/CDS/EDS) spread over child processes,
  * all subscribed; one change (a cluster, its endpoints and the route) pushed; time until every client has
  * ACKed all three changed types, with the server's CPU and RSS. The floor: a bare gRPC loop writing the same
- * response bytes to the same clients and counting their ACKs. Prints min/median/max over the runs.
+ * response bytes to the same clients and counting their ACKs. Writes bench/results/xds.json and its
+ * BENCHMARKS.md table (min/median/max over the runs); --no-write prints only.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ import { envoyRoot, TypeUrl, XdsServer } from '@plexus/xds';
 import { ResourceCache } from '../packages/xds/src/resource-cache.ts';
 import { encodeSotwResponse } from '../packages/xds/src/wire.ts';
 import { adsBytesService } from './floor/ads-bytes-service.ts';
+import { loadAverage, machine } from './scale/proc-stats.ts';
+import { commandLine, type Figure, publish, spread } from './scale/report.ts';
 
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string) => {
@@ -205,26 +208,15 @@ async function runFloor(n: number, procs: number, keys: number, clusters: number
   return sample;
 }
 
-function stats(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
-}
-
-const fmt = (x: { min: number; median: number; max: number }, unit: string) =>
-  `${x.min.toFixed(0)}/${x.median.toFixed(0)}/${x.max.toFixed(0)} ${unit}`;
-
 async function main() {
   const sizes = arg('clients', '100,1000').split(',').map(Number);
   const runs = Number(arg('runs', '3'));
   const procs = Number(arg('procs', '4'));
   const clusters = Number(arg('clusters', '50'));
   const keys = 10;
-  console.log(
-    `bench:xds  ${clusters} clusters+endpoints, 1 listener, 1 route per proxy; ${keys} proxy keys; clients over ${procs} processes; ${runs} runs`,
-  );
-  console.log(
-    'change = 1 cluster + all endpoints + the route; time = push until every client ACKed CDS, EDS and RDS',
-  );
+  const load0 = loadAverage();
+  const figures: Figure[] = [];
+  const raw: Record<string, { plexus: Sample[]; floor: Sample[] }> = {};
   for (const n of sizes) {
     const ours: Sample[] = [];
     const floor: Sample[] = [];
@@ -232,17 +224,46 @@ async function main() {
       ours.push(await runPlexus(n, procs, keys, clusters));
       floor.push(await runFloor(n, procs, keys, clusters));
     }
-    const o = stats(ours.map((s) => s.ms));
-    const f = stats(floor.map((s) => s.ms));
-    console.log(`\nN=${n} clients (min/median/max)`);
-    console.log(
-      `  plexus  converge ${fmt(o, 'ms')}  server CPU ${fmt(stats(ours.map((s) => s.cpuMs)), 'ms')}  RSS ${fmt(stats(ours.map((s) => s.rssMb)), 'MB')}`,
+    raw[n] = { plexus: ours, floor };
+    const label = `${n.toLocaleString('en')} clients`;
+    const o = spread(ours.map((s) => s.ms));
+    const f = spread(floor.map((s) => s.ms));
+    figures.push(
+      { figure: `${label}: push → all ACKed`, unit: 'ms', ...o },
+      { figure: `${label}: server CPU per push`, unit: 'ms', ...spread(ours.map((s) => s.cpuMs)) },
+      { figure: `${label}: server RSS`, unit: 'MB', ...spread(ours.map((s) => s.rssMb)) },
+      { figure: `${label}: floor push → all ACKed`, unit: 'ms', ...f },
+      { figure: `${label}: floor server CPU per push`, unit: 'ms', ...spread(floor.map((s) => s.cpuMs)) },
+      { figure: `${label}: floor RSS`, unit: 'MB', ...spread(floor.map((s) => s.rssMb)) },
+      {
+        figure: `${label}: Plexus / floor push, median`,
+        unit: '×',
+        min: Number.NaN,
+        median: o.median / f.median,
+        max: Number.NaN,
+        samples: 1,
+        single: true,
+      },
     );
-    console.log(
-      `  floor   converge ${fmt(f, 'ms')}  server CPU ${fmt(stats(floor.map((s) => s.cpuMs)), 'ms')}  RSS ${fmt(stats(floor.map((s) => s.rssMb)), 'MB')}`,
-    );
-    console.log(`  ratio (median converge plexus/floor) ${(o.median / f.median).toFixed(2)}`);
   }
+  const load1 = loadAverage();
+  publish(
+    {
+      name: 'xds',
+      title: 'xDS server: npm run bench:xds',
+      command: commandLine('bench:xds'),
+      note:
+        `Raw ADS clients in ${procs} child processes, each subscribed to 1 listener, 1 route, ${clusters} clusters ` +
+        `and ${clusters} endpoint sets over ${keys} proxy keys; one push changes a cluster, all endpoints and the ` +
+        'route; time until every client ACKed all three. The floor is a bare grpc-js loop writing the same bytes to ' +
+        `the same clients. ${runs} runs per size; load average ${load0} → ${load1}. The server runs inside the ` +
+        "benchmark process with Node's default V8 flags. Raw: bench/results/xds.json.",
+      figures,
+      loadAverage: { start: load0, end: load1 },
+      raw,
+    },
+    machine(),
+  );
   process.exit(0);
 }
 

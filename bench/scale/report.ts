@@ -127,3 +127,42 @@ export function updateBenchmarksMd(
   }
   writeFileSync(path, out.replace(/\n{3,}/g, '\n\n'));
 }
+
+export interface Publication {
+  /** bench/results/<name>.json */
+  name: string;
+  /** The `## <title>` section of BENCHMARKS.md this benchmark owns. */
+  title: string;
+  command: string;
+  /** What was measured and how, printed above the table. */
+  note: string;
+  figures: Figure[];
+  loadAverage: { start: number; end: number };
+  /** Per-run values behind the figures, kept in the results file. */
+  raw: object;
+}
+
+/**
+ * Prints the figures, then (unless the run was given `--no-write`) writes bench/results/<name>.json and
+ * rewrites this benchmark's BENCHMARKS.md section from it.
+ */
+export function publish(p: Publication, machineName: string): void {
+  printFigures(p.figures);
+  if (process.argv.includes('--no-write')) return;
+  const path = writeResults(p.name, {
+    command: p.command,
+    machine: machineName,
+    loadAverage: p.loadAverage,
+    date: new Date().toISOString(),
+    figures: p.figures,
+    raw: p.raw,
+  });
+  updateBenchmarksMd(p.title, p.command, machineName, p.figures, p.note);
+  console.log(`wrote ${path} and BENCHMARKS.md`);
+}
+
+/** The command line that produced a run, as it goes in the table: `npm run bench:x -- <args>`. */
+export function commandLine(script: string): string {
+  const args = process.argv.slice(2).filter((a) => a !== '--no-write');
+  return args.length ? `npm run ${script} -- ${args.join(' ')}` : `npm run ${script}`;
+}

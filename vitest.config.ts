@@ -24,6 +24,7 @@ export default defineConfig({
             'examples/*/test/**/*.test.ts',
             'tools/*/test/**/*.test.ts',
             'scripts/test/**/*.test.ts',
+            'bench/test/**/*.test.ts',
           ],
         },
       },

@@ -104,28 +104,40 @@ export function updateBenchmarksMd(
   note: string,
 ): void {
   const path = `${ROOT}BENCHMARKS.md`;
-  const text = existsSync(path)
-    ? readFileSync(path, 'utf8')
-    : '# Plexus benchmarks\n\nOne table per benchmark: figure | command | machine | min | median | max | samples | date.\n';
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  const rows = figures.map((f) => {
+  writeFileSync(path, withSection(text, { title, command, machine, figures, note, date }));
+}
+
+export interface Section {
+  title: string;
+  command: string;
+  machine: string;
+  figures: Figure[];
+  note: string;
+  date: string;
+}
+
+/** `text` (BENCHMARKS.md) with the section `## <title>` replaced by, or appended as, a table of `figures`. */
+export function withSection(text: string, s: Section): string {
+  const doc =
+    text ||
+    '# Plexus benchmarks\n\nOne table per benchmark: figure | command | machine | min | median | max | samples | date.\n';
+  const rows = s.figures.map((f) => {
     const [lo, mid, hi] = cells(f);
-    return `| ${f.figure} (${f.unit}) | \`${command}\` | ${machine} | ${lo} | ${mid} | ${hi} | ${f.samples} | ${date} |`;
+    return `| ${f.figure} (${f.unit}) | \`${s.command}\` | ${s.machine} | ${lo} | ${mid} | ${hi} | ${f.samples} | ${s.date} |`;
   });
-  const section = `## ${title}\n\n${note}\n\n${HEADER}\n${rows.join('\n')}\n`;
-  const start = text.indexOf(`## ${title}\n`);
-  let out: string;
-  if (start < 0) out = `${text.trimEnd()}\n\n${section}`;
-  else {
-    const nextAt = text.indexOf('\n## ', start + 3);
-    const end = nextAt < 0 ? text.length : nextAt + 1;
-    // hand-written `###` notes after the table (analysis, before/after) survive a rerun
-    const old = text.slice(start, end);
-    const notesAt = old.indexOf('\n### ');
-    const notes = notesAt < 0 ? '' : `\n${old.slice(notesAt + 1).trimEnd()}\n`;
-    out = `${text.slice(0, start)}${section}${notes}${nextAt < 0 ? '' : '\n'}${text.slice(end)}`;
-  }
-  writeFileSync(path, out.replace(/\n{3,}/g, '\n\n'));
+  const section = `## ${s.title}\n\n${s.note}\n\n${HEADER}\n${rows.join('\n')}\n`;
+  const start = doc.indexOf(`## ${s.title}\n`);
+  if (start < 0) return `${doc.trimEnd()}\n\n${section}`;
+  const nextAt = doc.indexOf('\n## ', start + 3);
+  const end = nextAt < 0 ? doc.length : nextAt + 1;
+  // hand-written `###` notes after the table (analysis, before/after) survive a rerun
+  const old = doc.slice(start, end);
+  const notesAt = old.indexOf('\n### ');
+  const notes = notesAt < 0 ? '' : `\n${old.slice(notesAt + 1).trimEnd()}\n`;
+  const out = `${doc.slice(0, start)}${section}${notes}${nextAt < 0 ? '' : '\n'}${doc.slice(end)}`;
+  return out.replace(/\n{3,}/g, '\n\n');
 }
 
 export interface Publication {

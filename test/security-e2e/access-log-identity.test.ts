@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
-import { type Daemon, startDaemon } from '@plexus/daemon';
+import type { Daemon } from '@plexus/daemon';
 import { issueNodeToken, NodeTokenKeys, sha256Hex } from '@plexus/security';
-import { createTestCa, issueCert, type TestCa } from '@plexus/testkit';
+import type { TestCa } from '@plexus/testkit';
 import { envoyType } from '@plexus/xds';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscovery, FakeSource, fakeStages } from '../../packages/daemon/test/fakes.ts';
+import { startTlsDaemon, type TlsDaemon } from './tls-daemon.ts';
 
 const FRONT = 'mesh/colorapp/virtualNode/front';
 const BLUE = 'mesh/colorapp/virtualNode/blue';
@@ -44,9 +40,9 @@ const entry = {
 };
 
 describe('access log streams prove their proxy like xDS streams', () => {
+  let tls: TlsDaemon;
   let daemon: Daemon;
   let ca: TestCa;
-  let dir: string;
   let frontToken: string;
 
   /** Opens an access log stream that names `node`, sends three entries, ends it; resolves to the gRPC status. */
@@ -77,30 +73,13 @@ describe('access log streams prove their proxy like xDS streams', () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'plexus-als-identity-'));
-    ca = createTestCa();
-    const cert = issueCert(ca, { cn: 'plexus', ips: ['127.0.0.1'], usage: 'server' });
-    daemon = await startDaemon({
-      repo: '/nowhere',
-      httpListen: '127.0.0.1:0',
-      xdsListen: '127.0.0.1:0',
-      xdsTls: { certFile: cert.certFile, keyFile: cert.keyFile },
-      stateDir: dir,
-      adminTokens: [{ name: 'test', sha256: sha256Hex(ADMIN) }],
-      logger: pino({ level: 'silent' }),
-      overrides: {
-        stages: fakeStages(),
-        source: new FakeSource(),
-        discovery: new FakeDiscovery(),
-        discoveryPlugins: [],
-      },
-    });
-    frontToken = (await issueNodeToken(new NodeTokenKeys(dir), { node: FRONT })).token;
+    tls = await startTlsDaemon({ adminTokens: [{ name: 'test', sha256: sha256Hex(ADMIN) }] });
+    ({ daemon, ca } = tls);
+    frontToken = (await issueNodeToken(new NodeTokenKeys(tls.stateDir), { node: FRONT })).token;
   });
 
   afterAll(async () => {
-    await daemon?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await tls?.stop();
   });
 
   it("a stream with front's token reporting as front is recorded", async () => {

@@ -1,24 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { credentials, status } from '@grpc/grpc-js';
-import { type Daemon, startDaemon } from '@plexus/daemon';
+import type { Daemon } from '@plexus/daemon';
 import { signGetCallerIdentity } from '@plexus/security';
-import {
-  AdsClient,
-  createTestCa,
-  issueCert,
-  type MotoServer,
-  repoRoot,
-  startMoto,
-  type TestCa,
-  XdsTypes,
-} from '@plexus/testkit';
-import { pino } from 'pino';
+import { AdsClient, type MotoServer, repoRoot, startMoto, type TestCa, XdsTypes } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscovery, FakeSource, fakeStages } from '../../packages/daemon/test/fakes.ts';
+import { startTlsDaemon, type TlsDaemon } from './tls-daemon.ts';
 
 const FRONT = 'mesh/colorapp/virtualNode/front';
 const ACCOUNT = '123456789012';
@@ -43,6 +32,7 @@ function plexus(
 
 describe('AWS IAM login (signed sts:GetCallerIdentity, real SDK, moto STS)', () => {
   let moto: MotoServer;
+  let tls: TlsDaemon;
   let daemon: Daemon;
   let ca: TestCa;
   let dir: string;
@@ -91,15 +81,7 @@ describe('AWS IAM login (signed sts:GetCallerIdentity, real SDK, moto STS)', () 
 
   beforeAll(async () => {
     moto = await startMoto();
-    dir = mkdtempSync(join(tmpdir(), 'plexus-aws-login-'));
-    ca = createTestCa();
-    const cert = issueCert(ca, { cn: 'plexus', ips: ['127.0.0.1'], usage: 'server' });
-    daemon = await startDaemon({
-      repo: '/nowhere',
-      httpListen: '127.0.0.1:0',
-      xdsListen: '127.0.0.1:0',
-      xdsTls: { certFile: cert.certFile, keyFile: cert.keyFile },
-      stateDir: dir,
+    tls = await startTlsDaemon({
       identity: {
         aws: {
           stsEndpoint: moto.endpoint,
@@ -112,19 +94,13 @@ describe('AWS IAM login (signed sts:GetCallerIdentity, real SDK, moto STS)', () 
           ],
         },
       },
-      logger: pino({ level: 'silent' }),
-      overrides: {
-        stages: fakeStages(),
-        source: new FakeSource(),
-        discovery: new FakeDiscovery(),
-        discoveryPlugins: [],
-      },
     });
+    ({ daemon, ca, stateDir: dir } = tls);
   });
 
   afterAll(async () => {
     for (const c of clients) c.close();
-    await daemon?.stop();
+    await tls?.stop();
     await moto?.stop();
   });
 

@@ -9,7 +9,7 @@
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { hostname, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
 import {
@@ -28,6 +28,7 @@ import {
   XdsTypes,
 } from '@plexus/testkit';
 import { XdsServer } from '@plexus/xds';
+import { machine } from './scale/proc-stats.ts';
 import { type Figure, printFigures, spread, updateBenchmarksMd, writeResults } from './scale/report.ts';
 
 const self = fileURLToPath(import.meta.url);
@@ -211,7 +212,7 @@ async function main() {
   if (process.argv.includes('--no-write')) return;
   const path = writeResults('tls', {
     command,
-    machine: hostname(),
+    machine: machine(),
     loadAverage: { start: load0, end: load1 },
     date: new Date().toISOString(),
     figures,
@@ -220,7 +221,7 @@ async function main() {
   updateBenchmarksMd(
     'xDS over mTLS: initial convergence',
     command,
-    hostname(),
+    machine(),
     figures,
     `${n} raw ADS clients (SotW, one connection each, ${procs} processes) against one XdsServer, plaintext without ` +
       `identity vs TLS with client certificates and the certificate authorizer; time from the first connection ` +

@@ -15,7 +15,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot, type Started, startProcess, waitFor } from '@plexus/testkit';
+import { repoRoot, type Started, startProcess, waitFor, worldReachable } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envoyExecutable } from './envoy-exe.ts';
 import { colorappRepo, commitEgressFilter } from './mesh-repo.ts';
@@ -31,9 +31,9 @@ import { installProxyInit } from './proxy-init.ts';
 
 const run = promisify(execFile);
 
-const NODE = join(repoRoot, 'node_modules/.bin/node');
+const NODE = worldReachable(join(repoRoot, 'node_modules/.bin/node'));
 const PLEXUS = join(repoRoot, 'packages/cli/bin/plexus.js');
-const FIXTURES = join(repoRoot, 'test/capture-e2e/fixtures');
+const FIXTURES = worldReachable(join(repoRoot, 'test/capture-e2e/fixtures'));
 
 // Ports from examples/colorapp/README.md. Each namespace has its own port space: fixed ports cannot collide.
 const COLORTELLER = 'colorteller.colorapp.local';

@@ -10,13 +10,13 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, repoRoot, startProcess, waitFor } from '@plexus/testkit';
+import { freePort, repoRoot, startProcess, waitFor, worldReachable } from '@plexus/testkit';
 import { type Copy as CopyInstruction, DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const DOCKERFILE = join(repoRoot, 'deploy/docker/Dockerfile');
-const NODE24 = join(repoRoot, 'node_modules/.bin/node');
+const NODE24 = worldReachable(join(repoRoot, 'node_modules/.bin/node'));
 const dockerfile = DockerfileParser.parse(readFileSync(DOCKERFILE, 'utf8'));
 const stages = dockerfile.getFROMs().map((f, i) => ({
   name: f.getBuildStage() ?? String(i),

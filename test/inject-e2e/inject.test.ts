@@ -23,6 +23,7 @@ import {
   type Started,
   startProcess,
   waitFor,
+  worldReachable,
 } from '@plexus/testkit';
 import jsonpatch from 'fast-json-patch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,9 +41,9 @@ import {
 import { installProxyInit } from '../capture-e2e/proxy-init.ts';
 
 const run = promisify(execFile);
-const NODE = join(repoRoot, 'node_modules/.bin/node');
+const NODE = worldReachable(join(repoRoot, 'node_modules/.bin/node'));
 const PLEXUS = join(repoRoot, 'packages/cli/bin/plexus.js');
-const FIXTURES = join(repoRoot, 'test/capture-e2e/fixtures');
+const FIXTURES = worldReachable(join(repoRoot, 'test/capture-e2e/fixtures'));
 const MESH_HOST = '127.20.0.1';
 const PEER_HOST = '127.20.0.2';
 const VIP_RANGE = '127.10.0.0/16';

@@ -15,3 +15,4 @@ export * from './pki.ts';
 export * from './ports.ts';
 export * from './processes.ts';
 export * from './quiet.ts';
+export * from './world-reachable.ts';

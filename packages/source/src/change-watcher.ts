@@ -6,7 +6,7 @@ export interface ChangeWatcherOptions {
   dir: string;
   /** chokidar options besides ignoreInitial, which is always on. */
   watch: ChokidarOptions;
-  /** Quiet time that turns a burst of events into one change. */
+  /** Quiet time that turns a burst of events into one change; 0 reports every event at once. */
   batchMs: number;
   /** Called once a burst is over, with the time of its first event. */
   onChange: (firstAt: number) => void;
@@ -28,7 +28,7 @@ export class ChangeWatcher {
   async open(): Promise<void> {
     const { dir, onError } = this.opts;
     const watcher = watch(dir, { ignoreInitial: true, ...this.opts.watch });
-    watcher.on('all', () => this.debouncer.poke());
+    watcher.on('all', () => (this.opts.batchMs > 0 ? this.debouncer.poke() : this.opts.onChange(Date.now())));
     watcher.on('error', (err) => onError(toSourceError(err, 'io', `watching ${dir}`)));
     this.watcher = watcher;
     await new Promise<void>((r) => watcher.once('ready', () => r()));

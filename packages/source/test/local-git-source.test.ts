@@ -32,6 +32,20 @@ describe('local git work tree', () => {
     expect(seen.errors).toEqual([]);
   });
 
+  it('checks at the first ref event: a burst of commits ends on the last, every revision read whole', async () => {
+    const repo = WorkTree.create();
+    repo.commit({ 'a.yaml': 'a: 0\n' });
+    const source = track(createSource({ repo: repo.dir, pollIntervalMs: 600_000 }), repo.dir);
+    const seen = await collect(source);
+    const commits = [1, 2, 3, 4, 5].map((i) => repo.commit({ 'a.yaml': `a: ${i}\n` }));
+    await waitFor(() => seen.last().id === commits[4], { what: 'the last commit of the burst' });
+    for (const rev of seen.revs.slice(1)) {
+      expect(commits).toContain(rev.id);
+      expect(content(rev, 'a.yaml')).toBe(`a: ${commits.indexOf(rev.id) + 1}\n`);
+    }
+    expect(seen.errors).toEqual([]);
+  });
+
   it('ignores uncommitted and staged edits', async () => {
     const repo = WorkTree.create();
     const first = repo.commit({ 'mesh.yaml': MESH });

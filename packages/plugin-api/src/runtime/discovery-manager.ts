@@ -18,7 +18,10 @@ export interface DiscoveryManagerOptions {
   settings?: DiscoverySettings;
   logger?: PluginLogger;
   clock?: Clock;
-  /** Changes within this window are coalesced into one `onChange` call (ms). Default 50. */
+  /**
+   * Changes within this window are coalesced into one `onChange` call (ms). Default 0: changes reported in the
+   * same turn of the event loop go out together, and the daemon's latest-wins stages absorb longer bursts.
+   */
   debounceMs?: number;
   /** Backoff before restarting a failed watch. Default base 1 000 ms, max 60 000 ms. */
   retry?: BackoffOptions;
@@ -87,7 +90,7 @@ export class DiscoveryManager {
     this.#settings = opts.settings ?? {};
     this.#logger = opts.logger ?? silentLogger;
     this.#clock = opts.clock ?? systemClock;
-    this.#debounceMs = opts.debounceMs ?? 50;
+    this.#debounceMs = opts.debounceMs ?? 0;
     this.#retry = { baseMs: 1000, maxMs: 60_000, ...opts.retry };
   }
 

@@ -12,11 +12,14 @@ export interface LocalGitSourceOptions extends GitSourceOptions {
   gitdir: string;
   /** Backstop poll in case a file event is lost (default 5 s). */
   pollIntervalMs?: number;
-  /** Quiet time that batches a burst of ref events (default 50 ms). */
+  /**
+   * Quiet time that batches a burst of ref events (default 0: check at the first event; git writes objects
+   * before it moves a ref, and a check while one runs schedules exactly one more, so a burst costs two checks).
+   */
   batchMs?: number;
 }
 
-const DEFAULTS = { pollIntervalMs: 5000, batchMs: 50 };
+const DEFAULTS = { pollIntervalMs: 5000, batchMs: 0 };
 
 /** Files and folders of a git directory whose change can move the tracked commit. */
 const REF_ENTRIES = new Set(['HEAD', 'packed-refs', 'refs', 'logs']);

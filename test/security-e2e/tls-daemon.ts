@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Daemon, type DaemonOptions, startDaemon } from '@plexus/daemon';
 import { createTestCa, issueCert, type TestCa } from '@plexus/testkit';
 import { pino } from 'pino';
-import { FakeDiscovery, FakeSource, fakeStages } from '../../packages/daemon/test/fakes.ts';
+import { fakeOverrides } from '../../packages/daemon/test/fakes.ts';
 
 export interface TlsDaemon {
   daemon: Daemon;
@@ -29,12 +29,7 @@ export async function startTlsDaemon(options: Partial<DaemonOptions> = {}): Prom
     xdsTls: { certFile: cert.certFile, keyFile: cert.keyFile },
     stateDir,
     logger: pino({ level: 'silent' }),
-    overrides: {
-      stages: fakeStages(),
-      source: new FakeSource(),
-      discovery: new FakeDiscovery(),
-      discoveryPlugins: [],
-    },
+    overrides: fakeOverrides(),
     ...options,
   });
   return {

@@ -7,7 +7,7 @@ import { AdsClient } from '@plexus/testkit';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Daemon, startDaemon } from '../src/index.ts';
-import { FakeDiscovery, FakeSource, fakeStages } from './fakes.ts';
+import { fakeOverrides } from './fakes.ts';
 
 const ADMIN = 'admin-token-for-tests';
 let daemon: Daemon | undefined;
@@ -27,12 +27,7 @@ async function start(httpListen: string) {
     identityRequired: true,
     adminTokens: [{ name: 'ops', sha256: sha256Hex(ADMIN) }],
     logger: pino({ level: 'silent' }),
-    overrides: {
-      stages: fakeStages(),
-      source: new FakeSource(),
-      discovery: new FakeDiscovery(),
-      discoveryPlugins: [],
-    },
+    overrides: fakeOverrides(),
   });
   const d = daemon;
   const get = (path: string, token?: string) =>

@@ -5,6 +5,7 @@ import type { EndpointSet } from '@plexus/plugin-api';
 import type { SpecResource } from '@plexus/spec';
 import type {
   CoreStages,
+  DaemonOptions,
   Discovery,
   ProxyConfig,
   Source,
@@ -152,6 +153,16 @@ export class FakeDiscovery implements Discovery {
     });
     for (const l of this.#listeners) l();
   }
+}
+
+/** Daemon overrides with every stage faked: nothing is read, discovered or translated for real. */
+export function fakeOverrides(): NonNullable<DaemonOptions['overrides']> {
+  return {
+    stages: fakeStages(),
+    source: new FakeSource(),
+    discovery: new FakeDiscovery(),
+    discoveryPlugins: [],
+  };
 }
 
 /** One connected stream of `key` as the xDS server reports it; versions given as plain strings. */

@@ -197,7 +197,11 @@ function e2eFigures(r: E2eResult): Figure[] {
     ),
     ...(Number.isFinite(r.reconnectMs)
       ? [fig('reconnect storm → all re-converged', 'ms', [r.reconnectMs], '≤ 30000')]
-      : [fig(`reconnect storm: proxies re-converged within ${timeoutMs / 1000} s`, 'count', [r.reconnectConverged])]),
+      : [
+          fig(`reconnect storm: proxies re-converged within ${timeoutMs / 1000} s`, 'count', [
+            r.reconnectConverged,
+          ]),
+        ]),
     ...(r.rssByPhase['reconnect storm'] && r.rssByPhase['route and endpoint changes']
       ? [
           fig('daemon RSS after the reconnect storm / before it', '×', [

@@ -1,7 +1,19 @@
 import type { Server } from 'node:http';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { close, get, type Ports, ports, type RunningGateway, serve, startGateway } from './gateway.ts';
+import {
+  close,
+  GATEWAY,
+  get,
+  type Ports,
+  PUBLIC,
+  policy,
+  ports,
+  ROUTE,
+  type RunningGateway,
+  serve,
+  startGateway,
+} from './gateway.ts';
 
 /**
  * Real traffic through a real Envoy running the gateway config Plexus translated with each policy: JWT,
@@ -11,13 +23,6 @@ const SECRET = 'plexus-policy-e2e-secret-0123456789abcdef';
 const JWKS = JSON.stringify({
   keys: [{ kty: 'oct', kid: 'k1', alg: 'HS256', k: Buffer.from(SECRET).toString('base64url') }],
 });
-
-function policy(kind: string, name: string, target: string, body: string): string {
-  return `---\napiVersion: plexus/v1\nkind: ${kind}\nmetadata: { name: ${name}, mesh: m }\nspec:\n  targetRef: ${target}\n${body}`;
-}
-const GATEWAY = '{ kind: VirtualGateway, name: ingress }';
-const PUBLIC = '{ kind: GatewayRoute, name: public, virtualGateway: ingress }';
-const ROUTE = '{ kind: Route, name: color-route, virtualRouter: color }';
 
 describe('policies through real Envoy', () => {
   let p: Ports;

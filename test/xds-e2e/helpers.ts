@@ -56,14 +56,15 @@ export interface EnvoyHandle {
   admin(path: string): Promise<string>;
 }
 
-/** Real Envoy bootstrapped to our ADS server (apiType GRPC = SotW, DELTA_GRPC = incremental). */
+/** Real Envoy bootstrapped to our ADS server (apiType GRPC = SotW, DELTA_GRPC = incremental); `node` adds to its node. */
 export async function startEnvoy(
   nodeId: string,
   xdsPort: number,
   apiType: 'GRPC' | 'DELTA_GRPC',
+  node: { locality?: { zone?: string; region?: string } } = {},
 ): Promise<EnvoyHandle> {
   const bootstrap = {
-    node: { id: nodeId, cluster: 'e2e' },
+    node: { id: nodeId, cluster: 'e2e', ...node },
     admin: { address: { socket_address: { address: '127.0.0.1', port_value: 0 } } },
     dynamic_resources: {
       ads_config: {

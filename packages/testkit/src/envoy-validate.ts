@@ -7,7 +7,7 @@ import { envoyBinary } from './paths.ts';
 
 type Json = Record<string, unknown>;
 
-interface ConfigLike {
+export interface ConfigLike {
   listeners?: Json[];
   routes?: Json[];
   clusters?: Json[];

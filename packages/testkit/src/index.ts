@@ -15,4 +15,6 @@ export * from './pki.ts';
 export * from './ports.ts';
 export * from './processes.ts';
 export * from './quiet.ts';
+export * from './rate-limit-service.ts';
+export * from './static-envoy.ts';
 export * from './world-reachable.ts';

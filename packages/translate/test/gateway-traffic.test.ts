@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { freePort, waitFor } from '@plexus/testkit';
+import { freePort, httpGet, listenOn, type StaticEnvoy, startStaticEnvoy, waitFor } from '@plexus/testkit';
 import { translateProxy } from '@plexus/translate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as mesh from './helpers/mesh-yaml.ts';
-import { httpGet, listenOn, type StaticEnvoy, startStaticEnvoy } from './helpers/static-envoy.ts';
 
 /**
  * Real traffic through a translated virtual gateway: a real Envoy runs the gateway's config (made static) on

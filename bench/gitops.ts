@@ -138,6 +138,12 @@ for (let i = 0; i < COMMITS + 2; i++) {
 }
 
 const load1 = loadAverage();
+/** "1 identity", "2–3 identities": how many identities the commits touched. */
+function identitiesPerCommit(counts: number[]): string {
+  const lo = Math.min(...counts);
+  const hi = Math.max(...counts);
+  return `${lo === hi ? lo : `${lo}–${hi}`} ${hi === 1 ? 'identity' : 'identities'}`;
+}
 publish(
   {
     name: 'gitops',
@@ -145,8 +151,8 @@ publish(
     command: commandLine('bench:gitops'),
     note:
       `examples/colorapp with ${proxyCount} raw ADS proxies (5 identities × ${REPLICAS} replicas); \`git commit\` of ` +
-      `new weights → every affected proxy ACKed (${Math.min(...affected)}..${Math.max(...affected)} identities per ` +
-      `commit), ${endToEnd.length} commits after 2 warm-up; load average ${load0} → ${load1}. Goal p50 ≤ 100 ms. ` +
+      `new weights → every affected proxy ACKed (${identitiesPerCommit(affected)} per commit), ${endToEnd.length} ` +
+      `commits after 2 warm-up; load average ${load0} → ${load1}. Goal p50 ≤ 100 ms. ` +
       'Raw: bench/results/gitops.json.',
     figures: [
       { figure: 'commit → affected proxies ACKed', unit: 'ms', goal: 'p50 ≤ 100', ...spread(endToEnd) },

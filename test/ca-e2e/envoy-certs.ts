@@ -36,3 +36,19 @@ export async function listenerHandshakes(envoy: EnvoyUnderTest): Promise<number>
     .filter((l) => /^listener\.\d/.test(l))
     .reduce((n, l) => n + Number(l.split(': ')[1]), 0);
 }
+
+/**
+ * Failed TLS handshakes and failed peer checks on an Envoy's clusters and listeners. Requests are retried on
+ * connect failures (App Mesh's default retry policy), so a request count alone could hide a failed handshake.
+ */
+export async function tlsFailures(envoy: EnvoyUnderTest): Promise<Record<string, number>> {
+  const text = await envoy.admin(
+    '/stats?filter=^(cluster|listener)\\..*\\.ssl\\.(connection_error|fail_verify_[a-z_]+)$',
+  );
+  const out: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const [name, value] = line.split(': ');
+    if (name && Number(value) > 0) out[name] = Number(value);
+  }
+  return out;
+}

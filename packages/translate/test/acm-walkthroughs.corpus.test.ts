@@ -71,12 +71,12 @@ describe('corpus ACM walkthrough tls-with-acm on the mesh CA', () => {
       if (needs?.certificate)
         cfg.secrets = [
           ...(cfg.secrets ?? []),
-          certificateSecret(`spiffe://plexus.local/${id}`, await ca.issue(id, needs.dnsNames)),
+          { ...certificateSecret(`spiffe://plexus.local/${id}`, await ca.issue(id, needs.dnsNames)) },
         ];
       if (needs)
         cfg.secrets = [
           ...(cfg.secrets ?? []),
-          trustBundleSecret('spiffe://plexus.local', ca.trustBundlePem()),
+          { ...trustBundleSecret('spiffe://plexus.local', ca.trustBundlePem()) },
         ];
       const v = await envoyValidate(cfg);
       expect(v.ok, `${id}: ${v.output}`).toBe(true);

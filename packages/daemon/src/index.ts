@@ -22,7 +22,13 @@ export { LatestValueSubject, latestWins } from './latest-value.ts';
 export { isLoopbackAddress } from './listen-address.ts';
 export type * from './messages.ts';
 export { createMetrics, type DaemonMetrics } from './metrics.ts';
-export { type DaemonOptions, DEFAULT_HTTP_LISTEN, DEFAULT_XDS_LISTEN, type SourceConfig } from './options.ts';
+export {
+  type CaOptions,
+  type DaemonOptions,
+  DEFAULT_HTTP_LISTEN,
+  DEFAULT_XDS_LISTEN,
+  type SourceConfig,
+} from './options.ts';
 export { BUILTIN_PLUGINS, containerModulesOf, importPluginModules } from './plugins.ts';
 export { RevisionHistory, type RevisionRecord } from './revision-history.ts';
 export type { Runner } from './runner.ts';

@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSyn
 import { createServer, request, type Server } from 'node:http';
 import { join } from 'node:path';
 import { envoyBootstrap } from '@plexus/daemon';
-import { envoyBinary, type Started, startProcess } from '@plexus/testkit';
+import { envoyBinary, type Started, startProcess, waitFor } from '@plexus/testkit';
 import { parseAllDocuments, stringify } from 'yaml';
 
 export const MESH = 'colorapp';
@@ -202,6 +202,28 @@ export async function tally(port: number, n: number, concurrency = 8): Promise<R
     }),
   );
   return counts;
+}
+
+/**
+ * Tallies `n` requests through `port` until one whole tally holds only the replies `only`, and returns it: an
+ * ACKed route table still takes a moment to reach every Envoy worker thread. Rejects with the last tally.
+ */
+export async function tallySettlesOn(
+  port: number,
+  only: readonly string[],
+  { n = 20, timeoutMs = 30_000, what = `traffic on ${only.join(', ')} only` } = {},
+): Promise<Record<string, number>> {
+  let last: Record<string, number> = {};
+  await waitFor(
+    async () => {
+      last = await tally(port, n);
+      return Object.keys(last).every((k) => only.includes(k));
+    },
+    { timeoutMs, intervalMs: 50, what },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; last tally ${JSON.stringify(last)}`);
+  });
+  return last;
 }
 
 export interface EnvoyProcess {

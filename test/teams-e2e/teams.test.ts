@@ -152,6 +152,20 @@ describe('several teams on one mesh', () => {
     const err = await untilRefused('team-front', bad);
     expect(err).toMatchObject({ source: 'team-front', stage: 'load', file: 'team-front/front.yaml', line });
     expect(err.errors.join('\n')).toContain(`team-front/front.yaml:${line}:`);
+    // The console's history for team-front lists the refused commit; team-color's history does not.
+    const history = async (name: string) =>
+      (await (
+        await fetch(`http://127.0.0.1:${mesh.daemon.httpPort}/api/v1/console/revisions?source=${name}`)
+      ).json()) as Array<{ source?: string; sourceRevision?: string; outcome: string; subject?: string }>;
+    expect((await history('team-front'))[0]).toMatchObject({
+      source: 'team-front',
+      sourceRevision: bad,
+      outcome: 'refused',
+      subject: 'broken: port out of range',
+      error: { stage: 'load', file: 'team-front/front.yaml', line },
+    });
+    expect((await history('team-color')).every((r) => r.source === 'team-color')).toBe(true);
+    expect((await history('team-color')).some((r) => r.sourceRevision === bad)).toBe(false);
 
     weights([0, 1, 0]);
     const { sha, t0 } = await pushColor('all to blue, while team-front is broken');

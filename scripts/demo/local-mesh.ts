@@ -226,6 +226,37 @@ export async function tallySettlesOn(
   return last;
 }
 
+/** The colortellers and front as one host's apps (each colorteller with its fault switch, when given). */
+export async function startApps(ports: MeshPorts, faults?: Record<Color, ColorFault>): Promise<Server[]> {
+  const servers: Server[] = [];
+  for (const c of COLORS) servers.push(await startColorApp(c, ports.apps[`colorteller-${c}`]!, faults?.[c]));
+  servers.push(await startFrontApp(ports.apps.front!, ports.egress.front!));
+  return servers;
+}
+
+/** Stops the Envoys, then the daemon, then the apps (the order a mesh on one host comes down in). */
+export async function stopLocalMesh(
+  envoys: Map<string, EnvoyProcess>,
+  daemon: { stop(): Promise<void> } | undefined,
+  servers: readonly Server[],
+): Promise<void> {
+  await Promise.all([...envoys.values()].map((e) => e.stop()));
+  await daemon?.stop();
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
+}
+
+/** Resolves once the gateway answers 200 through front and a colorteller. */
+export function untilGatewayAnswers(gatewayPort: number): Promise<void> {
+  return waitFor(async () => (await httpGet(gatewayPort)).status === 200, {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+    what: 'the gateway to answer through front and colorteller',
+  });
+}
+
 export interface EnvoyProcess {
   proc: Started;
   adminPort: number;

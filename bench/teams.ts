@@ -5,12 +5,13 @@
  * work tree. Writes bench/results/teams.json and its BENCHMARKS.md table (`--no-write`: print only).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ConvergedEvent, type Daemon, type SourceConfig, startDaemon } from '@plexus/daemon';
 import { AdsClient, commitAll, initRepo, type SotwAdsStream, XdsTypes } from '@plexus/testkit';
 import { pino } from 'pino';
+import { machine } from './scale/proc-stats.ts';
 import { type Figure, printFigures, spread, updateBenchmarksMd, writeResults } from './scale/report.ts';
 
 const { values } = parseArgs({
@@ -189,7 +190,7 @@ console.log(
 if (!values['no-write']) {
   const path = writeResults('teams', {
     command,
-    machine: hostname(),
+    machine: machine(),
     loadAverage: { start: load0, end: load1 },
     date: new Date().toISOString(),
     figures,
@@ -198,7 +199,7 @@ if (!values['no-write']) {
   updateBenchmarksMd(
     'Several sources: commit → affected ACK, 10 sources vs 1',
     command,
-    hostname(),
+    machine(),
     figures,
     `The same mesh (1 Mesh, ${proxies} virtual nodes with a virtual service each, backends across teams) held by 10 ` +
       `git work trees (platform + 9 teams) or by 1; ${proxies} raw ADS clients ACK like Envoy. Each round commits a ` +

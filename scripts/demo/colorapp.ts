@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { type ApiOptions, type Daemon, sameHostConfig, startDaemon } from '@plexus/daemon';
-import { freePort, repoRoot, waitFor } from '@plexus/testkit';
+import { freePort, repoRoot } from '@plexus/testkit';
 import type { Logger } from 'pino';
 import {
   COLORS,
@@ -12,15 +12,15 @@ import {
   commitAll,
   type EnvoyProcess,
   GATEWAY_KEY,
-  httpGet,
   initRepo,
   localizeMesh,
   type MeshPorts,
   nodeKey,
   sidecarPorts,
-  startColorApp,
+  startApps,
   startEnvoy,
-  startFrontApp,
+  stopLocalMesh,
+  untilGatewayAnswers,
 } from './local-mesh.ts';
 
 export const EXAMPLE_DIR = join(repoRoot, 'examples/colorapp/mesh');
@@ -107,14 +107,7 @@ export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
   const envoys = new Map<string, EnvoyProcess>();
   const faults = { red: { hits: 0 }, blue: { hits: 0 }, green: { hits: 0 } } as Record<Color, ColorFault>;
   let daemon: Daemon | undefined;
-  const stop = async () => {
-    await Promise.all([...envoys.values()].map((e) => e.stop()));
-    await daemon?.stop();
-    for (const s of servers) {
-      s.closeAllConnections();
-      s.close();
-    }
-  };
+  const stop = () => stopLocalMesh(envoys, daemon, servers);
   try {
     mkdirSync(repo, { recursive: true });
     initRepo(repo);
@@ -123,9 +116,7 @@ export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
     if (existsSync(readme)) cpSync(readme, join(repo, 'README.md'));
     commitAll(repo, 'colorapp: weights 1:1:1');
 
-    for (const c of COLORS)
-      servers.push(await startColorApp(c, o.ports.apps[`colorteller-${c}`]!, faults[c]));
-    servers.push(await startFrontApp(o.ports.apps.front!, o.ports.egress.front!));
+    servers.push(...(await startApps(o.ports, faults)));
 
     let xdsPort = 0;
     const start = async () => {
@@ -155,11 +146,7 @@ export async function startColorapp(o: ColorappOptions): Promise<ColorappRun> {
         }),
       );
     }
-    await waitFor(async () => (await httpGet(o.ports.gateway)).status === 200, {
-      timeoutMs: 60_000,
-      intervalMs: 200,
-      what: 'the gateway to answer through front and colorteller',
-    });
+    await untilGatewayAnswers(o.ports.gateway);
     return {
       repo,
       routeFile: join(repo, 'mesh/colorteller.yaml'),

@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSyn
 import { createServer, request, type Server } from 'node:http';
 import { join } from 'node:path';
 import { envoyBootstrap } from '@plexus/daemon';
-import { envoyBinary, type Started, startProcess } from '@plexus/testkit';
+import { envoyBinary, type Started, startProcess, waitFor } from '@plexus/testkit';
 import { parseAllDocuments, stringify } from 'yaml';
 
 export const MESH = 'colorapp';
@@ -202,6 +202,59 @@ export async function tally(port: number, n: number, concurrency = 8): Promise<R
     }),
   );
   return counts;
+}
+
+/**
+ * Tallies `n` requests through `port` until one whole tally holds only the replies `only`, and returns it: an
+ * ACKed route table still takes a moment to reach every Envoy worker thread. Rejects with the last tally.
+ */
+export async function tallySettlesOn(
+  port: number,
+  only: readonly string[],
+  { n = 20, timeoutMs = 30_000, what = `traffic on ${only.join(', ')} only` } = {},
+): Promise<Record<string, number>> {
+  let last: Record<string, number> = {};
+  await waitFor(
+    async () => {
+      last = await tally(port, n);
+      return Object.keys(last).every((k) => only.includes(k));
+    },
+    { timeoutMs, intervalMs: 50, what },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; last tally ${JSON.stringify(last)}`);
+  });
+  return last;
+}
+
+/** The colortellers and front as one host's apps (each colorteller with its fault switch, when given). */
+export async function startApps(ports: MeshPorts, faults?: Record<Color, ColorFault>): Promise<Server[]> {
+  const servers: Server[] = [];
+  for (const c of COLORS) servers.push(await startColorApp(c, ports.apps[`colorteller-${c}`]!, faults?.[c]));
+  servers.push(await startFrontApp(ports.apps.front!, ports.egress.front!));
+  return servers;
+}
+
+/** Stops the Envoys, then the daemon, then the apps (the order a mesh on one host comes down in). */
+export async function stopLocalMesh(
+  envoys: Map<string, EnvoyProcess>,
+  daemon: { stop(): Promise<void> } | undefined,
+  servers: readonly Server[],
+): Promise<void> {
+  await Promise.all([...envoys.values()].map((e) => e.stop()));
+  await daemon?.stop();
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
+}
+
+/** Resolves once the gateway answers 200 through front and a colorteller. */
+export function untilGatewayAnswers(gatewayPort: number): Promise<void> {
+  return waitFor(async () => (await httpGet(gatewayPort)).status === 200, {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+    what: 'the gateway to answer through front and colorteller',
+  });
 }
 
 export interface EnvoyProcess {

@@ -16,21 +16,21 @@ import {
   sameHostConfig,
   startDaemon,
 } from '@plexus/daemon';
-import { commitAll, initRepo, waitFor } from '@plexus/testkit';
+import { commitAll, initRepo } from '@plexus/testkit';
 import type { Logger } from 'pino';
 import { EXAMPLE_DIR, freePorts } from '../../scripts/demo/colorapp.ts';
 import {
   COLORS,
   type EnvoyProcess,
   GATEWAY_KEY,
-  httpGet,
   localizeMesh,
   type MeshPorts,
   nodeKey,
   sidecarPorts,
-  startColorApp,
+  startApps,
   startEnvoy,
-  startFrontApp,
+  stopLocalMesh,
+  untilGatewayAnswers,
 } from '../../scripts/demo/local-mesh.ts';
 import { type RemoteRepo, startRemoteRepo } from '../remote-gitops-e2e/remote-repo.ts';
 
@@ -117,17 +117,11 @@ export async function startTeamsMesh(workDir: string, logger: Logger): Promise<T
   const envoys = new Map<string, EnvoyProcess>();
   let daemon: Daemon | undefined;
   const stop = async () => {
-    await Promise.all([...envoys.values()].map((e) => e.stop()));
-    await daemon?.stop();
-    for (const s of servers) {
-      s.closeAllConnections();
-      s.close();
-    }
+    await stopLocalMesh(envoys, daemon, servers);
     await color.stop();
   };
   try {
-    for (const c of COLORS) servers.push(await startColorApp(c, ports.apps[`colorteller-${c}`]!));
-    servers.push(await startFrontApp(ports.apps.front!, ports.egress.front!));
+    servers.push(...(await startApps(ports)));
     daemon = await startDaemon({
       ...optionsFromConfig(loadDaemonConfig(configFile)),
       xdsListen: '127.0.0.1:0',
@@ -143,11 +137,7 @@ export async function startTeamsMesh(workDir: string, logger: Logger): Promise<T
     for (const key of PROXIES) {
       envoys.set(key, startEnvoy(key, daemon.xdsPort, ports.admin[key]!, workDir));
     }
-    await waitFor(async () => (await httpGet(ports.gateway)).status === 200, {
-      timeoutMs: 60_000,
-      intervalMs: 200,
-      what: 'the gateway to answer through front and colorteller',
-    });
+    await untilGatewayAnswers(ports.gateway);
   } catch (err) {
     await stop();
     throw err;

@@ -12,7 +12,7 @@ import type { ConvergedEvent, Daemon, StatusDocument } from '@plexus/daemon';
 import { commitAll, git, waitFor } from '@plexus/testkit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeKey, tally } from '../../scripts/demo/local-mesh.ts';
+import { nodeKey, tally, tallySettlesOn } from '../../scripts/demo/local-mesh.ts';
 import { FRONT_ACCOUNT, PROXIES, removeWorkDir, startTeamsMesh, type TeamsMesh } from './teams-mesh.ts';
 
 // Generous for a loaded 2-core machine; the figures measured are printed.
@@ -42,7 +42,7 @@ function reached(
   name: string,
   sha: string,
   t0: number,
-): Promise<{ ms: number; proxies: string[] }> {
+): Promise<{ ms: number; proxies: string[]; revision: string }> {
   return new Promise((resolve) => {
     const ids = new Set<string>();
     const unsubscribe = d.channels.revisions.subscribe((rev) => {
@@ -52,10 +52,29 @@ function reached(
       if (!ids.has(e.revision)) return;
       unsubscribe();
       d.status.off('converged', on);
-      resolve({ ms: Date.now() - t0, proxies: e.proxies });
+      resolve({ ms: Date.now() - t0, proxies: e.proxies, revision: e.revision });
     };
     d.status.on('converged', on);
   });
+}
+
+/**
+ * Every proxy on the path gateway → front → colorteller runs `revision` with nothing NACKed, then the
+ * gateway's traffic settles on `color` alone and stays there for the next tally.
+ */
+async function trafficMovesTo(revision: string, color: string, n = 20): Promise<void> {
+  await waitFor(
+    async () => {
+      const s = await mesh.status();
+      return PROXIES.every((key) => {
+        const p = s.proxies.find((x) => x.node === key);
+        return p?.connected && p.revision === revision && Object.keys(p.nacked).length === 0;
+      });
+    },
+    { timeoutMs: 30_000, what: `every proxy on the path to ACK ${revision.slice(0, 8)}` },
+  );
+  expect(await tallySettlesOn(mesh.ports.gateway, [color], { n })).toEqual({ [color]: n });
+  expect(await tally(mesh.ports.gateway, n)).toEqual({ [color]: n });
 }
 
 const colorFile = () => join(mesh.color.clone.dir, 'mesh/colorteller.yaml');
@@ -117,8 +136,7 @@ describe('several teams on one mesh', () => {
     await mesh.color.clone.push();
     const r = await done;
     console.log(`teams-e2e: team-color push → ${r.proxies.length} proxies ACKed in ${r.ms} ms`);
-    await new Promise((res) => setTimeout(res, 200));
-    expect(await tally(mesh.ports.gateway, 20)).toEqual({ green: 20 });
+    await trafficMovesTo(r.revision, 'green');
   });
 
   it("a broken commit in team-front is refused for team-front; team-color's next push still reaches the proxies", async () => {
@@ -134,6 +152,20 @@ describe('several teams on one mesh', () => {
     const err = await untilRefused('team-front', bad);
     expect(err).toMatchObject({ source: 'team-front', stage: 'load', file: 'team-front/front.yaml', line });
     expect(err.errors.join('\n')).toContain(`team-front/front.yaml:${line}:`);
+    // The console's history for team-front lists the refused commit; team-color's history does not.
+    const history = async (name: string) =>
+      (await (
+        await fetch(`http://127.0.0.1:${mesh.daemon.httpPort}/api/v1/console/revisions?source=${name}`)
+      ).json()) as Array<{ source?: string; sourceRevision?: string; outcome: string; subject?: string }>;
+    expect((await history('team-front'))[0]).toMatchObject({
+      source: 'team-front',
+      sourceRevision: bad,
+      outcome: 'refused',
+      subject: 'broken: port out of range',
+      error: { stage: 'load', file: 'team-front/front.yaml', line },
+    });
+    expect((await history('team-color')).every((r) => r.source === 'team-color')).toBe(true);
+    expect((await history('team-color')).some((r) => r.sourceRevision === bad)).toBe(false);
 
     weights([0, 1, 0]);
     const { sha, t0 } = await pushColor('all to blue, while team-front is broken');
@@ -144,8 +176,7 @@ describe('several teams on one mesh', () => {
       `teams-e2e: team-front broken; team-color push → ${r.proxies.length} proxies ACKed in ${r.ms} ms`,
     );
     expect(r.ms).toBeLessThan(REACH_MS);
-    await new Promise((res) => setTimeout(res, 200));
-    expect(await tally(mesh.ports.gateway, 20)).toEqual({ blue: 20 });
+    await trafficMovesTo(r.revision, 'blue');
     const s = await mesh.status();
     expect(source(s, 'team-front').revision.error?.revision).toBe(bad);
     expect(source(s, 'team-color').revision).toMatchObject({ applied: sha, error: null });

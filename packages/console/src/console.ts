@@ -108,7 +108,7 @@ export function createConsole(source: ConsoleSource, o: ConsoleOptions = {}): We
       case '/proxies':
         return json(res, source.proxies());
       case '/revisions':
-        return json(res, source.revisions());
+        return json(res, source.revisions(url.searchParams.get('source') ?? undefined));
       case '/node': {
         const key = url.searchParams.get('proxy') ?? '';
         const m = /^mesh\/([^/]+)\/(virtualNode|virtualGateway)\/([^/]+)$/.exec(key);

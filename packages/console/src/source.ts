@@ -23,6 +23,9 @@ export interface ProxyRow {
 /** A revision in the history view (mirrors the daemon's RevisionRecord). */
 export interface RevisionRow {
   revision: string;
+  /** Multi-source daemons: the source whose commit it is, and that commit. */
+  source?: string;
+  sourceRevision?: string;
   seenAt: string;
   author?: string;
   subject?: string;
@@ -53,7 +56,8 @@ export interface ConsoleSource {
   proxyConfig(proxyKey: string): ProxyConfigDump | undefined;
   /** Endpoints discovery reports for `mesh/node`. */
   endpoints(mesh: string, node: string): EndpointSet | undefined;
-  revisions(): RevisionRow[];
+  /** Newest first; with `source`, only that source's commits. */
+  revisions(source?: string): RevisionRow[];
   /** Per-edge traffic over the last `windowSeconds`; undefined when telemetry is off. */
   edges(windowSeconds: number): EdgesDocument | undefined;
   /** Calls `listener` when the graph, the revisions or the proxies change; returns the unsubscribe. */

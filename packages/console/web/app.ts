@@ -403,7 +403,8 @@ async function loadRevisions(): Promise<void> {
       const li = el(
         'li',
         { class: r.outcome, 'data-revision': r.revision, 'data-outcome': r.outcome },
-        el('strong', {}, el('code', {}, short(r.revision))),
+        el('strong', {}, el('code', {}, short(r.sourceRevision ?? r.revision))),
+        r.source ? el('span', { class: 'muted', 'data-source': r.source }, ` ${r.source}`) : '',
         ` ${r.subject ?? ''} `,
         el('span', { class: 'muted' }, `— ${who}, ${ago(r.seenAt)}`),
         el('div', {}, what),

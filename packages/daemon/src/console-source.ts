@@ -80,7 +80,7 @@ export function createConsoleSource(d: ConsoleSourceDeps): ConsoleSource & { sto
       return snap?.configs.get(key);
     },
     endpoints: (mesh, node) => d.discovery.current().get(`${mesh}/${node}`),
-    revisions: () => d.history.list(),
+    revisions: (source) => d.history.list(source),
     edges: (windowSeconds) => d.telemetry?.edges(windowSeconds),
     onChange(listener) {
       listeners.add(listener);

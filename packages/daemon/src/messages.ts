@@ -62,7 +62,14 @@ export interface RevisionError {
 /** The end of one revision's trip through the pipeline. */
 export type RevisionOutcome =
   | { revision: string; seenAt: number; ok: true; pushed: string[]; endpointPushes: string[] }
-  | { revision: string; seenAt: number; ok: false; error: RevisionError };
+  | {
+      revision: string;
+      seenAt: number;
+      ok: false;
+      error: RevisionError;
+      /** A source's refused commit: who made it and what it says (for the console's history). */
+      commit?: SourceRevision['commit'];
+    };
 
 export interface Channels {
   revisions: LatestValueSubject<PipelineRevision>;

@@ -4,6 +4,9 @@ import type { Channels, RevisionError } from './messages.ts';
 /** One revision as the console's history shows it. */
 export interface RevisionRecord {
   revision: string;
+  /** Multi-source daemons: the source whose commit it is, and that commit (a refused one's `revision` too). */
+  source?: string;
+  sourceRevision?: string;
   /** When the source noticed it (ISO 8601). */
   seenAt: string;
   author?: string;
@@ -45,6 +48,7 @@ export class RevisionHistory {
         this.#records.unshift({
           revision: rev.id,
           seenAt: new Date(rev.seenAt).toISOString(),
+          ...(rev.change?.source ? { source: rev.change.source, sourceRevision: rev.change.revision } : {}),
           ...(rev.commit
             ? { author: rev.commit.author, subject: rev.commit.subject, commitTime: rev.commit.time }
             : {}),
@@ -55,6 +59,23 @@ export class RevisionHistory {
       }),
       channels.outcomes.subscribe((o) => {
         const r = this.#find(o.revision);
+        if (!r && !o.ok && o.error.source) {
+          // A source's commit refused before it could join a union: it never went down the pipeline.
+          this.#records.unshift({
+            revision: o.error.revision,
+            source: o.error.source,
+            sourceRevision: o.error.revision,
+            seenAt: new Date(o.seenAt).toISOString(),
+            ...(o.commit
+              ? { author: o.commit.author, subject: o.commit.subject, commitTime: o.commit.time }
+              : {}),
+            outcome: 'refused',
+            error: o.error,
+          });
+          this.#records.splice(this.#limit);
+          this.#changed();
+          return;
+        }
         if (!r) return;
         if (o.ok) {
           r.outcome = 'applied';
@@ -85,8 +106,9 @@ export class RevisionHistory {
     for (const l of this.#listeners) l();
   }
 
-  list(): RevisionRecord[] {
-    return this.#records.map((r) => ({ ...r }));
+  /** Newest first; with `source`, only that source's commits. */
+  list(source?: string): RevisionRecord[] {
+    return this.#records.filter((r) => !source || r.source === source).map((r) => ({ ...r }));
   }
 
   onChange(listener: () => void): () => void {

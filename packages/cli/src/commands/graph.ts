@@ -1,12 +1,12 @@
-import { relative } from 'node:path';
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
-import { prefixFiles, SOURCE_NAME, sourceOfPath } from '@plexus/teams';
+import { markSources } from '@plexus/teams';
 import { readCommandPaths, registerCommandPlugins, usageFailure } from '../command-input.ts';
 import { commandReaders, IMPORT_OPTIONS, IMPORT_USAGE } from '../import-readers.ts';
 import type { Command } from '../main.ts';
 import { parseArgs, UsageError } from '../parse-args.ts';
 import { pluginPackages } from '../plugin-keys.ts';
 import { buildResourceGraph, graphToDot, graphToJson, graphToMermaid } from '../resource-graph.ts';
+import { parseSourceArg, readSourceDirs, type SourceDir } from '../source-args.ts';
 
 const USAGE = `usage: plexus graph [--format json|dot|mermaid] [--plugin PKG]... [--parameters FILE] [--values FILE]
                     [--source NAME=DIR]... [PATH...]
@@ -35,7 +35,7 @@ export const command: Command = {
     let paths: string[];
     let plugins: string[];
     let options: ReadonlyMap<string, string>;
-    let sources: Array<{ name: string; dir: string }> = [];
+    let sources: SourceDir[] = [];
     try {
       const args = parseArgs(argv, {
         options: {
@@ -58,16 +58,9 @@ export const command: Command = {
     }
     const files = paths.length > 0 ? readCommandPaths('graph', paths) : [];
     if (!files) return 1;
-    for (const { name, dir } of sources) {
-      const own = readCommandPaths('graph', [dir]);
-      if (!own) return 1;
-      files.push(
-        ...prefixFiles(
-          name,
-          own.map((f) => ({ path: relative(dir, f.path) || f.path, content: f.content })),
-        ),
-      );
-    }
+    const sourceFiles = readSourceDirs('graph', sources);
+    if (!sourceFiles) return 1;
+    files.push(...sourceFiles);
     const unregister = await registerCommandPlugins('graph', plugins);
     if (!unregister) return 2;
     const readers = await commandReaders('graph', options);
@@ -77,13 +70,7 @@ export const command: Command = {
     }
     const result = loadAndValidate(files, { readers });
     unregister();
-    if (sources.length > 0) {
-      const names = new Set(sources.map((s) => s.name));
-      for (const r of result.resources) {
-        const src = sourceOfPath(r.position.file);
-        if (src && names.has(src)) r.source = src;
-      }
-    }
+    if (sources.length > 0) markSources(result.resources, new Set(sources.map((s) => s.name)));
     for (const d of result.diagnostics) {
       if (d.severity === 'error') console.error(formatDiagnostic(d));
     }
@@ -91,14 +78,3 @@ export const command: Command = {
     return result.ok ? 0 : 1;
   },
 };
-
-function parseSourceArg(value: string): { name: string; dir: string } {
-  const eq = value.indexOf('=');
-  const name = value.slice(0, eq);
-  if (eq <= 0 || !SOURCE_NAME.test(name) || eq === value.length - 1) {
-    throw new UsageError(
-      `--source takes NAME=DIR with NAME of letters, digits, '.', '_' or '-' (got '${value}')`,
-    );
-  }
-  return { name, dir: value.slice(eq + 1) };
-}

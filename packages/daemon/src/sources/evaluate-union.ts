@@ -1,10 +1,10 @@
 import type { Diagnostic } from '@plexus/spec';
 import {
   checkOwnership,
+  markSources,
   type OwnershipRules,
   prefixFiles,
   type SourceIdentity,
-  sourceOfPath,
 } from '@plexus/teams';
 import type { CoreStages, LoadOutcome, SourceRevision } from '../stages.ts';
 
@@ -36,10 +36,7 @@ export function evaluateUnion(
     const d: Diagnostic = { severity: 'error', file: names.join(','), line: 1, col: 1, path: '', message };
     return { files, validated: { resources: [], diagnostics: [d], skipped: [], ok: false }, errors: [d] };
   }
-  for (const r of loaded.resources) {
-    const src = sourceOfPath(r.position.file);
-    if (src !== undefined) r.source = src;
-  }
+  markSources(loaded.resources);
   const owned = rules
     ? checkOwnership(loaded.resources, (r) => (r.source ? identities.get(r.source) : undefined), rules)
     : [];

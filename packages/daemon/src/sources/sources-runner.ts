@@ -75,7 +75,13 @@ export function createSourcesRunner(d: SourcesRunnerDeps): Runner & { refresh():
       { revision: rev.id, errors: error.errors },
       `source ${st.name}: revision ${rev.id} refused; its last good revision keeps serving`,
     );
-    channels.outcomes.publish({ revision: candidate, seenAt: rev.seenAt, ok: false, error });
+    channels.outcomes.publish({
+      revision: candidate,
+      seenAt: rev.seenAt,
+      ok: false,
+      error,
+      ...(rev.commit ? { commit: rev.commit } : {}),
+    });
   };
 
   const publish = (

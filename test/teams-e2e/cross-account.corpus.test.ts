@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildGraph } from '@plexus/graph';
 import { createImportReaders } from '@plexus/import';
 import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
 import { checkOwnership, type OwnershipRules, prefixFiles, sourceOfPath } from '@plexus/teams';
@@ -87,6 +88,69 @@ describe('ECS cross-account walkthrough with owners mapped', () => {
     expect(owned).toHaveLength(4);
     expect(formatDiagnostic(owned[0]!)).toMatch(
       /^frontend\/appmesh_resources\.yml:\d+:\d+: VirtualNode yelb\/yelb-ui-vn: Resources\.UINode\.Properties\.MeshOwner: meshOwner '999999999999' is not the owner of mesh 'yelb': rule ownership\.meshes\[0\] makes '111111111111' its owner$/,
+    );
+  });
+});
+
+/**
+ * The EKS cross-account walkthrough (walkthroughs/eks-app-mesh-cross-account-acm) as two clusters' manifests:
+ * the owner account's cluster runs the app server, database and cache; the other account's cluster runs the UI,
+ * whose Mesh names the owner in `meshOwner` and whose backend is the app server's ARN. Both define Mesh `yelb`.
+ */
+describe('EKS cross-account walkthrough with owners mapped', () => {
+  const eks = (f: string) => corpus(`walkthroughs__eks-app-mesh-cross-account-acm__mesh__${f}`);
+  const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: yelb\n  labels:\n    mesh: yelb\n';
+  const mesh = (owner?: string) =>
+    'apiVersion: appmesh.k8s.aws/v1beta2\nkind: Mesh\nmetadata:\n  name: yelb\nspec:\n' +
+    `  namespaceSelector:\n    matchLabels:\n      mesh: yelb\n${owner ? `  meshOwner: "${owner}"\n` : ''}`;
+  const APPSERVER_ARN = `arn:aws:appmesh:us-west-2:${BACKEND}:mesh/yelb/virtualService/yelb-appserver`;
+
+  function loadEks(frontendMeshOwner: string) {
+    const files = [
+      ...prefixFiles('backend', [
+        { path: 'mesh.yaml', content: `${namespace}---\n${mesh()}` },
+        { path: 'yelb-appserver.yaml', content: eks('yelb-appserver.yaml') },
+        { path: 'yelb-db.yaml', content: eks('yelb-db.yaml') },
+        { path: 'yelb-redis.yaml', content: eks('yelb-redis.yaml') },
+      ]),
+      ...prefixFiles('frontend', [
+        { path: 'mesh.yaml', content: `${namespace}---\n${mesh(frontendMeshOwner)}` },
+        {
+          path: 'yelb-ui.yaml',
+          content: eks('yelb-ui.yaml').replace('<yelb-appserver virtualServiceARN>', APPSERVER_ARN),
+        },
+      ]),
+    ];
+    const result = loadAndValidate(files, {});
+    for (const r of result.resources) r.source = sourceOfPath(r.position.file);
+    const owners: Record<string, string> = { backend: BACKEND, frontend: FRONTEND };
+    const owned = checkOwnership(
+      result.resources,
+      (r) => (r.source ? { name: r.source, owner: owners[r.source]! } : undefined),
+      RULES,
+    );
+    return { result, owned };
+  }
+
+  it('both clusters define Mesh yelb; with the owner named it is one mesh, not a duplicate; the rules hold', () => {
+    const { result, owned } = loadEks(BACKEND);
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    const ui = result.resources.find((r) => r.kind === 'VirtualNode' && r.source === 'frontend');
+    expect(ui?.mesh).toBe('yelb');
+    expect(result.resources.filter((r) => r.kind === 'Mesh').map((r) => r.source)).toEqual([
+      'backend',
+      'frontend',
+    ]);
+    expect(owned.map(formatDiagnostic)).toEqual([]);
+    expect(buildGraph(result.resources).meshes.get('yelb')?.resource.source).toBe('backend');
+  });
+
+  it("the UI cluster's Mesh naming another owner is refused at its meshOwner line", () => {
+    const { owned } = loadEks('999999999999');
+    expect(owned.map(formatDiagnostic)).toContainEqual(
+      expect.stringMatching(
+        /^frontend\/mesh\.yaml:\d+:\d+: Mesh yelb\/yelb: spec\.meshOwner: meshOwner '999999999999' is not the owner of mesh 'yelb'/,
+      ),
     );
   });
 });

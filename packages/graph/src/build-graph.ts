@@ -73,6 +73,8 @@ export function buildGraph(resources: SpecResource[], previous?: MeshGraph): Mes
     switch (r.kind) {
       case 'Mesh': {
         const m = r as SpecResource<MeshShape>;
+        // A shared mesh's view from another source (it names the owner) never replaces the owner's definition.
+        if (r.owners?.meshOwner && g.meshes.has(r.name)) break;
         g.meshes.set(r.name, {
           name: r.name,
           resource: m,

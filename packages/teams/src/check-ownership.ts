@@ -58,10 +58,12 @@ export function checkOwnership(
     }
     if (src.owner === meshRule.owner) continue;
     if (r.kind === 'Mesh') {
+      // A member's own view of the shared mesh (a consumer cluster's Mesh with meshOwner), as App Mesh allowed.
+      if (mo && meshRule.members.some((m) => m.owner === src.owner)) continue;
       error(
         r.position,
         '',
-        `${who} may not define Mesh '${r.mesh}': rule ${meshRule.label} makes '${meshRule.owner}' its owner, and only the owner defines a mesh`,
+        `${who} may not define Mesh '${r.mesh}': rule ${meshRule.label} makes '${meshRule.owner}' its owner, and only the owner defines a mesh (a member it is shared with may name it with meshOwner)`,
       );
       continue;
     }

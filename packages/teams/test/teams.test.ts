@@ -68,8 +68,24 @@ describe('ownership rules', () => {
     });
     expect(check(resources)).toEqual([
       "team-a/x.yaml:1:1: owner 'team-a' (source team-a) may not define VirtualService 'web.shop' in mesh 'shop': rule rule A allows VirtualNode web-*",
-      "team-a/x.yaml:6:1: owner 'team-a' (source team-a) may not define Mesh 'shop': rule rule M makes 'platform' its owner, and only the owner defines a mesh",
+      "team-a/x.yaml:6:1: owner 'team-a' (source team-a) may not define Mesh 'shop': rule rule M makes 'platform' its owner, and only the owner defines a mesh (a member it is shared with may name it with meshOwner)",
       "team-a/x.yaml:11:1: owner 'team-a' (source team-a) may not define VirtualNode 'web-1': no ownership rule covers mesh 'other' (add it to ownership.meshes)",
+    ]);
+  });
+
+  it("lets a member name the shared mesh with meshOwner (a consumer cluster's Mesh), nobody else", () => {
+    owners['team-c'] = 'team-c';
+    const mesh = (owner: string) =>
+      `apiVersion: plexus/v1\nkind: Mesh\nmetadata: { name: shop, meshOwner: ${owner} }\nspec: {}\n`;
+    const resources = load({
+      'platform/mesh.yaml': 'apiVersion: plexus/v1\nkind: Mesh\nmetadata: { name: shop }\nspec: {}\n',
+      'team-a/mesh.yaml': mesh('platform'),
+      'team-b/mesh.yaml': mesh('team-b'),
+      'team-c/mesh.yaml': mesh('platform'),
+    });
+    expect(check(resources)).toEqual([
+      "team-b/mesh.yaml:3:25: metadata.meshOwner: meshOwner 'team-b' is not the owner of mesh 'shop': rule rule M makes 'platform' its owner",
+      "team-c/mesh.yaml:1:1: owner 'team-c' (source team-c) may not define Mesh 'shop': rule rule M makes 'platform' its owner, and only the owner defines a mesh (a member it is shared with may name it with meshOwner)",
     ]);
   });
 

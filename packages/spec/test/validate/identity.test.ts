@@ -85,4 +85,18 @@ describe('identity rules', () => {
       'm2.yaml:1:1: Mesh m/m: metadata.name: duplicate mesh "m"; first defined at mesh-m.yaml:1:1',
     ]);
   });
+
+  it("a shared mesh's view naming its owner in meshOwner is not a duplicate; two owners are", () => {
+    const view = (file: string, owner: string) => {
+      const r = resource('Mesh', 'm', {}, { file });
+      r.owners = { meshOwner: { value: owner, field: 'metadata.meshOwner', position: r.position } };
+      return r;
+    };
+    expect(run([view('consumer.yaml', '111111111111'), view('other-consumer.yaml', '111111111111')])).toEqual(
+      [],
+    );
+    expect(run([view('a.yaml', '111111111111'), view('b.yaml', '222222222222')])).toEqual([
+      'b.yaml:1:1: Mesh m/m: metadata.name: duplicate mesh "m"; first defined at a.yaml:1:1',
+    ]);
+  });
 });

@@ -86,18 +86,20 @@ export class CrdCluster {
       const mesh = this.get('Mesh', '', meshRef.name);
       return { name: mesh ? this.awsName(mesh) : meshRef.name };
     }
+    // One name per mesh: a shared mesh's owner and a consumer cluster (meshOwner) each have a Mesh of that name.
+    const names = (crs: CustomResource[]) => [...new Set(crs.map((m) => this.awsName(m)))];
     const meshes = this.list('Mesh');
     const labels = this.namespaces.get(cr.namespace);
     if (labels) {
-      const selecting = meshes.filter((m) => selectorMatches(m.spec.namespaceSelector, labels));
-      if (selecting.length === 1) return { name: this.awsName(selecting[0]) };
+      const selecting = names(meshes.filter((m) => selectorMatches(m.spec.namespaceSelector, labels)));
+      if (selecting.length === 1) return { name: selecting[0] };
       if (selecting.length > 1) {
         return {
-          problem: `namespace '${cr.namespace}' is selected by several meshes (${selecting.map((m) => m.name).join(', ')}): set spec.meshRef.name`,
+          problem: `namespace '${cr.namespace}' is selected by several meshes (${selecting.join(', ')}): set spec.meshRef.name`,
         };
       }
     }
-    if (meshes.length === 1) return { name: this.awsName(meshes[0]) };
+    if (names(meshes).length === 1) return { name: this.awsName(meshes[0]) };
     if (meshes.length === 0) {
       return {
         problem: `cannot tell the mesh of ${cr.kind} '${cr.name}': the input has no Mesh selecting namespace '${cr.namespace}' (add the Mesh with a namespaceSelector, or set spec.meshRef.name)`,

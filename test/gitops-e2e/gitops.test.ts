@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ColorappRun, freePorts, startColorapp } from '../../scripts/demo/colorapp.ts';
 import { grpcColorClient, grpcSpec, startGrpcColor } from '../../scripts/demo/grpc-colors.ts';
-import { commitAll, setWeights, tally } from '../../scripts/demo/local-mesh.ts';
+import { commitAll, setWeights, tally, tallySettlesOn } from '../../scripts/demo/local-mesh.ts';
 
 let workDir: string;
 let run: ColorappRun;
@@ -39,8 +39,6 @@ async function applied(sha: string, what: string): Promise<void> {
     },
     { timeoutMs: 90_000, intervalMs: 100, what },
   );
-  // ACKed is applied, but give the gateway's and front's worker a beat to swap route tables.
-  await new Promise((r) => setTimeout(r, 200));
 }
 
 function writeGrpc(weights: [number, number]): void {
@@ -77,6 +75,7 @@ describe('GitOps end to end', () => {
     writeGrpc([0, 1]);
     const sha = commitAll(run.repo, 'all to green, gRPC to blue');
     await applied(sha, 'the weights commit');
+    await tallySettlesOn(run.ports.gateway, ['green']); // an ACKed route table still has to reach each worker
     expect(await tally(run.ports.gateway, 40)).toEqual({ green: 40 });
     await waitFor(async () => (await client.tally(1))['grpc-blue'] === 1, { what: 'gRPC to follow' });
     expect(await client.tally(10)).toEqual({ 'grpc-blue': 10 });
@@ -113,6 +112,7 @@ describe('GitOps end to end', () => {
     setWeights(run.routeFile, { red: 1, blue: 0, green: 0 });
     const fixed = commitAll(run.repo, 'fix: all to red');
     await applied(fixed, 'the fix');
+    await tallySettlesOn(run.ports.gateway, ['red']); // an ACKed route table still has to reach each worker
     expect((await status()).revision).toEqual({ applied: fixed, attempted: fixed, error: null });
     expect(await tally(run.ports.gateway, 40)).toEqual({ red: 40 });
   });
@@ -131,6 +131,7 @@ describe('GitOps end to end', () => {
     setWeights(run.routeFile, { red: 0, blue: 1 });
     const next = commitAll(run.repo, 'after restart: all to blue');
     await applied(next, 'a commit after the restart');
+    await tallySettlesOn(run.ports.gateway, ['blue']); // an ACKed route table still has to reach each worker
     expect(await tally(run.ports.gateway, 20)).toEqual({ blue: 20 });
   });
 

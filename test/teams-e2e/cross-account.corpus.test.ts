@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildGraph } from '@plexus/graph';
 import { createImportReaders } from '@plexus/import';
-import { formatDiagnostic, loadAndValidate } from '@plexus/spec';
+import { formatDiagnostic, type LoadOptions, loadAndValidate, type SourceFile } from '@plexus/spec';
 import { checkOwnership, type OwnershipRules, prefixFiles, sourceOfPath } from '@plexus/teams';
 import { corpusDir } from '@plexus/testkit';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,19 @@ const RULES: OwnershipRules = {
   ],
 };
 
+/** Loads the two accounts' files as the daemon loads sources: one union, then the ownership rules. */
+function loadAsAccounts(files: SourceFile[], options: LoadOptions) {
+  const result = loadAndValidate(files, options);
+  for (const r of result.resources) r.source = sourceOfPath(r.position.file);
+  const owners: Record<string, string> = { backend: BACKEND, frontend: FRONTEND };
+  const owned = checkOwnership(
+    result.resources,
+    (r) => (r.source ? { name: r.source, owner: owners[r.source]! } : undefined),
+    RULES,
+  );
+  return { result, owned };
+}
+
 async function load(meshOwner: string) {
   const readers = await createImportReaders({});
   const files = [
@@ -57,15 +70,7 @@ async function load(meshOwner: string) {
       { path: 'plexus-values.yaml', content: `parameters:\n  MeshOwner: "${meshOwner}"\n` },
     ]),
   ];
-  const result = loadAndValidate(files, { readers });
-  for (const r of result.resources) r.source = sourceOfPath(r.position.file);
-  const owners: Record<string, string> = { backend: BACKEND, frontend: FRONTEND };
-  const owned = checkOwnership(
-    result.resources,
-    (r) => (r.source ? { name: r.source, owner: owners[r.source]! } : undefined),
-    RULES,
-  );
-  return { result, owned };
+  return loadAsAccounts(files, { readers });
 }
 
 describe('ECS cross-account walkthrough with owners mapped', () => {
@@ -121,15 +126,7 @@ describe('EKS cross-account walkthrough with owners mapped', () => {
         },
       ]),
     ];
-    const result = loadAndValidate(files, {});
-    for (const r of result.resources) r.source = sourceOfPath(r.position.file);
-    const owners: Record<string, string> = { backend: BACKEND, frontend: FRONTEND };
-    const owned = checkOwnership(
-      result.resources,
-      (r) => (r.source ? { name: r.source, owner: owners[r.source]! } : undefined),
-      RULES,
-    );
-    return { result, owned };
+    return loadAsAccounts(files, {});
   }
 
   it('both clusters define Mesh yelb; with the owner named it is one mesh, not a duplicate; the rules hold', () => {

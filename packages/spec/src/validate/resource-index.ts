@@ -19,18 +19,6 @@ function parentOf(r: SpecResource): string | undefined {
   return r.kind === 'Route' ? r.virtualRouter : r.kind === 'GatewayRoute' ? r.virtualGateway : undefined;
 }
 
-/**
- * Two definitions of one mesh that App Mesh's sharing allows: the owner's, and another account's or team's view
- * of it naming that owner in `meshOwner` (a Kubernetes cluster in the consumer account needs its own Mesh
- * resource). They conflict when both are the owner's or they name different owners.
- */
-function sharedMeshViews(a: SpecResource, b: SpecResource): boolean {
-  const ao = a.owners?.meshOwner?.value;
-  const bo = b.owners?.meshOwner?.value;
-  if (ao === undefined && bo === undefined) return false;
-  return ao === undefined || bo === undefined || ao === bo;
-}
-
 export function indexResources(resources: readonly SpecResource[]): ResourceIndex {
   const byKey = new Map<string, SpecResource>();
   const routeCounts = new Map<string, number>();
@@ -45,7 +33,9 @@ export function indexResources(resources: readonly SpecResource[]): ResourceInde
     if (named && named.owners?.meshOwner?.value !== r.owners?.meshOwner?.value)
       duplicates.push({ resource: r, first: named });
     else if (!first) byKey.set(k, r);
-    else if (r.kind === 'Mesh' && sharedMeshViews(first, r)) {
+    // App Mesh's sharing: beside the owner's Mesh, other accounts' views of it naming the owner in meshOwner (a
+    // consumer's Kubernetes cluster needs its own Mesh). Views naming different owners were caught above.
+    else if (r.kind === 'Mesh' && (first.owners?.meshOwner || r.owners?.meshOwner)) {
       if (!r.owners?.meshOwner) byKey.set(k, r); // the owner's definition is the mesh; the others name it
     } else duplicates.push({ resource: r, first });
     if (r.kind === 'Mesh' && r.owners?.meshOwner && !ownerNamed.has(r.name)) ownerNamed.set(r.name, r);

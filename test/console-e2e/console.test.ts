@@ -195,13 +195,21 @@ describe.skipIf(missing !== undefined)('web console in Chromium', () => {
     );
     expect(Math.abs(row.errorRate - truth)).toBeLessThanOrEqual(0.05);
     expect((await edgeRow(ROUTE('green'))).state).toBe('ok');
-    const color = await page
-      .locator(`#edges tr[data-edge="${ROUTE('blue')}"] td.err`)
-      .evaluate(
-        (td) =>
-          (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(td)
-            .color,
-      );
+    // The table re-renders on every live tick: a cell replaced between finding and reading it has no style.
+    const color = await until(
+      () =>
+        page
+          .locator(`#edges tr[data-edge="${ROUTE('blue')}"] td.err`)
+          .evaluate(
+            (td) =>
+              (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(
+                td,
+              ).color,
+          ),
+      (c) => c !== '',
+      5000,
+      "the blue edge's error cell style",
+    );
     expect(color).toBe('rgb(179, 38, 30)');
     await page.screenshot({ path: join(ARTIFACTS, 'graph-failing-backend.png'), fullPage: true });
     mesh.run.faults.blue.fails = undefined;

@@ -57,6 +57,8 @@ export interface AdsNodeInit {
   clientFeatures?: string[];
   /** `user_agent_name`: `envoy` for an Envoy, `gRPC Node Pure JS` for grpc-js; empty when unset. */
   userAgentName?: string;
+  /** node.locality (Envoy's region/zone/sub_zone). */
+  locality?: { region?: string; zone?: string; sub_zone?: string };
 }
 
 export interface DecodedResource {
@@ -270,7 +272,7 @@ abstract class AdsStreamBase<Req extends object, Res extends { typeUrl: string }
       cluster: this.node.cluster ?? '',
       client_features: this.node.clientFeatures ?? [],
       user_agent_name: this.node.userAgentName ?? '',
-      locality: {},
+      locality: this.node.locality ?? {},
     };
   }
 

@@ -99,7 +99,7 @@ export class DeltaStream extends AdsStream<DeltaRequest, DeltaTypeState> {
   settled(typeUrl: string): boolean {
     const st = this.types.get(typeUrl);
     if (!st) return true;
-    const snap = this.ctx.snapshot(this.proxyKey);
+    const snap = this.ctx.snapshot(this.proxyKey, this.localityKey);
     if (!snap || st.outstanding.size > 0 || st.needInitial) return false;
     const all = entriesForClient(snap, typeUrl, this.node);
     const m = st.inSync;

@@ -47,6 +47,12 @@ export interface XdsServerOptions {
   authorizeAdmin?: AuthorizeAdmin;
   /** Transport credentials for every listener (TLS, optionally reloading); default plaintext. */
   credentials?: ServerCredentials;
+  /**
+   * Groups a proxy's streams by where they run (for example `zone=<region>/<zone>` from node.locality): a
+   * stream whose group has localized endpoints (setLocalizedEndpoints) is served those instead of the proxy's
+   * own. Unset, or undefined for a node: the proxy's config as it is.
+   */
+  localityKeyOf?: (node: XdsNode) => string | undefined;
 }
 
 const SERVICE_ADS = '/envoy.service.discovery.v3.AggregatedDiscoveryService/';
@@ -71,6 +77,17 @@ function nodeFromWire(raw: Record<string, unknown>): XdsNode {
     userAgentName: raw.user_agent_name ? String(raw.user_agent_name) : undefined,
     userAgentVersion: raw.user_agent_version ? String(raw.user_agent_version) : undefined,
     clientFeatures: (raw.client_features as string[] | undefined) ?? [],
+    locality: localityFromWire(raw.locality),
+  };
+}
+
+function localityFromWire(raw: unknown): XdsNode['locality'] {
+  const l = raw as { region?: string; zone?: string; sub_zone?: string } | null | undefined;
+  if (!l || (!l.region && !l.zone && !l.sub_zone)) return undefined;
+  return {
+    ...(l.region ? { region: l.region } : {}),
+    ...(l.zone ? { zone: l.zone } : {}),
+    ...(l.sub_zone ? { subZone: l.sub_zone } : {}),
   };
 }
 
@@ -82,6 +99,22 @@ function valueToJson(v: unknown): unknown {
   if ('struct_value' in x) return structToJson(x.struct_value);
   if ('list_value' in x) return ((x.list_value as { values?: unknown[] }).values ?? []).map(valueToJson);
   return null;
+}
+
+interface Localized {
+  endpoints: Map<string, ResourceEntry>;
+  base?: ProxySnapshot;
+  composed?: ProxySnapshot;
+}
+
+function withEndpoints(base: ProxySnapshot, endpoints: Map<string, ResourceEntry>): ProxySnapshot {
+  const own = base.types.get(TypeUrl.ClusterLoadAssignment);
+  if (!own) return base;
+  const merged = new Map(own);
+  for (const [name, e] of endpoints) if (merged.has(name)) merged.set(name, e);
+  const types = new Map(base.types);
+  types.set(TypeUrl.ClusterLoadAssignment, merged);
+  return { revision: base.revision, types };
 }
 
 /**
@@ -96,6 +129,8 @@ export class XdsServer extends EventEmitter {
   /** Per proxy: the secrets its config carried, and those set apart by setProxySecrets (the mesh CA's). */
   private readonly secretParts = new Map<string, { config: object[]; own: object[] }>();
   private readonly streamsByKey = new Map<string, Set<AdsStream<unknown>>>();
+  /** Per proxy, per locality key: endpoints that replace the proxy's own, and the snapshot composed with them. */
+  private readonly localized = new Map<string, Map<string, Localized>>();
   private readonly streams = new Map<AdsStream<unknown>, unknown>();
   private readonly ctx: StreamContext;
   private readonly log: XdsLogger;
@@ -113,7 +148,7 @@ export class XdsServer extends EventEmitter {
     this.log = options.logger ?? noopLogger;
     this.tls = options.credentials?._isSecure() ?? false;
     this.ctx = {
-      snapshot: (k) => this.snapshots.get(k),
+      snapshot: (k, locality) => this.snapshotFor(k, locality),
       events: this,
       maxQueued: Math.max(1, options.maxQueuedPerStream ?? 2),
     };
@@ -262,6 +297,7 @@ export class XdsServer extends EventEmitter {
           : (new DeltaStream('delta', node, key, this.ctx, call as never) as AdsStream<unknown>);
       s.identity = verdict.identity;
       s.peer = ctx.peer;
+      s.localityKey = this.options.localityKeyOf?.(node);
       stream = s;
       this.streams.set(s, raw);
       this.authContexts.set(s, ctx);
@@ -529,6 +565,57 @@ export class XdsServer extends EventEmitter {
       out.set(e.name, e);
     });
     return out;
+  }
+
+  /**
+   * Endpoints for the streams of `proxyKey` whose locality key is `localityKey`: each replaces the proxy's
+   * assignment of the same name (one the proxy does not have is ignored), the rest of the config is shared.
+   */
+  setLocalizedEndpoints(proxyKey: string, localityKey: string, endpoints: object[]): void {
+    const encoded = this.encodeAll(
+      TypeUrl.ClusterLoadAssignment,
+      endpoints,
+      `${proxyKey} (${localityKey}): endpoints`,
+    );
+    for (const e of encoded.values()) this.cache.retain(e);
+    let perKey = this.localized.get(proxyKey);
+    if (!perKey) {
+      perKey = new Map();
+      this.localized.set(proxyKey, perKey);
+    }
+    const old = perKey.get(localityKey);
+    perKey.set(localityKey, { endpoints: encoded });
+    if (old) for (const e of old.endpoints.values()) this.cache.release(e);
+    this.flushLocality(proxyKey, localityKey);
+  }
+
+  removeLocalizedEndpoints(proxyKey: string, localityKey: string): void {
+    const perKey = this.localized.get(proxyKey);
+    const old = perKey?.get(localityKey);
+    if (!perKey || !old) return;
+    perKey.delete(localityKey);
+    if (perKey.size === 0) this.localized.delete(proxyKey);
+    for (const e of old.endpoints.values()) this.cache.release(e);
+    this.flushLocality(proxyKey, localityKey);
+  }
+
+  private flushLocality(proxyKey: string, localityKey: string): void {
+    for (const s of this.streamsByKey.get(proxyKey) ?? []) {
+      if (s.localityKey === localityKey) s.scheduleFlush();
+    }
+  }
+
+  private snapshotFor(proxyKey: string, localityKey: string | undefined): ProxySnapshot | undefined {
+    const base = this.snapshots.get(proxyKey);
+    if (!base || localityKey === undefined) return base;
+    const l = this.localized.get(proxyKey)?.get(localityKey);
+    if (!l) return base;
+    // Streams recognise an unchanged snapshot by the identity of its maps: compose once per base.
+    if (l.base !== base || !l.composed) {
+      l.base = base;
+      l.composed = withEndpoints(base, l.endpoints);
+    }
+    return l.composed;
   }
 
   private install(proxyKey: string, snap: ProxySnapshot): void {

@@ -95,7 +95,7 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
   settled(typeUrl: string): boolean {
     const st = this.types.get(typeUrl);
     if (!st) return true;
-    const snap = this.ctx.snapshot(this.proxyKey);
+    const snap = this.ctx.snapshot(this.proxyKey, this.localityKey);
     if (!snap || st.inFlight) return false;
     return st.sentVersion === this.desired(snap, typeUrl, st, false).version;
   }

@@ -7,7 +7,8 @@ import type { AckEvent, NackEvent, NackRecord, ProxySnapshot, ProxyStatus, XdsNo
 import { nonceSource } from './versions.ts';
 
 export interface StreamContext {
-  snapshot(proxyKey: string): ProxySnapshot | undefined;
+  /** The proxy's snapshot as a stream of `localityKey` is served it (see XdsServerOptions.localityKeyOf). */
+  snapshot(proxyKey: string, localityKey?: string): ProxySnapshot | undefined;
   events: EventEmitter;
   /** Responses written to the transport and not yet flushed; beyond this the stream waits (obligation 15). */
   maxQueued: number;
@@ -34,6 +35,8 @@ export abstract class AdsStream<Req, S extends TypeState = TypeState> {
   identity: StreamIdentity | undefined;
   /** The peer as the transport reports it (`ip:port`). */
   peer: string | undefined;
+  /** The group of the proxy's streams this one is served with (set before its first response). */
+  localityKey: string | undefined;
   readonly acked: Record<string, string> = {};
   readonly nacked: Record<string, NackRecord> = {};
   readonly sent: Record<string, { version: string; at: number }> = {};
@@ -106,7 +109,7 @@ export abstract class AdsStream<Req, S extends TypeState = TypeState> {
     setImmediate(() => {
       this.flushPending = false;
       if (!this.connected) return;
-      const snap = this.ctx.snapshot(this.proxyKey);
+      const snap = this.ctx.snapshot(this.proxyKey, this.localityKey);
       if (snap) this.flushNow(snap);
     });
   }
@@ -176,7 +179,7 @@ export abstract class AdsStream<Req, S extends TypeState = TypeState> {
       nodeId: this.node.id,
       typeUrl,
       version,
-      revision: this.ctx.snapshot(this.proxyKey)?.revision,
+      revision: this.ctx.snapshot(this.proxyKey, this.localityKey)?.revision,
       at: Date.now(),
     };
   }
@@ -191,7 +194,7 @@ export abstract class AdsStream<Req, S extends TypeState = TypeState> {
       connectedAt: this.connectedAt,
       identity: this.identity,
       peer: this.peer,
-      revision: this.ctx.snapshot(this.proxyKey)?.revision,
+      revision: this.ctx.snapshot(this.proxyKey, this.localityKey)?.revision,
       acked: { ...this.acked },
       nacked: { ...this.nacked },
       sent: { ...this.sent },

@@ -9,6 +9,8 @@ export interface XdsNode {
   userAgentName?: string;
   userAgentVersion?: string;
   clientFeatures?: string[];
+  /** Where the proxy runs (Envoy's node.locality; App Mesh's sidecar sets the task's region and zone). */
+  locality?: { region?: string; zone?: string; subZone?: string };
 }
 
 /** What setProxyConfig takes: proto3 JSON resources with "@type", as the translate stage produces them. */

@@ -45,6 +45,8 @@ export interface BootstrapOptions {
    * supports where it does not support gRFC A65's `tls`.
    */
   googleDefault?: boolean;
+  /** node.locality: where the proxy runs (zone preferences rank its own zone's endpoints first). */
+  locality?: { zone: string; region?: string };
 }
 
 const PROXY_ID = /(?:^|:)mesh\/([^/@]+)(?:@[^/]+)?\/(virtualNode|virtualGateway)\/([^/]+)$/;
@@ -186,7 +188,11 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
       : { socket_address: { address: target.host, port_value: target.port } };
   const tlsHost = 'path' in target ? (o.serverName ?? 'localhost') : target.host;
   return {
-    node: { id: o.node, cluster: o.cluster ?? defaultCluster(o.node) },
+    node: {
+      id: o.node,
+      cluster: o.cluster ?? defaultCluster(o.node),
+      ...(o.locality ? { locality: o.locality } : {}),
+    },
     ...(o.appMeshStatsTags ? { stats_config: appMeshStatsConfig(o.node) } : {}),
     admin: {
       access_log: [
@@ -277,6 +283,6 @@ export function grpcBootstrap(o: BootstrapOptions): Record<string, unknown> {
         server_features: ['xds_v3'],
       },
     ],
-    node: { id: o.node, cluster: o.cluster ?? defaultCluster(o.node), locality: {} },
+    node: { id: o.node, cluster: o.cluster ?? defaultCluster(o.node), locality: o.locality ?? {} },
   };
 }

@@ -2,6 +2,7 @@ import { DiscoveryPluginToken, registerDiscoveryPluginKeys } from '@plexus/plugi
 import { Container, type ContainerModule } from 'inversify';
 import type { Logger } from 'pino';
 import { createDiscovery } from './discovery.ts';
+import { ConnectedLocalities, zoneKeyOf } from './localities.ts';
 import { meshCaIssuer, type StartedMeshCa, withMeshCa } from './mesh-ca.ts';
 import { type Channels, createChannels } from './messages.ts';
 import { createMetrics, type DaemonMetrics } from './metrics.ts';
@@ -82,6 +83,7 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
     const security = ctx.get<XdsSecurity>(TOKENS.XdsSecurity);
     return inputs.createXds({
       resolveProxy: proxyResolver(stages),
+      localityKeyOf: zoneKeyOf,
       logger: logger.child({ stage: 'xds' }),
       authorize: security.authorize,
       authorizeAdmin: security.authorizeAdmin,
@@ -142,6 +144,7 @@ export function createDaemonContainer(inputs: CompositionInputs): Container {
         log('translate'),
         withMeshCa(withTelemetry(options.translateOptions, resolveTelemetry(options)), inputs.meshCa),
         options.configTransform,
+        new ConnectedLocalities(ctx.get<XdsServer>(TOKENS.Xds)),
       ),
       createXdsRunner(
         ctx.get<XdsServer>(TOKENS.Xds),

@@ -41,6 +41,7 @@ export async function loadCoreStages(importOptions: DaemonOptions['import'] = {}
     proxiesUsingNode: graph.proxiesUsingNode,
     translateProxy: (g, ref, endpoints, options) =>
       translate.translateProxy(g, ref, endpoints, { checkResource, ...options }),
+    usesLocality: translate.usesLocality,
   };
 }
 

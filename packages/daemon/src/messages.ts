@@ -35,12 +35,17 @@ export interface DiscoveredSnapshot {
   cause: 'revision' | 'endpoints';
 }
 
+/** Proxy id → locality key → the endpoint assignments its streams there get instead of the proxy's own. */
+export type LocalizedEndpoints = Map<string, Map<string, object[]>>;
+
 /** Every proxy's computed config for one snapshot (computed in full before any is pushed). */
 export interface ConfigSnapshot {
   revision: string;
   seenAt: number;
   cause: 'revision' | 'endpoints';
   configs: Map<string, ProxyConfig>;
+  /** Proxies with a zone preference: their endpoints per zone their replicas report. */
+  localized?: LocalizedEndpoints;
 }
 
 export interface RevisionError {

@@ -49,6 +49,8 @@ export interface CoreStages {
   /** Proxies holding a cluster of virtual node `mesh/node`: the ones to re-translate when its endpoints change. */
   proxiesUsingNode?: GraphPkg['proxiesUsingNode'];
   translateProxy: TranslatePkg['translateProxy'];
+  /** Whether a proxy's config depends on its zone; optional (unset: one config per proxy). */
+  usesLocality?: TranslatePkg['usesLocality'];
 }
 
 type RealXds = InstanceType<XdsPkg['XdsServer']>;
@@ -72,10 +74,16 @@ export interface XdsServer
   recheck?: RealXds['recheck'];
   /** True when every stream of the proxy (at least one) ACKed all it was sent of the current snapshot. */
   converged?: RealXds['converged'];
+  /** Endpoints for the proxy's streams in one zone (see @plexus/xds XdsServer.setLocalizedEndpoints). */
+  setLocalizedEndpoints?: RealXds['setLocalizedEndpoints'];
+  removeLocalizedEndpoints?: RealXds['removeLocalizedEndpoints'];
   on(event: 'ack', listener: (e: import('@plexus/xds').AckEvent) => void): unknown;
   on(event: 'nack', listener: (e: import('@plexus/xds').NackEvent) => void): unknown;
   on(event: 'connect', listener: (e: import('@plexus/xds').ConnectEvent) => void): unknown;
-  on(event: 'disconnect', listener: (e: { proxyKey: string; streamId: number }) => void): unknown;
+  on(
+    event: 'disconnect',
+    listener: (e: { proxyKey: string; streamId: number; node?: import('@plexus/xds').XdsNode }) => void,
+  ): unknown;
   on(event: 'reject', listener: (e: import('@plexus/xds').RejectEvent) => void): unknown;
 }
 

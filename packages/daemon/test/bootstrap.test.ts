@@ -32,6 +32,7 @@ describe('bootstraps', () => {
             node: 'mesh/m/virtualGateway/gw',
             xdsAddress: '127.0.0.1:18000',
             adminPort: 19901,
+            locality: { zone: 'us-east-1a', region: 'us-east-1' },
           }),
           {
             aliasDuplicateObjects: false,
@@ -54,6 +55,14 @@ describe('bootstraps', () => {
       node: { id: 'mesh/m/virtualNode/client', cluster: 'client', locality: {} },
     });
     expect(() => grpcBootstrap({ node: 'n', xdsAddress: 'no-port' })).toThrow(/HOST:PORT/);
+  });
+
+  it('a zone and region become node.locality in both bootstraps', () => {
+    const locality = { zone: 'us-east-1a', region: 'us-east-1' };
+    const o = { node: 'mesh/m/virtualNode/a', xdsAddress: '127.0.0.1:18000', locality };
+    expect(envoyBootstrap(o).node).toEqual({ id: o.node, cluster: 'a', locality });
+    expect(grpcBootstrap(o).node).toEqual({ id: o.node, cluster: 'a', locality });
+    expect(envoyBootstrap({ ...o, locality: undefined }).node).toEqual({ id: o.node, cluster: 'a' });
   });
 });
 

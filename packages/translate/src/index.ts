@@ -1,5 +1,6 @@
 export { UnsupportedFeatureError } from './errors.ts';
 export { names } from './names.ts';
+export { usesLocality } from './policies/zone-aware.ts';
 export { isApiListener, withoutApiListeners } from './proxyless/api-listeners.ts';
 export {
   type EgressClusterRef,

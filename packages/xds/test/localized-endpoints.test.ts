@@ -17,7 +17,9 @@ describe('localized endpoints (one proxy, streams in several zones)', () => {
   it("a stream in zone a gets zone a's endpoints, a stream without a locality the proxy's own; the rest is shared", async () => {
     const { server, client } = await startHarness({ localityKeyOf: zoneOf });
     server.setProxyConfig(NODE, sampleConfig({ port: 9000 }));
-    server.setLocalizedEndpoints(NODE, 'zone=r/a', [loadAssignment('c1', [{ host: '127.0.0.1', port: 9001 }])]);
+    server.setLocalizedEndpoints(NODE, 'zone=r/a', [
+      loadAssignment('c1', [{ host: '127.0.0.1', port: 9001 }]),
+    ]);
 
     const inA = client().sotw({ id: NODE, locality: { region: 'r', zone: 'a' } });
     const plain = client().sotw({ id: NODE });
@@ -35,7 +37,9 @@ describe('localized endpoints (one proxy, streams in several zones)', () => {
       [inB, b],
     ] as const)
       s.ack(r!, ['c1', 'c2']);
-    server.setLocalizedEndpoints(NODE, 'zone=r/a', [loadAssignment('c1', [{ host: '127.0.0.1', port: 9002 }])]);
+    server.setLocalizedEndpoints(NODE, 'zone=r/a', [
+      loadAssignment('c1', [{ host: '127.0.0.1', port: 9002 }]),
+    ]);
     const again = await inA.nextOf(XdsTypes.endpoint);
     expect(portsOf(again)).toEqual([9002, 9000]);
     expect(await plain.receivesWithin(300)).toBe(false);
@@ -54,7 +58,9 @@ describe('localized endpoints (one proxy, streams in several zones)', () => {
   it('an override for an assignment the proxy does not have adds nothing', async () => {
     const { server, client } = await startHarness({ localityKeyOf: zoneOf });
     server.setProxyConfig(NODE, sampleConfig({ clusters: ['c1'] }));
-    server.setLocalizedEndpoints(NODE, 'zone=r/a', [loadAssignment('c9', [{ host: '127.0.0.1', port: 9009 }])]);
+    server.setLocalizedEndpoints(NODE, 'zone=r/a', [
+      loadAssignment('c9', [{ host: '127.0.0.1', port: 9009 }]),
+    ]);
     const s = client().sotw({ id: NODE, locality: { region: 'r', zone: 'a' } });
     s.request({ typeUrl: XdsTypes.endpoint, names: [] });
     const r = await s.nextOf(XdsTypes.endpoint);

@@ -6,6 +6,7 @@ import type { Command } from '../main.ts';
 
 const usage = `usage: plexus bootstrap --node ID --xds-address HOST:PORT|unix:///PATH [--grpc] [--delta]
                          [--cluster NAME] [--admin-port PORT] [--admin-address ADDR] [--appmesh-stats-tags]
+                         [--zone ZONE [--region REGION]]
                          [--xds-ca FILE [--server-name NAME] [--client-cert FILE --client-key FILE]
                           [--token-file FILE [--embed-token]]] [--google-default]
 
@@ -15,6 +16,8 @@ ID is mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or an Ap
 The Envoy bootstrap's xds_cluster also carries the proxy's access logs to the daemon (mesh telemetry).
 --appmesh-stats-tags tags Envoy's own stats like App Mesh's ENABLE_ENVOY_STATS_TAGS=1 (appmesh.mesh,
 appmesh.virtual_node / appmesh.virtual_gateway, listener protocol and port, route config).
+--zone/--region set node.locality (App Mesh's sidecar sets the task's): a node with a zone preference
+(TrafficPolicy.zoneAware) is served the endpoints of its own zone first.
 --xds-ca makes the client speak TLS and verify the daemon's certificate (SAN = --server-name, default the
 host of --xds-address). The proxy proves who it is with --client-cert/--client-key (mTLS) or --token-file
 (a node token or service-account token, sent as "authorization: Bearer"; Envoy re-reads the file at every
@@ -28,6 +31,11 @@ support: run the app with GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=<the daemon's CA> and
 function readToken(file: string | undefined): string {
   if (!file) throw new Error('--embed-token needs --token-file');
   return readFileSync(file, 'utf8').trim();
+}
+
+function localityOf(zone: string | undefined, region: string | undefined) {
+  if (region && !zone) throw new Error('--region needs --zone');
+  return zone ? { zone, ...(region ? { region } : {}) } : undefined;
 }
 
 export const command: Command = {
@@ -54,6 +62,8 @@ export const command: Command = {
           'token-file': { type: 'string' },
           'embed-token': { type: 'boolean' },
           'google-default': { type: 'boolean' },
+          zone: { type: 'string' },
+          region: { type: 'string' },
         },
         strict: true,
       }));
@@ -89,6 +99,7 @@ export const command: Command = {
         tokenFile: values['embed-token'] ? undefined : (values['token-file'] as string | undefined),
         token: values['embed-token'] ? readToken(values['token-file'] as string | undefined) : undefined,
         googleDefault: values['google-default'] === true,
+        locality: localityOf(values.zone as string | undefined, values.region as string | undefined),
       };
       if (options.googleDefault && !values.grpc) throw new Error('--google-default needs --grpc');
       if (options.appMeshStatsTags) appMeshStatsConfig(node);

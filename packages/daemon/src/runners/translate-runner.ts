@@ -3,7 +3,8 @@ import { endpointKey } from '@plexus/plugin-api';
 import type { Logger } from 'pino';
 import { changedEndpointNodes } from '../endpoint-changes.ts';
 import { latestWins } from '../latest-value.ts';
-import type { Channels, DiscoveredSnapshot } from '../messages.ts';
+import type { LocalitySource } from '../localities.ts';
+import type { Channels, DiscoveredSnapshot, LocalizedEndpoints } from '../messages.ts';
 import { errorFromException } from '../revision-error.ts';
 import type { Runner } from '../runner.ts';
 import type { ConfigTransform, CoreStages, MeshGraph, ProxyConfig, TranslateOptions } from '../stages.ts';
@@ -12,6 +13,7 @@ interface Translated {
   graph: MeshGraph;
   endpoints: Map<string, EndpointSet>;
   configs: Map<string, ProxyConfig>;
+  localized: LocalizedEndpoints;
 }
 
 /**
@@ -51,11 +53,18 @@ export function createTranslateRunner(
   log: Logger,
   options?: TranslateOptions | ((proxyKey: string) => TranslateOptions | undefined),
   transform: ConfigTransform = (_key, config) => config,
+  /** Where proxies' replicas run: a proxy with a zone preference is also translated per reported zone. */
+  localities?: LocalitySource,
 ): Runner {
   const optionsFor = typeof options === 'function' ? options : () => options;
   let last: Translated | undefined;
+  let input: DiscoveredSnapshot | undefined;
+  /** Proxies whose set of zones changed since they were last translated. */
+  const moved = new Set<string>();
   const job = latestWins<DiscoveredSnapshot>(
-    async ({ graph, endpoints, cause }) => {
+    async (snap) => {
+      input = snap;
+      const { graph, endpoints, cause } = snap;
       const lookup = (mesh: string, node: string): EndpointSet | undefined =>
         endpoints.get(endpointKey(mesh, node));
       let affected: Set<string> | undefined;
@@ -64,17 +73,31 @@ export function createTranslateRunner(
       } catch (err) {
         log.warn({ revision: graph.revision, err }, 'change analysis failed; translating every proxy');
       }
+      for (const id of moved) affected?.add(id);
+      moved.clear();
       const configs = new Map<string, ProxyConfig>();
+      const localized: LocalizedEndpoints = new Map();
       let translated = 0;
       try {
         for (const [id, ref] of graph.proxies) {
           const kept = affected && !affected.has(id) ? last?.configs.get(id) : undefined;
           if (kept) {
             configs.set(id, kept);
+            const zones = last?.localized.get(id);
+            if (zones) localized.set(id, zones);
             continue;
           }
-          configs.set(id, transform(id, stages.translateProxy(graph.graph, ref, lookup, optionsFor(id))));
+          const opts = optionsFor(id);
+          configs.set(id, transform(id, stages.translateProxy(graph.graph, ref, lookup, opts)));
           translated++;
+          const zones = localities?.of(id);
+          if (!zones?.size || !stages.usesLocality?.(graph.graph, ref)) continue;
+          const perZone = new Map<string, object[]>();
+          for (const [key, locality] of zones) {
+            const config = stages.translateProxy(graph.graph, ref, lookup, { ...opts, locality });
+            perZone.set(key, transform(id, config).endpoints ?? []);
+          }
+          localized.set(id, perZone);
         }
       } catch (err) {
         log.error({ revision: graph.revision, err }, 'translate failed; keeping the last good config');
@@ -89,20 +112,28 @@ export function createTranslateRunner(
         return;
       }
       log.debug({ revision: graph.revision, cause, translated, proxies: configs.size }, 'translated');
-      last = { graph: graph.graph, endpoints, configs };
-      channels.configs.publish({ revision: graph.revision, seenAt: graph.seenAt, cause, configs });
+      last = { graph: graph.graph, endpoints, configs, localized };
+      channels.configs.publish({ revision: graph.revision, seenAt: graph.seenAt, cause, configs, localized });
     },
     (err) => log.error({ err }, 'translate runner failed'),
   );
   let unsubscribe = () => {};
+  let unsubscribeZones = () => {};
   return {
     name: 'translate',
     start() {
       unsubscribe = channels.discovered.subscribe(job.push);
+      unsubscribeZones =
+        localities?.subscribe((proxyKey) => {
+          moved.add(proxyKey);
+          // A replica in a new zone changes no revision: translate the last input again for it.
+          if (input) job.push({ ...input, cause: 'endpoints' });
+        }) ?? unsubscribeZones;
     },
     idle: job.idle,
     async stop() {
       unsubscribe();
+      unsubscribeZones();
       await job.idle();
     },
   };

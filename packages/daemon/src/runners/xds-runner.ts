@@ -51,6 +51,33 @@ function sameEndpoints(prev: Pushed, now: Pushed): boolean {
   return prev.config.endpoints === now.config.endpoints || endpointsOf(prev) === endpointsOf(now);
 }
 
+/** Keeps the xDS server's per-zone endpoints equal to the last snapshot's, setting only those that changed. */
+function localizedPusher(xds: XdsServer) {
+  let last = new Map<string, Map<string, string>>();
+  return {
+    sync(wanted: ConfigSnapshot['localized']): void {
+      if (!xds.setLocalizedEndpoints || !xds.removeLocalizedEndpoints) return;
+      const now = new Map<string, Map<string, string>>();
+      for (const [proxy, zones] of wanted ?? []) {
+        const had = last.get(proxy);
+        const digests = new Map<string, string>();
+        for (const [zone, endpoints] of zones) {
+          const d = digest(endpoints);
+          digests.set(zone, d);
+          if (had?.get(zone) !== d) xds.setLocalizedEndpoints(proxy, zone, endpoints);
+        }
+        now.set(proxy, digests);
+      }
+      for (const [proxy, zones] of last) {
+        for (const zone of zones.keys()) {
+          if (!now.get(proxy)?.has(zone)) xds.removeLocalizedEndpoints(proxy, zone);
+        }
+      }
+      last = now;
+    },
+  };
+}
+
 /**
  * Pushes computed configs to the xDS server: a proxy whose listeners/routes/clusters/secrets changed gets a full
  * config, one whose endpoints alone changed gets endpoints only, an unchanged one gets nothing.
@@ -65,6 +92,7 @@ export function createXdsRunner(
   prepare?: (snap: ConfigSnapshot) => Promise<void>,
 ): Runner {
   const pushed = new Map<string, Pushed>();
+  const localized = localizedPusher(xds);
   const job = latestWins<ConfigSnapshot>(
     async (snap) => {
       if (prepare) {
@@ -136,6 +164,7 @@ export function createXdsRunner(
         pushed.set(key, p);
         revisions.record(key, p.revision, snap.revision);
       }
+      localized.sync(snap.localized);
       metrics.pushes.inc({ kind: 'config' }, full.length);
       metrics.pushes.inc({ kind: 'endpoints' }, endpointOnly.length);
       log.info(

@@ -3,10 +3,23 @@
  * priority 1, everything else priority 2. Envoy moves traffic down a priority only as endpoints there turn
  * unhealthy (discovery health, outlier detection), so traffic stays local until the local zone fails.
  */
+import type { MeshGraph, ProxyRef } from '@plexus/graph';
 import type { Ctx } from '../context.ts';
 import type { Json } from '../types.ts';
 import { nodeOfCluster } from './slow-start.ts';
 import { ownPolicies } from './targets.ts';
+
+/**
+ * Whether the proxy's config depends on its locality (a zone preference is attached to it): only then is it
+ * translated once per zone its replicas report.
+ */
+export function usesLocality(graph: MeshGraph, proxy: ProxyRef): boolean {
+  const kind = proxy.kind === 'virtualNode' ? 'VirtualNode' : 'VirtualGateway';
+  return (
+    graph.policies.get(`${kind}/${proxy.mesh}/${proxy.name}`)?.traffic?.spec?.zoneAware?.preferLocalZone ===
+    true
+  );
+}
 
 export function applyZoneAware(ctx: Ctx): void {
   const z = ownPolicies(ctx)?.traffic?.spec?.zoneAware;

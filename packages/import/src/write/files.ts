@@ -28,6 +28,7 @@ export const FOLDER: Readonly<Record<Kind, string>> = {
   AuthPolicy: 'policies',
   TrafficPolicy: 'policies',
   ProxyPatch: 'policies',
+  Rollout: 'rollouts',
 };
 
 /** A name as a file name: App Mesh names may hold characters a path should not. */

@@ -12,9 +12,10 @@ export type AppMeshKind = (typeof APP_MESH_KINDS)[number];
 
 /**
  * Plexus's own kinds (native YAML only): policies that attach by reference to an App Mesh resource, so the App
- * Mesh shapes (and their CLI JSON and CRD forms) stay exactly App Mesh's. See docs/policies.md.
+ * Mesh shapes (and their CLI JSON and CRD forms) stay exactly App Mesh's. See docs/policies.md (Rollout:
+ * docs/rollouts.md).
  */
-export const POLICY_KINDS = ['AuthPolicy', 'TrafficPolicy', 'ProxyPatch'] as const;
+export const POLICY_KINDS = ['AuthPolicy', 'TrafficPolicy', 'ProxyPatch', 'Rollout'] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
 
 /** Every kind a native document may name. */

@@ -2,7 +2,12 @@ import type { Kind, SpecResource } from '../model/resource.ts';
 import type { ObjectSchema } from './dsl.ts';
 import { GatewayRouteSpecSchema } from './gateway-route.ts';
 import { MeshSpecSchema } from './mesh.ts';
-import { AuthPolicySpecSchema, ProxyPatchSpecSchema, TrafficPolicySpecSchema } from './policy/index.ts';
+import {
+  AuthPolicySpecSchema,
+  ProxyPatchSpecSchema,
+  RolloutSpecSchema,
+  TrafficPolicySpecSchema,
+} from './policy/index.ts';
 import { RouteSpecSchema } from './route.ts';
 import { VirtualGatewaySpecSchema } from './virtual-gateway.ts';
 import { VirtualNodeSpecSchema } from './virtual-node.ts';
@@ -45,6 +50,7 @@ export const SPEC_SCHEMAS: Readonly<Record<Kind, ObjectSchema<any>>> = {
   AuthPolicy: AuthPolicySpecSchema,
   TrafficPolicy: TrafficPolicySpecSchema,
   ProxyPatch: ProxyPatchSpecSchema,
+  Rollout: RolloutSpecSchema,
 };
 
 export interface SpecByKind {
@@ -58,6 +64,7 @@ export interface SpecByKind {
   AuthPolicy: import('./policy/auth-policy.ts').AuthPolicySpec;
   TrafficPolicy: import('./policy/traffic-policy.ts').TrafficPolicySpec;
   ProxyPatch: import('./policy/proxy-patch.ts').ProxyPatchSpec;
+  Rollout: import('./policy/rollout.ts').RolloutSpec;
 }
 
 /** A resource whose spec has its kind's App Mesh type (after `validateResources` found no errors on it). */

@@ -64,6 +64,7 @@ const KIND_LABELS: Record<string, string> = {
   AuthPolicy: 'auth policy',
   TrafficPolicy: 'traffic policy',
   ProxyPatch: 'proxy patch',
+  Rollout: 'rollout',
 };
 
 /** Reports every resource whose name is already taken within its kind and mesh (routes: within the router). */

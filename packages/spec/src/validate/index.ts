@@ -11,6 +11,7 @@ import {
   serviceProviderRule,
 } from './reference-rules.ts';
 import { indexResources } from './resource-index.ts';
+import { rolloutRule } from './rollout-rules.ts';
 import { routeMatchRule, routeProtocolRule, routeWeightRule } from './route-rules.ts';
 import { schemaRule } from './schema-rule.ts';
 import { ValidationMemo } from './validation-memo.ts';
@@ -48,6 +49,7 @@ const RULES: readonly ResourceRule[] = [
   qualifiedServiceNameRule,
   routerWithoutRoutesRule,
   policyTargetRule,
+  rolloutRule,
 ];
 
 /** Validates a whole input at once (schema, references, semantics); returns every finding, positioned. */

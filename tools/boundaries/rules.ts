@@ -26,6 +26,7 @@ export const PACKAGES: Record<string, Rule> = {
   ca: { imports: ['graph', 'translate'] },
   api: { imports: ['spec', 'source'] },
   plan: { imports: ['spec', 'graph', 'translate'], pure: true },
+  rollout: { imports: ['spec', 'api', 'telemetry'] },
 };
 
 /** plugins/* and examples/plugin-*: what a third-party plugin may use. */

@@ -1,9 +1,19 @@
 export { type ApiKey, ApiKeysError, loadApiKeys, parseApiKeys, parseAuthor } from './auth/api-keys.ts';
 export { type ReceivedRequest, verifySigV4 } from './auth/sigv4.ts';
+export { editResourceFile } from './edit/resource-edit.ts';
 export { ApiError, type ApiErrorCode } from './errors.ts';
 export { type ApiLog, type AppliedState, type AppMeshApiOptions, createAppMeshApi } from './handler.ts';
 export { arnOf, KIND_INFO, keyOfArn, type ResourceKey } from './kinds.ts';
 export { GitHistoryMetadata, type MetadataSource, type ResourceMetadata, SeenMetadata } from './metadata.ts';
 export { API_PREFIX, matchOperation, type Operation } from './operations.ts';
 export type { ApiIdentity } from './shapes.ts';
-export { type ApplyState, type RepoTarget, RepoWriter, type RepoWriterOptions } from './write/repo-writer.ts';
+export {
+  type ApplyState,
+  type Head,
+  type Plan,
+  type Planned,
+  type RepoTarget,
+  RepoWriter,
+  type RepoWriterOptions,
+  type WriteOutcome,
+} from './write/repo-writer.ts';

@@ -21,6 +21,7 @@ export { DURATION_BUCKETS } from './latency.ts';
 export { registerTelemetryMetrics } from './prometheus.ts';
 export { edgeLabelText, edgeSeriesText } from './prometheus-text.ts';
 export { RESPONSE_FLAG_CODES, responseFlagCodes } from './response-flags.ts';
+export { type RouteTargetRef, type RouteTargetWindow, routeTargetWindow } from './route-target.ts';
 export {
   createTelemetry,
   type HostedService,

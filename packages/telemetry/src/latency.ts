@@ -35,17 +35,26 @@ export class Latency {
 
   /** p50/p90/p99 in milliseconds over the slots covering the last `seconds` (rounded up to 10 s), or null. */
   quantiles(nowMs: number, seconds: number): { p50: number; p90: number; p99: number } | null {
+    return sketchQuantiles(this.mergeInto(new DDSketch({ relativeAccuracy: 0.01 }), nowMs, seconds));
+  }
+
+  /** Adds this edge's durations of the slots covering the last `seconds` to `merged` (several edges, one p99). */
+  mergeInto(merged: DDSketch, nowMs: number, seconds: number): DDSketch {
     const now = Math.floor(nowMs / 1000 / SLOT_SECONDS);
     // One more slot than the window spans: a window that began in the previous slot is covered.
     const n = Math.min(SLOTS, Math.max(1, Math.ceil(seconds / SLOT_SECONDS)) + 1);
-    const merged = new DDSketch({ relativeAccuracy: 0.01 });
     for (let s = now - n + 1; s <= now; s++) {
       const i = ((s % SLOTS) + SLOTS) % SLOTS;
       const sk = this.#sketches[i];
       if (sk && this.#slotOf[i] === s) merged.merge(sk);
     }
-    if (merged.count === 0) return null;
-    const q = (p: number) => Math.round(merged.getValueAtQuantile(p) * 1000) / 1000;
-    return { p50: q(0.5), p90: q(0.9), p99: q(0.99) };
+    return merged;
   }
+}
+
+/** p50/p90/p99 (ms) of a sketch of milliseconds, or null when it is empty. */
+export function sketchQuantiles(merged: DDSketch): { p50: number; p90: number; p99: number } | null {
+  if (merged.count === 0) return null;
+  const q = (p: number) => Math.round(merged.getValueAtQuantile(p) * 1000) / 1000;
+  return { p50: q(0.5), p90: q(0.9), p99: q(0.99) };
 }

@@ -76,7 +76,7 @@ export async function createApiMount(deps: {
   logger: Logger;
   /** Asks the source to look for a new commit now (a write just made one). */
   refresh?: () => void;
-}): Promise<HttpMount & { stop(): void }> {
+}): Promise<HttpMount & { stop(): void; writer?: RepoWriter; target?: RepoTarget }> {
   const { options, channels, logger } = deps;
   const api = options.api ?? {};
   const [spec, iac] = await Promise.all([import('@plexus/spec'), import('@plexus/import')]);
@@ -151,6 +151,8 @@ export async function createApiMount(deps: {
   return {
     prefix: handler.prefix,
     handle: handler.handle,
+    writer,
+    ...(typeof target === 'string' ? {} : { target }),
     stop() {
       for (const u of unsubscribe) u();
       for (const w of [...waiters]) w.done('pending');

@@ -19,6 +19,7 @@ import { BUILTIN_PLUGINS, importPluginModules } from './plugins.ts';
 import type { ProxyRevisions } from './proxy-revisions.ts';
 import { redactUrl } from './redact-url.ts';
 import { RevisionHistory } from './revision-history.ts';
+import { wireRollouts } from './rollouts.ts';
 import type { Runner } from './runner.ts';
 import type { CoreStages, Discovery, XdsServer } from './stages.ts';
 import type { StatusStore } from './status.ts';
@@ -132,6 +133,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     refresh: () => void runners[0]?.refresh?.(),
   });
   mounts.push(api);
+  const rollouts = wireRollouts({ channels, api, telemetry, logger, tickMs: options.rolloutTickMs });
+  const controller = rollouts.controller;
+  if (controller) status.rollouts = () => controller.status();
 
   const http = await listenHttp(
     createHttpHandler({
@@ -218,6 +222,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         container.get<ReturnType<typeof meshCaIssuer> | null>(TOKENS.MeshCa)?.stop();
         status.stop();
         lastGood?.stop();
+        rollouts.stop();
         api.stop();
         web?.stop();
         consoleSource?.stop();

@@ -118,6 +118,8 @@ export interface DaemonOptions {
   console?: { enabled?: boolean; errorThreshold?: number; tickMs?: number };
   /** Grace period for xDS streams on shutdown (ms). Default 2000. */
   drainMs?: number;
+  /** How often the rollout controller wakes (ms; tests and the demo). Default 250. */
+  rolloutTickMs?: number;
   logger?: Logger;
   /** Test seams: replace a stage (the real package is used for whatever is left out). */
   overrides?: {

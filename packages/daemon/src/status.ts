@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { RolloutStatus } from '@plexus/rollout';
 import type { Logger } from 'pino';
 import { type ConvergedEvent, ConvergenceTracker } from './convergence.ts';
 import type { Channels, RevisionError, RevisionOutcome } from './messages.ts';
@@ -27,6 +28,8 @@ export interface StatusDocument {
   /** Multi-source daemons: each source's revision and error. */
   sources?: SourceStatus[];
   proxies: ProxyStatus[];
+  /** Rollouts of the applied revision (a Plexus extension; absent when there are none). */
+  rollouts?: RolloutStatus[];
 }
 
 export interface ProxyStatus {
@@ -47,6 +50,8 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
   applied: string | null = null;
   attempted: string | null = null;
   error: RevisionError | null = null;
+  /** The rollout controller's view, when it runs (daemon.ts). */
+  rollouts?: () => RolloutStatus[];
   readonly #convergence: ConvergenceTracker;
   readonly #unsubscribe: Array<() => void> = [];
   /** Proxies already logged as waiting (once each, until a revision defines them). */
@@ -157,9 +162,11 @@ export class StatusStore extends EventEmitter<{ converged: [ConvergedEvent]; out
   }
 
   document(): StatusDocument {
+    const rollouts = this.rollouts?.() ?? [];
     return {
       revision: { applied: this.applied, attempted: this.attempted, error: this.error },
       ...(this.sources ? { sources: this.sources.status() } : {}),
+      ...(rollouts.length > 0 ? { rollouts } : {}),
       proxies: this.xds.status().map((s) => {
         const waiting = this.#waiting(s);
         return {

@@ -103,7 +103,29 @@ export function formatStatus(doc: StatusDocument): string {
   const waiting = doc.proxies.filter((p) => p.waiting).map((p) => `  ${p.node}: ${p.waiting}`);
   if (waiting.length)
     lines.push('', 'WAITING (connected, no config until a commit defines them)', ...waiting);
+  if (doc.rollouts?.length) lines.push('', ...formatRollouts(doc.rollouts));
   return `${lines.join('\n')}\n`;
+}
+
+/** One row per Rollout (phase, step, weights, the canary edge as the last gate check saw it), then why. */
+export function formatRollouts(rollouts: NonNullable<StatusDocument['rollouts']>): string[] {
+  const rows = [
+    ['ROLLOUT', 'ROUTE', 'PHASE', 'STEP', 'CANARY', 'CANARY ERRORS', 'CANARY P99', 'LAST COMMIT'],
+  ];
+  for (const r of rollouts) {
+    const c = r.gate?.canary;
+    rows.push([
+      `${r.mesh}/${r.name}`,
+      r.route,
+      r.phase,
+      `${r.step}/${r.steps}`,
+      `${r.canary} ${r.canaryWeight}%`,
+      c && c.requests > 0 ? `${(c.errorRate * 100).toFixed(1)}% of ${c.requests}` : '-',
+      c?.p99Ms != null ? `${Math.round(c.p99Ms)} ms` : '-',
+      r.commits.at(-1)?.commit.slice(0, 12) ?? '-',
+    ]);
+  }
+  return [...table(rows), ...rollouts.map((r) => `  ${r.mesh}/${r.name}: ${r.message}`)];
 }
 
 /** Several replicas: one line per replica (flagged when it differs or is unreachable), then every proxy. */

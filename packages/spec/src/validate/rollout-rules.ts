@@ -68,7 +68,7 @@ export const rolloutRule: ResourceRule = (r, ctx) => {
   if (route && stable && canary) routeTargets(r, route, stable, canary, ctx);
 };
 
-/** The route's weighted targets must be stable (and the canary, if already added); anything else is refused. */
+/** The route's weighted targets must be stable (and the canary, if already added); another target with weight is refused. */
 function routeTargets(
   r: SpecResource,
   route: SpecResource,
@@ -79,8 +79,15 @@ function routeTargets(
   const spec = obj(route.spec) ?? {};
   const key = ROUTE_TYPES.find((k) => obj(spec[k]));
   if (!key) return;
-  const targets = arr(obj(obj(spec[key])?.action)?.weightedTargets).map((w) => str(obj(w)?.virtualNode));
-  const others = targets.filter((n) => n !== stable && n !== canary);
+  const weighted = arr(obj(obj(spec[key])?.action)?.weightedTargets).map((w) => ({
+    node: str(obj(w)?.virtualNode),
+    weight: int(obj(w)?.weight) ?? 0,
+  }));
+  const targets = weighted.map((w) => w.node);
+  // a third target at weight 0 carries nothing; the controller's first commit drops it
+  const others = weighted
+    .filter((w) => w.weight > 0 && w.node !== stable && w.node !== canary)
+    .map((w) => w.node);
   const at = `${route.position.file}:${route.position.line}`;
   if (others.length > 0) {
     ctx.out.push(

@@ -96,6 +96,17 @@ describe('Rollout kind', () => {
     expect(out).toEqual([
       expect.stringMatching(/route "r1" \(mesh\.yaml:\d+\) also sends traffic to "green"/),
     ]);
+    const idle = loadAndValidate([
+      {
+        path: 'mesh.yaml',
+        content: MESH.replace(
+          '[{ virtualNode: red, weight: 1 }]',
+          '[{ virtualNode: red, weight: 1 }, { virtualNode: green, weight: 0 }]',
+        ),
+      },
+      { path: 'rollout.yaml', content: rollout(VALID) },
+    ]);
+    expect(idle.diagnostics.map(formatDiagnostic)).toEqual([]);
   });
 
   it('schema errors: weights stay within 1..99, gates within their ranges', () => {

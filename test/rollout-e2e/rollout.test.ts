@@ -15,6 +15,7 @@ import { formatStatus } from '../../packages/cli/src/commands/status.ts';
 import { commitCanary } from '../../scripts/demo/canary.ts';
 import { type ColorappRun, freePorts, startColorapp } from '../../scripts/demo/colorapp.ts';
 import { tally, tallySettlesOn } from '../../scripts/demo/local-mesh.ts';
+import { launchBrowser } from '../console-e2e/browser.ts';
 
 let workDir: string;
 let run: ColorappRun;
@@ -138,5 +139,31 @@ describe('Rollout with real Envoys', () => {
       /colorapp\/colorteller-green\s+colorteller\/colors\s+rolled-back\s+1\/2\s+colorteller-green 0%/,
     );
     run.faults.green.fails = undefined;
+  }, 60_000);
+
+  it('the console shows the rollout: phase, weights, the canary edge and its commits', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${run.daemon.httpPort}/ui/#rollouts`);
+      const green = page.locator('#rollouts tr[data-rollout="colorapp/colorteller-green"]');
+      await green.waitFor({ timeout: 10_000 });
+      expect(await green.getAttribute('data-phase')).toBe('rolled-back');
+      expect(await green.locator('td').allTextContents()).toEqual([
+        'colorteller/colors',
+        'rolled-back',
+        '1/2',
+        'colorteller-green 0%',
+        expect.stringMatching(/^100\.0% of \d+$/),
+        expect.any(String),
+        expect.any(String),
+        expect.stringMatching(/^[0-9a-f]{8} step 1, [0-9a-f]{8} rolled-back$/),
+      ]);
+      await expect
+        .poll(() => page.locator('#rollout-messages').textContent())
+        .toMatch(/colorapp\/colorteller-green: rolled back at step 1: canary error rate 100%/);
+    } finally {
+      await browser.close();
+    }
   }, 60_000);
 });

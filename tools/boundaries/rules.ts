@@ -22,7 +22,7 @@ export const PACKAGES: Record<string, Rule> = {
   daemon: { imports: '*' },
   cli: { imports: '*' },
   testkit: { imports: '*' },
-  console: { imports: ['spec', 'graph', 'translate', 'xds', 'plugin-api', 'telemetry'] },
+  console: { imports: ['spec', 'graph', 'translate', 'xds', 'plugin-api', 'telemetry', 'rollout'] },
   ca: { imports: ['graph', 'translate'] },
   api: { imports: ['spec', 'source'] },
   plan: { imports: ['spec', 'graph', 'translate'], pure: true },

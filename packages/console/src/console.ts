@@ -107,6 +107,8 @@ export function createConsole(source: ConsoleSource, o: ConsoleOptions = {}): We
         return json(res, traffic(windowOf(url)));
       case '/proxies':
         return json(res, source.proxies());
+      case '/rollouts':
+        return json(res, source.rollouts());
       case '/revisions':
         return json(res, source.revisions(url.searchParams.get('source') ?? undefined));
       case '/node': {

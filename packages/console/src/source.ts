@@ -1,5 +1,6 @@
 import type { MeshGraph } from '@plexus/graph';
 import type { EndpointSet } from '@plexus/plugin-api';
+import type { RolloutStatus } from '@plexus/rollout';
 import type { EdgesDocument } from '@plexus/telemetry';
 
 /** One connected (or recently seen) proxy as the Proxies view lists it. */
@@ -60,6 +61,8 @@ export interface ConsoleSource {
   revisions(source?: string): RevisionRow[];
   /** Per-edge traffic over the last `windowSeconds`; undefined when telemetry is off. */
   edges(windowSeconds: number): EdgesDocument | undefined;
+  /** The rollouts the daemon's controller runs (empty when none, or when it cannot run). */
+  rollouts(): RolloutStatus[];
   /** Calls `listener` when the graph, the revisions or the proxies change; returns the unsubscribe. */
   onChange(listener: (what: 'graph' | 'revisions' | 'proxies') => void): () => void;
 }

@@ -1,4 +1,6 @@
 /** The console in the browser: fetches /api/v1/console/*, listens to its live events, draws with cytoscape. */
+
+import type { RolloutStatus } from '@plexus/rollout';
 import cytoscape from 'cytoscape';
 import type { ConsoleEdge, ConsoleGraph, ConsoleNode, EdgeTraffic } from '../src/model.ts';
 import type { ProxyRow, RevisionRow } from '../src/source.ts';
@@ -43,7 +45,7 @@ const state = {
 };
 
 // --- tabs (arrow keys move between them, as the ARIA tabs pattern has it) ---------------------------------
-const tabs = ['graph', 'proxies', 'revisions'];
+const tabs = ['graph', 'proxies', 'revisions', 'rollouts'];
 function showTab(name: string, focus = false): void {
   for (const t of tabs) {
     const b = $<HTMLButtonElement>(`#tab-${t}`);
@@ -56,6 +58,7 @@ function showTab(name: string, focus = false): void {
   history.replaceState(null, '', `#${name}`);
   if (name === 'proxies') void loadProxies();
   if (name === 'revisions') void loadRevisions();
+  if (name === 'rollouts') void loadRollouts();
   if (name === 'graph') cy.resize();
 }
 for (const t of tabs) {
@@ -424,6 +427,45 @@ async function loadRevisions(): Promise<void> {
   );
 }
 
+async function loadRollouts(): Promise<void> {
+  const rows = await getJson<RolloutStatus[]>(`${API}/rollouts`);
+  const rate = (w: { requests: number; errorRate: number } | undefined) =>
+    w && w.requests > 0 ? `${(w.errorRate * 100).toFixed(1)}% of ${w.requests}` : '-';
+  $('#rollouts tbody').replaceChildren(
+    ...rows.map((r) =>
+      el(
+        'tr',
+        { 'data-rollout': `${r.mesh}/${r.name}`, 'data-phase': r.phase },
+        el('th', { scope: 'row' }, `${r.mesh}/${r.name}`),
+        el('td', {}, r.route),
+        el(
+          'td',
+          {
+            class:
+              r.phase === 'rolled-back' || r.phase === 'blocked'
+                ? 'err-text'
+                : r.phase === 'promoted'
+                  ? 'ok-text'
+                  : '',
+          },
+          r.phase,
+        ),
+        el('td', {}, `${r.step}/${r.steps}`),
+        el('td', {}, `${r.canary} ${r.canaryWeight}%`),
+        el('td', {}, rate(r.gate?.canary)),
+        el('td', {}, r.gate?.canary.p99Ms != null ? `${Math.round(r.gate.canary.p99Ms)} ms` : '-'),
+        el('td', {}, rate(r.gate?.stable)),
+        el('td', {}, r.commits.map((c) => `${short(c.commit)} ${c.phase}`).join(', ') || '-'),
+      ),
+    ),
+  );
+  $('#rollout-messages').replaceChildren(
+    ...rows.map((r) =>
+      el('li', { class: r.phase }, el('strong', {}, `${r.mesh}/${r.name}: `), r.error ?? r.message),
+    ),
+  );
+}
+
 // --- live updates --------------------------------------------------------------------------------------------
 async function loadGraph(): Promise<void> {
   try {
@@ -453,6 +495,7 @@ function connect(): void {
     $('#threshold').textContent = String(Math.round(state.traffic.errorThreshold * 100));
     if (state.traffic.revision && state.traffic.revision !== state.graph?.revision) void loadGraph();
     else paintTraffic();
+    if (!$('#view-rollouts').hidden) void loadRollouts();
     document.body.dataset.trafficAt = String(Date.now());
   });
   es.addEventListener('graph', () => void loadGraph());

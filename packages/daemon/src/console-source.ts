@@ -82,6 +82,7 @@ export function createConsoleSource(d: ConsoleSourceDeps): ConsoleSource & { sto
     endpoints: (mesh, node) => d.discovery.current().get(`${mesh}/${node}`),
     revisions: (source) => d.history.list(source),
     edges: (windowSeconds) => d.telemetry?.edges(windowSeconds),
+    rollouts: () => d.status.rollouts?.() ?? [],
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

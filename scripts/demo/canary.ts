@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RolloutStatus } from '@plexus/rollout';
 import { type Color, commitAll, setWeights } from './local-mesh.ts';
 
 export interface CanaryPlan {
@@ -46,4 +47,67 @@ export function commitCanary(repo: string, routeFile: string, p: CanaryPlan): vo
   setWeights(routeFile, weights);
   writeFileSync(join(repo, 'mesh/rollout.yaml'), rolloutYaml(p));
   commitAll(repo, `canary: colorteller-${p.canary} against colorteller-${p.stable}`);
+}
+
+/** What the demo's canary act needs from the running mesh. */
+export interface CanaryStage {
+  repo: string;
+  routeFile: string;
+  faults: Record<Color, { fails?: (hit: number) => boolean }>;
+  rollouts(): RolloutStatus[];
+}
+
+/**
+ * The demo's canary act: colorteller-blue ships a bug (every third reply a 500) and its Rollout rolls itself
+ * back; then blue is fixed, the Rollout is retried (a changed Rollout starts over) and reaches 100 %. Prints
+ * each change of a rollout's phase or step as it happens.
+ */
+export async function canaryAct(
+  stage: CanaryStage,
+  print: (line: string) => void,
+  stopped: () => boolean,
+): Promise<void> {
+  const plan: CanaryPlan = {
+    stable: 'red',
+    canary: 'blue',
+    steps: [
+      [20, '8s'],
+      [50, '8s'],
+    ],
+  };
+  let last = '';
+  const watch = async (until: RolloutStatus['phase']) => {
+    for (;;) {
+      if (stopped()) return;
+      const r = stage.rollouts().find((x) => x.name === `colorteller-${plan.canary}`);
+      const line = r ? `${r.phase} ${r.step}/${r.steps} ${r.canaryWeight}%` : '';
+      if (r && line !== last) {
+        last = line;
+        print(
+          `  ⤷ rollout ${r.mesh}/${r.name}: ${r.message}${r.commits.length ? ` [commit ${r.commits.at(-1)!.commit.slice(0, 8)}]` : ''}`,
+        );
+      }
+      if (r?.phase === until || r?.phase === 'blocked') return;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  };
+  stage.faults.blue.fails = (hit) => hit % 3 === 0;
+  print(
+    '\n▶ canary act 1: colorteller-blue ships a bug (every third reply is a 500) and a Rollout for it is committed',
+  );
+  commitCanary(stage.repo, stage.routeFile, plan);
+  await watch('rolled-back');
+  if (stopped()) return;
+  print(
+    '▶ canary act 2: blue is fixed; the Rollout is retried with a 5s first step (a changed Rollout starts over)',
+  );
+  stage.faults.blue.fails = undefined;
+  plan.steps = [
+    [20, '5s'],
+    [50, '8s'],
+  ];
+  writeFileSync(join(stage.repo, 'mesh/rollout.yaml'), rolloutYaml(plan));
+  commitAll(stage.repo, 'canary: retry colorteller-blue, fixed');
+  await watch('promoted');
+  print(`▶ the whole story is in git: git -C ${stage.repo} log --oneline\n`);
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { RevisionOutcome } from '@plexus/daemon';
 import { repoRoot } from '@plexus/testkit';
 import { pino } from 'pino';
+import { canaryAct } from './canary.ts';
 import { type ColorappRun, demoPorts, startColorapp } from './colorapp.ts';
 import { tally } from './local-mesh.ts';
 import { runProxylessDemo } from './proxyless.ts';
@@ -106,12 +107,26 @@ to 5 real Envoys: gateway :${p.gateway} → front → colorteller (red :${p.apps
   metrics: curl http://${HTTP}/metrics      logs: ${join(workDir, 'daemon.log')}
   try it:  curl http://127.0.0.1:${p.gateway}/
 
-Move traffic: change the three \`weight:\` values of route "colors" and commit, for example:
+First, a canary from Git: a Rollout for a buggy colorteller-blue rolls itself back, then a fixed one reaches 100 %
+(each step and the rollback are commits by the rollout controller; the console's Rollouts tab shows them).
+
+Then move traffic yourself: change the \`weight:\` values of route "colors" and commit, for example:
   cd ${run.repo}
-  \${EDITOR:-vi} mesh/colorteller.yaml     # weights red 1, blue 1, green 1 → e.g. 0, 3, 1
+  git rm -q mesh/rollout.yaml                 # hand the route back from the Rollout
+  \${EDITOR:-vi} mesh/colorteller.yaml     # weights red 0, blue 100 → e.g. 1, 3
   git commit -qam 'more blue'
 A broken commit (say weight: 1000) is rejected with file:line and traffic keeps flowing; Ctrl-C stops everything.
 `);
+    const act = canaryAct(
+      {
+        repo: run.repo,
+        routeFile: run.routeFile,
+        faults: run.faults,
+        rollouts: () => run.daemon.status.document().rollouts ?? [],
+      },
+      (line) => console.log(line),
+      () => stopping,
+    );
     let busy = false;
     const timer = setInterval(async () => {
       if (busy) return;
@@ -125,6 +140,7 @@ A broken commit (say weight: 1000) is rejected with file:line and traffic keeps 
     }, 1000);
     stop = async () => {
       clearInterval(timer);
+      await act;
       await run.stop();
     };
   }

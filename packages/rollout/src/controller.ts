@@ -105,7 +105,8 @@ export class RolloutController {
       seen.add(key);
       const hash = specHash(r.spec);
       const run = this.#runs.get(key);
-      if (run && run.hash === hash) {
+      // a blocked rollout tries again on every new revision: the fix may be in the route, not the Rollout
+      if (run && run.hash === hash && run.phase !== 'blocked') {
         run.r = r;
         continue;
       }

@@ -19,6 +19,7 @@ import { CONFIG_KEYS, type ConfigKey, envoyRoot, TypeUrl } from './protos.ts';
 import { ResourceCache, type ResourceEntry } from './resource-cache.ts';
 import { SotwStream } from './sotw-stream.ts';
 import type { AdsStream, StreamContext } from './stream-base.ts';
+import { listenTcp, parseHostPort, type TcpListener } from './tcp-listener.ts';
 import type { ProxyConfig, ProxySnapshot, ProxyStatus, RejectEvent, XdsLogger, XdsNode } from './types.ts';
 
 export type ResolveProxy = (
@@ -34,6 +35,8 @@ export interface XdsServerOptions {
   /** Maps a client's node to the key its config is stored under, or says why it has none (obligation 4). */
   resolveProxy: ResolveProxy;
   logger?: XdsLogger;
+  /** The TCP accept queue asked for (the kernel caps it at net.core.somaxconn). Default 65,535. */
+  listenBacklog?: number;
   /** HTTP/2 keepalive for long-lived streams (defaults 30 s ping, 10 s timeout). */
   keepalive?: { timeMs?: number; timeoutMs?: number };
   /** Responses per stream handed to the transport and not yet flushed (default 2, obligation 15). */
@@ -139,6 +142,7 @@ export class XdsServer extends EventEmitter {
   private readonly tls: boolean;
   private stopping = false;
   private listening = false;
+  private tcpListener: TcpListener | undefined;
 
   private readonly options: XdsServerOptions;
   constructor(options: XdsServerOptions) {
@@ -481,9 +485,14 @@ export class XdsServer extends EventEmitter {
   }
 
   /** Binds and starts (`host:port` or `unix:///path`); resolves to the bound port (1 for a unix socket). */
-  listen(hostPort: string): Promise<number> {
+  async listen(hostPort: string): Promise<number> {
     const credentials = this.options.credentials ?? ServerCredentials.createInsecure();
     this.listening = true;
+    const tcp = parseHostPort(hostPort);
+    if (tcp) {
+      this.tcpListener = await listenTcp(this.server, credentials, tcp, this.options.listenBacklog);
+      return this.tcpListener.port;
+    }
     return new Promise((resolve, reject) => {
       this.server.bindAsync(hostPort, credentials, (err, port) => (err ? reject(err) : resolve(port)));
     });
@@ -492,10 +501,12 @@ export class XdsServer extends EventEmitter {
   /** Stops accepting, ends every stream (clients reconnect elsewhere), then closes after graceMs at most. */
   async shutdown(graceMs = 5000): Promise<void> {
     this.stopping = true;
+    const closing = this.tcpListener?.close();
     const done = new Promise<void>((r) => this.server.tryShutdown(() => r()));
     for (const s of [...this.streams.keys()]) s.fail(GrpcStatus.UNAVAILABLE, 'xDS server shutting down');
     const timer = setTimeout(() => this.server.forceShutdown(), graceMs);
     await done;
+    await closing;
     clearTimeout(timer);
   }
 

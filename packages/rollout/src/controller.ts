@@ -180,8 +180,8 @@ export class RolloutController {
     for (const run of this.#runs.values()) {
       if (run.busy || now < run.nextCheckMs) continue;
       if (run.phase === 'starting' || run.phase === 'blocked') {
-        if (run.error && run.phase === 'starting')
-          void this.#commit(run, { kind: 'step', step: run.step + 2 });
+        // the first step's commit failed (a moved head, the route not yet applied): try it again
+        if (run.error && run.phase === 'starting') void this.#commit(run, { kind: 'step', step: 1 });
         continue;
       }
       if (run.phase !== 'progressing') continue;

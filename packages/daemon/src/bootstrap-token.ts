@@ -23,11 +23,14 @@ const UPSTREAM_CODEC = {
   },
 };
 
-/** A Lua string literal for `s` (JSON's escapes are Lua's too, once control characters are ruled out). */
+/**
+ * A Lua string literal for `s`: JSON's escapes (`\"`, `\\`) are Lua's too once control characters and lone
+ * surrogates (JSON's `\uXXXX`, which Lua does not read) are ruled out.
+ */
 function luaString(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused here
-  if (/[\u0000-\u001f\u007f]/.test(s))
-    throw new Error(`token file path ${JSON.stringify(s)} has a control character`);
+  if (/[\u0000-\u001f\u007f]/.test(s) || !s.isWellFormed()) {
+    throw new Error(`token file path ${JSON.stringify(s)} has a control character or a lone surrogate`);
+  }
   return JSON.stringify(s);
 }
 

@@ -28,7 +28,7 @@ const UPSTREAM_CODEC = {
  * surrogates (JSON's `\uXXXX`, which Lua does not read) are ruled out.
  */
 function luaString(s: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(s) || !s.isWellFormed()) {
+  if (/[\u0000-\u001f\u007f]|\p{Cs}/u.test(s)) {
     throw new Error(`token file path ${JSON.stringify(s)} has a control character or a lone surrogate`);
   }
   return JSON.stringify(s);

@@ -1,8 +1,8 @@
 /**
  * Real Envoys bootstrapped with bearer tokens only (`plexus bootstrap --token-file`, `--embed-token`) stream
  * their egress access logs to a TLS daemon that requires every stream to prove its proxy: their edges show in
- * GET /api/v1/telemetry/edges, a proxy whose token is another node's is refused, and no token shows in
- * Envoy's /config_dump or the daemon's log.
+ * GET /api/v1/telemetry/edges (as a client-certificate Envoy's do), a proxy whose token is another node's is
+ * refused, and no token shows in Envoy's /config_dump or the daemon's log.
  */
 import { waitFor } from '@plexus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,13 @@ describe('access logs of token-bootstrapped Envoys', () => {
     await send('embedder', 5);
     expect(await settled('embedder', before + 5)).toBe(before + 5);
     expect(refusals('embedder')).toEqual([]);
+  });
+
+  it('a client certificate (no token) still reports: the edges certer → web count what it sent', async () => {
+    const before = await baseline('certer');
+    await send('certer', 5);
+    expect(await settled('certer', before + 5)).toBe(before + 5);
+    expect(refusals('certer')).toEqual([]);
   });
 
   it("a token file holding another node's token: the stream is refused and nothing is recorded; its own token again, and it reports", async () => {

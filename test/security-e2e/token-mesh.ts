@@ -1,8 +1,9 @@
 /**
- * A small mesh behind a TLS daemon with telemetry on, whose real Envoys prove themselves with bearer tokens only
- * (no client certificates): `web` serves HTTP; `filer` (token file), `embedder` (embedded token) and `forger`
- * (token file) call it through their egress listeners, so their access logs must reach the daemon with a token.
- * The fixture waits for filer and embedder to reach web; forger has sent nothing when it returns.
+ * A small mesh behind a TLS daemon with telemetry on, whose real Envoys prove themselves with bearer tokens:
+ * `web` serves HTTP; `filer` (token file), `embedder` (embedded token) and `forger` (token file) call it through
+ * their egress listeners, so their access logs must reach the daemon with a token; `certer` calls it with a
+ * client certificate instead (the path that already worked). The fixture waits for filer, embedder and certer
+ * to reach web; forger has sent nothing when it returns.
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -11,13 +12,21 @@ import { join } from 'node:path';
 import { type Daemon, sameHostConfig } from '@plexus/daemon';
 import { issueNodeToken, NodeTokenKeys, sha256Hex } from '@plexus/security';
 import type { EdgesDocument } from '@plexus/telemetry';
-import { commitAll, freePort, httpRequestLocal, initRepo, waitFor } from '@plexus/testkit';
+import {
+  commitAll,
+  createTestCa,
+  freePort,
+  httpRequestLocal,
+  initRepo,
+  issueCert,
+  waitFor,
+} from '@plexus/testkit';
 import { pino } from 'pino';
 import { type EnvoyUnderTest, startEnvoy } from './envoy.ts';
 import { startTlsDaemon, type TlsDaemon } from './tls-daemon.ts';
 
 export const MESH = 'tokmesh';
-const NODES = ['web', 'filer', 'embedder', 'forger'] as const;
+const NODES = ['web', 'filer', 'embedder', 'forger', 'certer'] as const;
 export type NodeName = (typeof NODES)[number];
 export const nodeKey = (n: string) => `mesh/${MESH}/virtualNode/${n}`;
 const WEB_HOST = `web.${MESH}.local`;
@@ -45,7 +54,7 @@ apiVersion: plexus/v1
 kind: VirtualService
 metadata: { name: ${WEB_HOST}, mesh: ${MESH} }
 spec: { provider: { virtualNode: { virtualNodeName: web } } }
-${node('filer', caller)}${node('embedder', caller)}${node('forger', caller)}`;
+${node('filer', caller)}${node('embedder', caller)}${node('forger', caller)}${node('certer', caller)}`;
 }
 
 export interface TokenMesh {
@@ -87,6 +96,7 @@ export async function startTokenMesh(): Promise<TokenMesh> {
 
   const lines: string[] = [];
   const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
+  const ca = createTestCa();
   let tls: TlsDaemon | undefined;
   const envoys = {} as Record<NodeName, EnvoyUnderTest>;
   const stop = async () => {
@@ -95,6 +105,7 @@ export async function startTokenMesh(): Promise<TokenMesh> {
     web.closeAllConnections();
     web.close();
     rmSync(work, { recursive: true, force: true });
+    rmSync(ca.dir, { recursive: true, force: true });
   };
   const tokenFile = (n: NodeName) => join(work, `${n}.jwt`);
   const writeTokenFile = (n: NodeName, token: string) => {
@@ -104,6 +115,12 @@ export async function startTokenMesh(): Promise<TokenMesh> {
   try {
     const stateDir = join(work, 'state');
     mkdirSync(stateDir);
+    const cert = issueCert(ca, { cn: 'plexus', ips: ['127.0.0.1'], usage: 'server' });
+    const certer = issueCert(ca, {
+      cn: 'certer',
+      uris: [`spiffe://plexus.local/${nodeKey('certer')}`],
+      usage: 'client',
+    });
     tls = await startTlsDaemon(
       {
         repo,
@@ -117,9 +134,10 @@ export async function startTokenMesh(): Promise<TokenMesh> {
         drainMs: 500,
         adminTokens: [{ name: 'test', sha256: sha256Hex(ADMIN) }],
         telemetry: { flushInterval: '200ms' },
+        xdsTls: { certFile: cert.certFile, keyFile: cert.keyFile, clientCaFile: ca.certFile },
         logger,
       },
-      { stateDir },
+      { stateDir, ca, cert },
     );
     const keys = new NodeTokenKeys(stateDir);
     const tokens = {} as Record<NodeName, string>;
@@ -131,7 +149,13 @@ export async function startTokenMesh(): Promise<TokenMesh> {
         xdsCaFile: tls.ca.certFile,
       };
       if (n === 'embedder') envoys[n] = await startEnvoy({ ...base, token: tokens[n] });
-      else {
+      else if (n === 'certer') {
+        envoys[n] = await startEnvoy({
+          ...base,
+          clientCertFile: certer.certFile,
+          clientKeyFile: certer.keyFile,
+        });
+      } else {
         writeTokenFile(n, tokens[n]);
         envoys[n] = await startEnvoy({ ...base, tokenFile: tokenFile(n) });
       }
@@ -146,7 +170,7 @@ export async function startTokenMesh(): Promise<TokenMesh> {
       timeoutMs: 60_000,
       what: "forger's listeners",
     });
-    for (const n of ['filer', 'embedder'] as const) {
+    for (const n of ['filer', 'embedder', 'certer'] as const) {
       await waitFor(async () => (await get(n)) === 200, { timeoutMs: 60_000, what: `${n} → web` }).catch(
         (err: Error) => {
           throw new Error(

@@ -99,6 +99,7 @@ describe('access log streams prove their proxy like xDS streams', () => {
   it('no credential over TLS: UNAUTHENTICATED, nothing recorded', async () => {
     const r = await report(BLUE);
     expect(r.code).toBe(16);
+    expect(r.details).toMatch(/^no credential: .*older plexus bootstrap .*bootstrap it again$/);
     expect(await edgesFrom('blue')).toEqual([]);
   });
 });

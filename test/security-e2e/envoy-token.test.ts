@@ -58,7 +58,7 @@ describe.each(['sotw', 'delta'] as const)('real Envoy with node tokens over TLS 
     await e.proc.stop();
   });
 
-  it('an embedded token (Envoy gRPC, initial_metadata) works too', async () => {
+  it('an embedded token (Envoy gRPC, the credential injector on xds_cluster) works too', async () => {
     const e = await envoy(nodeA, { token: (await issueNodeToken(keys, { node: nodeA })).token });
     await waitFor(async () => (await e.stat('control_plane.connected_state')) === 1, { what: 'connected' });
     await waitFor(async () => (await e.stat('cluster_manager.cds.update_success')) > 0, {

@@ -3,6 +3,7 @@
  * admin on 9901, ADS over gRPC, LDS and CDS through ADS) and gRPC's xDS bootstrap for proxyless clients.
  */
 import { isIP } from 'node:net';
+import { tokenSecrets, xdsClusterTokenFilters } from './bootstrap-token.ts';
 import { parseHostPort } from './http.ts';
 
 export interface BootstrapOptions {
@@ -33,8 +34,8 @@ export interface BootstrapOptions {
    */
   tokenFile?: string;
   /**
-   * A token embedded in the bootstrap instead (Envoy's own gRPC client, `initial_metadata`): no Google gRPC
-   * needed, but a new token means a new bootstrap and a restart.
+   * A token embedded in the bootstrap instead (Envoy's own gRPC client; a static secret that `xds_cluster`'s
+   * credential injector attaches): no Google gRPC needed, but a new token means a new bootstrap and a restart.
    */
   token?: string;
   /** Incremental xDS (`DELTA_GRPC`) instead of state of the world. */
@@ -94,14 +95,12 @@ function checkCredentialFlags(o: BootstrapOptions): void {
 
 const dataSource = (filename: string) => ({ filename });
 
-/** Envoy's own gRPC client to the static `xds_cluster` (over TLS when a CA is given). */
-function envoyGrpcService(o: BootstrapOptions) {
-  return [
-    {
-      envoy_grpc: { cluster_name: 'xds_cluster' },
-      ...(o.token ? { initial_metadata: [{ key: 'authorization', value: `Bearer ${o.token}` }] } : {}),
-    },
-  ];
+/**
+ * Envoy's own gRPC client to the static `xds_cluster` (over TLS when a CA is given); an embedded token is
+ * attached by the cluster's filters, not here.
+ */
+function envoyGrpcService() {
+  return [{ envoy_grpc: { cluster_name: 'xds_cluster' } }];
 }
 
 /** The TLS transport socket of `xds_cluster`: verify the server's SAN, offer h2, present a client certificate. */
@@ -187,6 +186,8 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
       ? { pipe: { path: target.path } }
       : { socket_address: { address: target.host, port_value: target.port } };
   const tlsHost = 'path' in target ? (o.serverName ?? 'localhost') : target.host;
+  const tokenFilters = xdsClusterTokenFilters(o);
+  const secrets = tokenSecrets(o);
   return {
     node: {
       id: o.node,
@@ -210,14 +211,16 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
       ads_config: {
         api_type: o.delta ? 'DELTA_GRPC' : 'GRPC',
         transport_api_version: 'V3',
-        grpc_services: o.tokenFile ? googleGrpcService(o) : envoyGrpcService(o),
+        grpc_services: o.tokenFile ? googleGrpcService(o) : envoyGrpcService(),
         set_node_on_first_message_only: true,
       },
       lds_config: adsSource,
       cds_config: adsSource,
     },
     static_resources: {
-      // Also without ADS on it (token files use Google gRPC): the access log service reaches the daemon here.
+      ...(secrets ? { secrets } : {}),
+      // Also without ADS on it (token files use Google gRPC): the access log service reaches the daemon here,
+      // with the proxy's token attached by the cluster's filters, so it proves who the proxy is as ADS does.
       clusters: [
         {
           name: 'xds_cluster',
@@ -228,6 +231,7 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
             'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
               '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
               explicit_http_config: { http2_protocol_options: {} },
+              ...(tokenFilters ? { http_filters: tokenFilters } : {}),
             },
           },
           load_assignment: {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCa, envoyBinary, issueCert } from '@plexus/testkit';
@@ -40,6 +40,51 @@ describe('bootstraps with credentials', () => {
     expect(b).toContain('"sni":"plexus.internal"');
     expect(b).toContain('"san_type":"DNS"');
     expect(JSON.stringify(envoyBootstrap(shapes[1]))).toContain('envoy.grpc_credentials.file_based_metadata');
+  });
+
+  it('a token rides on xds_cluster too (access logs use it, not the ADS client): Lua reads the file, the injector sends an embedded one', () => {
+    const filters = (b: Record<string, unknown>) =>
+      JSON.parse(JSON.stringify(b)).static_resources.clusters[0].typed_extension_protocol_options[
+        'envoy.extensions.upstreams.http.v3.HttpProtocolOptions'
+      ].http_filters?.map((f: { name: string }) => f.name);
+    const odd = join(ca.dir, 'a "quoted" \\ dir');
+    mkdirSync(odd, { recursive: true });
+    const oddFile = join(odd, 'token');
+    writeFileSync(oddFile, 'x.y.z');
+    const file = envoyBootstrap({
+      node: NODE,
+      xdsAddress: '127.0.0.1:18000',
+      xdsCaFile: ca.certFile,
+      tokenFile: oddFile,
+    });
+    expect(filters(file)).toEqual(['envoy.filters.http.lua', 'envoy.filters.http.upstream_codec']);
+    expect(
+      validate({ node: NODE, xdsAddress: '127.0.0.1:18000', xdsCaFile: ca.certFile, tokenFile: oddFile }),
+    ).toMatch(/^0 .*OK/s);
+    const embedded = envoyBootstrap({
+      node: NODE,
+      xdsAddress: '127.0.0.1:18000',
+      xdsCaFile: ca.certFile,
+      token: 'x.y.z',
+    });
+    expect(filters(embedded)).toEqual([
+      'envoy.filters.http.credential_injector',
+      'envoy.filters.http.upstream_codec',
+    ]);
+    // the token is in the secret alone (Envoy redacts secrets in /config_dump), not in the ADS grpc_service
+    expect(JSON.stringify(embedded).split('x.y.z')).toHaveLength(2);
+    expect(JSON.stringify(embedded.static_resources)).toContain('"inline_string":"x.y.z"');
+    const cert = envoyBootstrap({
+      node: NODE,
+      xdsAddress: '127.0.0.1:18000',
+      xdsCaFile: ca.certFile,
+      clientCertFile: '/c',
+      clientKeyFile: '/k',
+    });
+    expect(filters(cert)).toBeUndefined();
+    expect(() =>
+      envoyBootstrap({ node: NODE, xdsAddress: '127.0.0.1:1', xdsCaFile: ca.certFile, tokenFile: '/a\nb' }),
+    ).toThrow(/control character/);
   });
 
   it('refuses credentials without TLS, and half a certificate pair', () => {

@@ -103,6 +103,8 @@ export function accessLogService(
   definition: ServiceDefinition;
   handlers: UntypedServiceImplementation;
   counters: AccessLogServiceCounters;
+  /** Ends every open stream with UNAVAILABLE (Envoy reconnects elsewhere), so a server shutdown need not wait. */
+  endStreams(reason: string): void;
 } {
   const Message = envoyType('envoy.service.accesslog.v3.StreamAccessLogsMessage');
   const Response = envoyType('envoy.service.accesslog.v3.StreamAccessLogsResponse');
@@ -125,6 +127,8 @@ export function accessLogService(
       responseDeserialize: (b: Buffer) => Response.decode(b),
     },
   };
+  /** The open streams' `finish`: Envoy never ends an access log stream on its own. */
+  const open = new Set<(err: { code: GrpcStatus; details: string }) => void>();
   const StreamAccessLogs = (call: ServerReadableStream<Msg, object>, done: sendUnaryData<object>) => {
     let id: StreamIdentity | undefined;
     let finished = false;
@@ -133,9 +137,11 @@ export function accessLogService(
     const finish = (err: { code: GrpcStatus; details: string } | null) => {
       if (finished) return;
       finished = true;
+      open.delete(finish);
       counters.activeStreams--;
       done(err, err ? undefined : {});
     };
+    open.add(finish);
     const record = (msg: Msg) => {
       if (!id) return;
       const http = (msg.http_logs as { log_entry?: Msg[] } | null)?.log_entry;
@@ -191,5 +197,12 @@ export function accessLogService(
     call.on('error', () => finish(null));
     call.on('cancelled', () => finish(null));
   };
-  return { definition, handlers: { StreamAccessLogs } as UntypedServiceImplementation, counters };
+  return {
+    definition,
+    handlers: { StreamAccessLogs } as UntypedServiceImplementation,
+    counters,
+    endStreams(reason) {
+      for (const finish of [...open]) finish({ code: GrpcStatus.UNAVAILABLE, details: reason });
+    },
+  };
 }

@@ -37,6 +37,7 @@ export interface Telemetry {
   edges(windowSeconds?: number, mesh?: string): EdgesDocument;
   /** GET /api/v1/telemetry/edges[?window=S&mesh=M]: true when it answered. */
   handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Stops the sweep and ends the open access log streams (UNAVAILABLE): call it as the xDS server shuts down. */
   stop(): void;
 }
 
@@ -75,6 +76,9 @@ export function createTelemetry(o: TelemetryOptions = {}): Telemetry {
       res.end(`${JSON.stringify(body)}\n`);
       return true;
     },
-    stop: () => clearInterval(sweep),
+    stop() {
+      clearInterval(sweep);
+      service.endStreams('the daemon is shutting down');
+    },
   };
 }

@@ -13,7 +13,8 @@ const usage = `usage: plexus bootstrap --node ID --xds-address HOST:PORT|unix://
 Prints an Envoy bootstrap (YAML: admin on 9901, ADS over gRPC to the daemon, LDS/CDS via ADS), or with --grpc
 a gRPC xDS bootstrap (JSON, for GRPC_XDS_BOOTSTRAP) for a proxyless gRPC app.
 ID is mesh/<mesh>/virtualNode/<name>, mesh/<mesh>/virtualGateway/<name> or an App Mesh ARN.
-The Envoy bootstrap's xds_cluster also carries the proxy's access logs to the daemon (mesh telemetry).
+The Envoy bootstrap's xds_cluster also carries the proxy's access logs to the daemon (mesh telemetry), with
+the proxy's token attached to each stream when it has one (--token-file: read at every stream start).
 --appmesh-stats-tags tags Envoy's own stats like App Mesh's ENABLE_ENVOY_STATS_TAGS=1 (appmesh.mesh,
 appmesh.virtual_node / appmesh.virtual_gateway, listener protocol and port, route config).
 --zone/--region set node.locality (App Mesh's sidecar sets the task's): a node with a zone preference
@@ -23,7 +24,8 @@ host of --xds-address). The proxy proves who it is with --client-cert/--client-k
 (a node token or service-account token, sent as "authorization: Bearer"; Envoy re-reads the file at every
 stream start, so a refreshed token needs no restart). For --grpc: TLS channel credentials per gRFC A65 and
 jwt_token_file call credentials per gRFC A97. --embed-token copies the file's token into the bootstrap
-(Envoy's own gRPC client, initial_metadata) instead: a new token then needs a new bootstrap.
+(Envoy's own gRPC client; a static secret, redacted in Envoy's /config_dump) instead: a new token then needs
+a new bootstrap.
 --google-default (with --grpc): google_default channel credentials for @grpc/grpc-js-xds, which has no A65
 support: run the app with GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=<the daemon's CA> and GOOGLE_APPLICATION_CREDENTIALS=
 <a key file from plexus token create --google-credentials FILE>.`;

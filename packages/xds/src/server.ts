@@ -504,10 +504,18 @@ export class XdsServer extends EventEmitter {
     const closing = this.tcpListener?.close();
     const done = new Promise<void>((r) => this.server.tryShutdown(() => r()));
     for (const s of [...this.streams.keys()]) s.fail(GrpcStatus.UNAVAILABLE, 'xDS server shutting down');
-    const timer = setTimeout(() => this.server.forceShutdown(), graceMs);
-    await done;
-    await closing;
+    const timer = setTimeout(() => {
+      this.server.forceShutdown();
+      this.tcpListener?.destroyAll();
+    }, graceMs);
+    // forced, grpc-js may still not call back while a call is open: give up waiting a second later
+    let late: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((r) => {
+      late = setTimeout(r, graceMs + 1000);
+    });
+    await Promise.race([Promise.all([done, closing]), deadline]);
     clearTimeout(timer);
+    clearTimeout(late);
   }
 
   /**

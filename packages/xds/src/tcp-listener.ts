@@ -11,8 +11,10 @@ export const DEFAULT_XDS_BACKLOG = 65_535;
 
 export interface TcpListener {
   port: number;
-  /** Stops accepting (open connections stay with grpc-js, which drains them on shutdown). */
+  /** Stops accepting; resolves once every accepted connection ended (grpc-js drains them on shutdown). */
   close(): Promise<void>;
+  /** Ends the connections still open (a shutdown past its grace time, a handshake that never finished). */
+  destroyAll(): void;
 }
 
 /** `host:port`, `[v6]:port` or `:port` → host and port; undefined for anything else (a unix socket). */
@@ -31,7 +33,12 @@ export function listenTcp(
   backlog = DEFAULT_XDS_BACKLOG,
 ): Promise<TcpListener> {
   const injector = server.createConnectionInjector(credentials);
-  const tcp = net.createServer({ noDelay: true }, (socket) => injector.injectConnection(socket));
+  const sockets = new Set<net.Socket>();
+  const tcp = net.createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    injector.injectConnection(socket);
+  });
   return new Promise((resolve, reject) => {
     tcp.once('error', reject);
     tcp.listen({ host: at.host, port: at.port, backlog }, () => {
@@ -40,6 +47,9 @@ export function listenTcp(
       resolve({
         port: address.port,
         close: () => new Promise<void>((r) => tcp.close(() => r())),
+        destroyAll: () => {
+          for (const s of sockets) s.destroy();
+        },
       });
     });
   });

@@ -37,3 +37,33 @@ describe('XdsServer.addService', () => {
     }
   });
 });
+
+describe('XdsServer.shutdown', () => {
+  it('returns within its grace time (plus a second) while a hosted service holds a stream open', async () => {
+    const server = new XdsServer({ resolveProxy: (n) => n.id });
+    server.addService(
+      {
+        Hold: {
+          path: '/test.Hold/Hold',
+          requestStream: true,
+          responseStream: true,
+          requestSerialize: raw,
+          requestDeserialize: raw,
+          responseSerialize: raw,
+          responseDeserialize: raw,
+        },
+      },
+      { Hold: () => {} }, // never ends the call
+    );
+    const port = await server.listen('127.0.0.1:0');
+    const c = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+    const call = c.makeBidiStreamRequest('/test.Hold/Hold', raw, raw);
+    call.on('error', () => {});
+    call.write(Buffer.from('x'));
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    await server.shutdown(300);
+    expect(Date.now() - t0).toBeLessThan(1500);
+    c.close();
+  });
+});

@@ -25,34 +25,64 @@ function contentHash(r: SpecResource): string {
   return h;
 }
 
-/** What a build remembers for the next one: the resources by id, and what each proxy's view added to unresolved. */
+/** Specs are immutable once loaded: a resource kept across revisions builds its id once. */
+const idCache = new WeakMap<SpecResource, string>();
+function idOf(r: SpecResource): string {
+  let id = idCache.get(r);
+  if (id === undefined) {
+    id = resourceId(r);
+    idCache.set(r, id);
+  }
+  return id;
+}
+
+/**
+ * What a build remembers for the next one: the resources by id, what each proxy's view added to unresolved,
+ * and which proxies' views hold each input id. The users index is handed on, not copied: the next build that
+ * starts from this memo takes it (and updates it for the views it rebuilds), so a second build from the same
+ * previous graph finds it gone and rebuilds every view, as a build without `previous` would.
+ */
 interface BuildMemo {
   byId: Map<string, SpecResource>;
   unresolved: Map<string, string[]>;
+  users: Map<string, Set<string>> | undefined;
 }
 const memos = new WeakMap<MeshGraph, BuildMemo>();
 
 /**
- * Whether `previous`'s view of a proxy holds for the new resources: the same ids exist (nothing added or
- * removed, so every reference resolves as before) and every input of the view is the same object (specs are
- * immutable once loaded; an edited file gives new objects).
+ * The ids whose resource is another object than in `before`, or undefined when ids were added or removed
+ * (then references may resolve differently and every view is rebuilt).
  */
-function reusableView(view: ProxyView, before: BuildMemo, byId: Map<string, SpecResource>): boolean {
-  for (const id of view.inputs) if (before.byId.get(id) !== byId.get(id)) return false;
-  return true;
+function replacedIds(
+  before: Map<string, SpecResource>,
+  byId: Map<string, SpecResource>,
+): Set<string> | undefined {
+  if (before.size !== byId.size) return undefined;
+  const replaced = new Set<string>();
+  for (const [id, r] of byId) {
+    const was = before.get(id);
+    if (was === undefined) return undefined;
+    if (was !== r) replaced.add(id);
+  }
+  return replaced;
 }
 
-function sameIds(a: Map<string, SpecResource>, b: Map<string, SpecResource>): boolean {
-  if (a.size !== b.size) return false;
-  for (const id of a.keys()) if (!b.has(id)) return false;
-  return true;
+/** Adds (or removes) `view` as a user of each of its inputs. */
+function indexUser(users: Map<string, Set<string>>, view: ProxyView, add: boolean): void {
+  for (const id of view.inputs) {
+    const set = users.get(id);
+    if (!add) set?.delete(view.id);
+    else if (set) set.add(view.id);
+    else users.set(id, new Set([view.id]));
+  }
 }
 
 /**
  * Resolves every reference between App Mesh resources and computes each proxy's view and input hash. Given the
  * graph of the previous revision, a proxy none of whose inputs changed keeps its view (and hash) instead of
- * having its closure walked again; when resources were added or removed every view is rebuilt. The result is
- * the same as without `previous`.
+ * having its closure walked again: the replaced resources' ids are looked up in the previous build's index of
+ * input id → proxies, so the cost of finding the proxies to rebuild follows the change, not the fleet. When
+ * resources were added or removed every view is rebuilt. The result is the same as without `previous`.
  */
 export function buildGraph(resources: SpecResource[], previous?: MeshGraph): MeshGraph {
   const g: MeshGraph = {
@@ -69,7 +99,7 @@ export function buildGraph(resources: SpecResource[], previous?: MeshGraph): Mes
   const gatewayRoutes: SpecResource<GatewayRouteShape>[] = [];
   const byId = new Map<string, SpecResource>();
   for (const r of resources) {
-    byId.set(resourceId(r), r);
+    byId.set(idOf(r), r);
     switch (r.kind) {
       case 'Mesh': {
         const m = r as SpecResource<MeshShape>;
@@ -165,12 +195,20 @@ export function buildGraph(resources: SpecResource[], previous?: MeshGraph): Mes
     else servicesByMesh.set(s.mesh, [s.name]);
   }
   const before = previous && memos.get(previous);
-  const reuse = before && sameIds(before.byId, byId) ? before : undefined;
-  const memo: BuildMemo = { byId, unresolved: new Map() };
+  const taken = before?.users;
+  const replaced = before && taken ? replacedIds(before.byId, byId) : undefined;
+  const reuse = replaced ? before : undefined;
+  // Proxies whose view holds a replaced resource; every other proxy keeps its view.
+  const stale = new Set<string>();
+  if (reuse && replaced && taken)
+    for (const id of replaced) for (const p of taken.get(id) ?? []) stale.add(p);
+  if (before) before.users = undefined;
+  const users = reuse && taken ? taken : new Map<string, Set<string>>();
+  const memo: BuildMemo = { byId, unresolved: new Map(), users };
   const place = (ref: ProxyRef, build: () => ProxyView) => {
     const id = proxyKey(ref);
     const old = reuse && previous?.proxies.get(id);
-    if (old && reuse && reusableView(old, reuse, byId)) {
+    if (old && reuse && !stale.has(id)) {
       const lost = reuse.unresolved.get(id);
       if (lost) {
         g.unresolved.push(...lost);
@@ -180,8 +218,11 @@ export function buildGraph(resources: SpecResource[], previous?: MeshGraph): Mes
       return;
     }
     const from = g.unresolved.length;
-    g.proxies.set(id, build());
+    const view = build();
+    g.proxies.set(id, view);
     if (g.unresolved.length > from) memo.unresolved.set(id, g.unresolved.slice(from));
+    if (old && reuse) indexUser(users, old, false);
+    indexUser(users, view, true);
   };
   for (const node of g.virtualNodes.values()) {
     const ref: ProxyRef = { kind: 'virtualNode', mesh: node.mesh, name: node.name };

@@ -41,6 +41,13 @@ const EDITS: Array<(rs: SpecResource[]) => SpecResource[]> = [
         ? res('VirtualService', 'm', 'db', { provider: { virtualNode: { virtualNodeName: 'red' } } })
         : r,
     ),
+  // a node's own spec changes (the proxies that reach it now must see it, whichever route made them reach it)
+  (rs) =>
+    rs.map((r) =>
+      r.kind === 'VirtualNode' && r.name === 'db'
+        ? res('VirtualNode', 'm', 'db', { listeners: [{ portMapping: { port: 5433, protocol: 'tcp' } }] })
+        : r,
+    ),
   // a resource removed, one added
   (rs) => rs.filter((r) => !(r.kind === 'Route' && r.name === 'a')),
   (rs) => [
@@ -69,6 +76,27 @@ describe('buildGraph with the previous graph', () => {
     expect(g2.proxies.get('mesh/m/virtualNode/front')).not.toBe(g1.proxies.get('mesh/m/virtualNode/front'));
     expect(g2.proxies.get('mesh/m/virtualNode/db')).toBe(g1.proxies.get('mesh/m/virtualNode/db'));
     expect([...affectedProxies(g1, g2)]).toEqual(['mesh/m/virtualNode/front']);
+  });
+
+  it('a proxy rebuilt by one edit is found again by the next edit of what it now reaches', () => {
+    const base = smallMesh();
+    const g1 = buildGraph(base);
+    const rs1 = EDITS[0](base); // front's route now targets db
+    const g2 = buildGraph(rs1, g1);
+    const rs2 = EDITS[4](rs1); // db's listener changes
+    const g3 = buildGraph(rs2, g2);
+    const front = 'mesh/m/virtualNode/front';
+    expect(g3.proxies.get(front)?.hash).toBe(buildGraph(rs2).proxies.get(front)?.hash);
+    expect(g3.proxies.get(front)?.hash).not.toBe(g2.proxies.get(front)?.hash);
+    // the previous graph is still a valid base: building from it again gives the same
+    expect(view(buildGraph(rs2, g2))).toEqual(view(g3));
+    // and so is g1, whose front still reaches blue: a blue edit from g1 must rebuild front
+    const blue = base.map((r) =>
+      r.kind === 'VirtualNode' && r.name === 'blue'
+        ? { ...r, spec: { listeners: [{ portMapping: { port: 9999, protocol: 'http' } }] } }
+        : r,
+    );
+    expect(view(buildGraph(blue, g1))).toEqual(view(buildGraph(blue)));
   });
 
   it('property: any sequence of edits builds the same graph as a fresh build', () => {

@@ -1,4 +1,4 @@
-export { createImportReader, createImportReaders, type ImportOptions } from './reader.ts';
+export { createImportReader, createImportReaders, type ImportOptions, type ImportReader } from './reader.ts';
 export { type HclParser, loadHclParser } from './terraform/hcl-grammar.ts';
 export {
   ORIGIN_TAG,

@@ -1,14 +1,10 @@
 import type { FormatReader, FormatReadResult, SourceFile } from '@plexus/spec';
-import { cdkStacks, cdkTemplatePaths, isCdkManifest } from './cdk/manifest.ts';
-import {
-  cloudFormationStacks,
-  isTemplateFile,
-  parametersFileNames,
-  readStacks,
-} from './cloudformation/reader.ts';
+import { cdkStacks, cdkTemplatePaths } from './cdk/manifest.ts';
+import { cloudFormationStacks, parametersFileNames, readStacks } from './cloudformation/reader.ts';
+import { FileKindMemo, type FileKinds } from './file-kinds.ts';
 import { Findings } from './model/diagnostics.ts';
 import type { HclParser } from './terraform/hcl-grammar.ts';
-import { isTerraformFile, readTerraform } from './terraform/reader.ts';
+import { readTerraform } from './terraform/reader.ts';
 import { dirOf, ValuesScope } from './values/scope.ts';
 import { parseValuesFile, type Values } from './values/values-file.ts';
 
@@ -33,7 +29,7 @@ interface Classified {
   byPath: Map<string, SourceFile>;
 }
 
-function classify(files: readonly SourceFile[]): Classified {
+function classify(files: readonly SourceFile[], kindsOf: (f: SourceFile) => FileKinds): Classified {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const out: Classified = {
     templates: [],
@@ -46,19 +42,21 @@ function classify(files: readonly SourceFile[]): Classified {
   };
   const assemblyDirs = new Set<string>();
   const cdkTemplates = new Set<string>();
-  for (const f of files) {
-    if (!isCdkManifest(f)) continue;
+  const kinds = files.map(kindsOf);
+  for (const [i, f] of files.entries()) {
+    if (!kinds[i].manifest) continue;
     out.manifests.push(f);
     assemblyDirs.add(dirOf(f.path));
     for (const t of cdkTemplatePaths(f)) cdkTemplates.add(t);
   }
-  for (const f of files) {
-    if (out.manifests.includes(f)) continue;
+  for (const [i, f] of files.entries()) {
+    const k = kinds[i];
+    if (k.manifest) continue;
     if (cdkTemplates.has(f.path) || (assemblyDirs.has(dirOf(f.path)) && f.path.endsWith('.json')))
       out.assembly.push(f);
-    else if (ValuesScope.isValuesFile(f.path)) out.values.push(f);
-    else if (isTerraformFile(f)) out.terraform.push(f);
-    else if (isTemplateFile(f)) out.templates.push(f);
+    else if (k.values) out.values.push(f);
+    else if (k.terraform) out.terraform.push(f);
+    else if (k.template) out.templates.push(f);
   }
   for (const t of out.templates) {
     for (const name of parametersFileNames(t.path)) {
@@ -69,19 +67,32 @@ function classify(files: readonly SourceFile[]): Classified {
   return out;
 }
 
+/** The import readers' FormatReader, with what its latest claim cost. */
+export interface ImportReader extends FormatReader {
+  /** Files whose kinds the latest claim (and the read after it) judged from their text, not from memory. */
+  readonly judged: number;
+}
+
 /**
  * The one FormatReader for every IaC format (@plexus/spec's loader offers it the files first): CloudFormation
  * templates with the parameter files beside them, CDK cloud assemblies, Terraform configurations and
  * `terraform show -json` output, and the tree's values files. Pure (the HCL grammar is loaded beforehand).
  */
-export function createImportReader(options: ImportOptions = {}): FormatReader {
+export function createImportReader(options: ImportOptions = {}): ImportReader {
   // The command line's files are parsed once; their problems are reported with every load.
   const optionFindings = new Findings();
   const overrides: Values[] = options.values ? [parseValuesFile(options.values, optionFindings)] : [];
+  // claim() sees every file of a load, read() the claimed ones: each file's kinds are judged once per content.
+  const kinds = new FileKindMemo();
+  const kindsOf = (f: SourceFile) => kinds.of(f);
   return {
     name: 'import',
+    get judged() {
+      return kinds.judged;
+    },
     claim(files) {
-      const c = classify(files);
+      kinds.next();
+      const c = classify(files, kindsOf);
       return [
         ...c.values,
         ...c.templates,
@@ -92,7 +103,7 @@ export function createImportReader(options: ImportOptions = {}): FormatReader {
       ];
     },
     read(files): FormatReadResult {
-      const c = classify(files);
+      const c = classify(files, kindsOf);
       const findings = new Findings();
       findings.list.push(...optionFindings.list);
       const scope = new ValuesScope(c.values, overrides, findings);

@@ -91,6 +91,19 @@ describe('GitTreeReader', () => {
     expect(reader.memoSize).toEqual({ trees: 2, blobs: 2 });
   });
 
+  test("each commit's info and tree are its own (the commit read once per check is not another's)", async () => {
+    const r = repo();
+    const reader = new GitTreeReader(join(r.dir, '.git'));
+    const one = r.commit({ 'a.yaml': doc('one') }, 'first change');
+    const two = r.commit({ 'a.yaml': doc('two') }, 'second change');
+    expect(trimmed(await reader.read(one, ''))).toEqual(viaCli(r, one, ''));
+    expect((await reader.commitInfo(one))?.subject).toBe('first change');
+    expect(trimmed(await reader.read(two, ''))).toEqual(viaCli(r, two, ''));
+    expect((await reader.commitInfo(two))?.subject).toBe('second change');
+    expect((await reader.commitInfo(one))?.subject).toBe('first change');
+    expect(trimmed(await reader.read(one, ''))).toEqual(viaCli(r, one, ''));
+  });
+
   test('a one-file commit reads only the trees on its path and its one blob; a rename reads no blob', async () => {
     const r = repo();
     const reader = new GitTreeReader(join(r.dir, '.git'));

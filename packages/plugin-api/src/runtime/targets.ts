@@ -24,6 +24,15 @@ export function listenerPortsOf(spec: unknown): number[] {
 }
 
 /**
+ * Specs are immutable once loaded: a node kept across revisions is planned once per plugin list (a commit that
+ * edits one file plans one node, not the fleet; the fingerprint serialises the whole discovery block).
+ */
+const plans = new WeakMap<
+  SpecResource,
+  { plugins: readonly DiscoveryPlugin[]; plan: PlannedTarget | undefined }
+>();
+
+/**
  * The discovery targets of the VirtualNodes in `resources`: for each node, the first key of
  * `spec.serviceDiscovery` that some plugin handles. Nodes without such a key get no target.
  */
@@ -41,31 +50,33 @@ export function planTargets(
   }
   const out: PlannedTarget[] = [];
   for (const r of resources) {
-    if (r.kind !== 'VirtualNode' || !isRecord(r.spec) || !isRecord(r.spec.serviceDiscovery)) continue;
-    const sd = r.spec.serviceDiscovery;
-    const key = Object.keys(sd).find((k) => byKey.has(k));
-    if (key === undefined) continue;
-    const plugin = byKey.get(key) as DiscoveryPlugin;
-    const target: DiscoveryTarget = {
-      mesh: r.mesh,
-      virtualNode: r.name,
-      key,
-      config: sd[key],
-      listenerPorts: listenerPortsOf(r.spec),
-    };
-    if (r.k8s) target.k8s = r.k8s;
-    out.push({
-      id: `${r.mesh}/${r.name}`,
-      plugin,
-      target,
-      fingerprint: JSON.stringify([
-        plugin.name,
-        key,
-        target.config,
-        target.listenerPorts,
-        target.k8s ?? null,
-      ]),
-    });
+    if (r.kind !== 'VirtualNode') continue;
+    const known = plans.get(r);
+    const plan = known && known.plugins === plugins ? known.plan : planNode(r, byKey);
+    if (!known || known.plugins !== plugins) plans.set(r, { plugins, plan });
+    if (plan) out.push(plan);
   }
   return out;
+}
+
+function planNode(r: SpecResource, byKey: Map<string, DiscoveryPlugin>): PlannedTarget | undefined {
+  if (!isRecord(r.spec) || !isRecord(r.spec.serviceDiscovery)) return undefined;
+  const sd = r.spec.serviceDiscovery;
+  const key = Object.keys(sd).find((k) => byKey.has(k));
+  if (key === undefined) return undefined;
+  const plugin = byKey.get(key) as DiscoveryPlugin;
+  const target: DiscoveryTarget = {
+    mesh: r.mesh,
+    virtualNode: r.name,
+    key,
+    config: sd[key],
+    listenerPorts: listenerPortsOf(r.spec),
+  };
+  if (r.k8s) target.k8s = r.k8s;
+  return {
+    id: `${r.mesh}/${r.name}`,
+    plugin,
+    target,
+    fingerprint: JSON.stringify([plugin.name, key, target.config, target.listenerPorts, target.k8s ?? null]),
+  };
 }

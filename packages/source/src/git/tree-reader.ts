@@ -37,6 +37,8 @@ export class GitTreeReader {
   private trees = new Map<string, TreeFiles>();
   private blobs = new Map<string, string>();
   private readCounts = { trees: 0, blobs: 0 };
+  /** The latest commit read (git objects never change, so an oid's entry never goes stale). */
+  private lastCommit: { oid: string; tree: string; info: CommitInfo } | undefined;
 
   /** `cache`: an isomorphic-git cache to start from (the reader owns it from then on). */
   readonly gitdir: string;
@@ -65,14 +67,22 @@ export class GitTreeReader {
 
   /** Author, subject and time of a commit; undefined if it cannot be read (never fails the revision). */
   async commitInfo(oid: string): Promise<CommitInfo | undefined> {
+    return (await this.commit(oid))?.info;
+  }
+
+  /** A commit's tree and info, read once for read() and commitInfo() of the same commit. */
+  private async commit(oid: string): Promise<{ tree: string; info: CommitInfo } | undefined> {
+    if (this.lastCommit?.oid === oid) return this.lastCommit;
     try {
       const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid, cache: this.gitCache });
       const a = commit.author;
-      return {
+      const info = {
         author: `${a.name} <${a.email}>`,
         subject: commit.message.split('\n')[0] ?? '',
         time: new Date(a.timestamp * 1000).toISOString(),
       };
+      this.lastCommit = { oid, tree: commit.tree, info };
+      return this.lastCommit;
     } catch {
       return undefined;
     }
@@ -97,7 +107,9 @@ export class GitTreeReader {
     const cache = this.gitCache;
     let root: Awaited<ReturnType<typeof git.readTree>>;
     try {
-      root = await git.readTree({ fs, gitdir, oid, filepath: subdir || undefined, cache });
+      // a commit's tree straight away (its commit object is then read once per check); other oids as given
+      const tree = (await this.commit(oid))?.tree ?? oid;
+      root = await git.readTree({ fs, gitdir, oid: tree, filepath: subdir || undefined, cache });
     } catch (err) {
       if ((err as { code?: string }).code === 'NotFoundError' && subdir) {
         throw new SourceError('not-found', `path "${subdir}" does not exist at commit ${oid}`);

@@ -60,7 +60,7 @@ export function validateResources(resources: SpecResource[], opts: ValidateOptio
   duplicateDiagnostics(ctx);
   policyConflictDiagnostics(resources, ctx);
   const memo = opts.memo;
-  memo?.begin();
+  memo?.begin(resources);
   for (const resource of resources) {
     if (!memo) {
       runRules(resource, ctx);

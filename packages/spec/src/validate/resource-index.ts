@@ -15,8 +15,20 @@ function key(kind: Kind, mesh: string, name: string, parent = ''): string {
   return `${kind}\u0000${mesh}\u0000${parent}\u0000${name}`;
 }
 
-function parentOf(r: SpecResource): string | undefined {
+/** The key `get` answers a resource under (its own kind, mesh, parent and name). */
+export function parentOf(r: SpecResource): string | undefined {
   return r.kind === 'Route' ? r.virtualRouter : r.kind === 'GatewayRoute' ? r.virtualGateway : undefined;
+}
+
+/** Specs are immutable once loaded: a resource kept across revisions builds its key once. */
+const keys = new WeakMap<SpecResource, string>();
+function keyOf(r: SpecResource): string {
+  let k = keys.get(r);
+  if (k === undefined) {
+    k = key(r.kind, r.mesh, r.name, parentOf(r));
+    keys.set(r, k);
+  }
+  return k;
 }
 
 export function indexResources(resources: readonly SpecResource[]): ResourceIndex {
@@ -27,7 +39,7 @@ export function indexResources(resources: readonly SpecResource[]): ResourceInde
   /** Per mesh, the first definition that names an owner: every other one must name the same. */
   const ownerNamed = new Map<string, SpecResource>();
   for (const r of resources) {
-    const k = key(r.kind, r.mesh, r.name, parentOf(r));
+    const k = keyOf(r);
     const first = byKey.get(k);
     const named = r.kind === 'Mesh' && r.owners?.meshOwner ? ownerNamed.get(r.name) : undefined;
     if (named && named.owners?.meshOwner?.value !== r.owners?.meshOwner?.value)

@@ -1,8 +1,8 @@
 import type { Diagnostic, Kind, SpecResource } from '../model/resource.ts';
-import type { ResourceIndex } from './resource-index.ts';
+import { parentOf, type ResourceIndex } from './resource-index.ts';
 
-/** One index lookup a resource's rules made, with what it answered. */
-type Lookup =
+/** One index lookup a resource's rules made, with what it answered and the dependency it stands for. */
+type Lookup = { dep: string } & (
   | {
       at: 'get';
       kind: Kind;
@@ -12,7 +12,8 @@ type Lookup =
       found: SpecResource | undefined;
     }
   | { at: 'routeCount'; mesh: string; router: string; count: number }
-  | { at: 'hasMesh'; name: string; found: boolean };
+  | { at: 'hasMesh'; name: string; found: boolean }
+);
 
 interface Entry {
   partial: boolean;
@@ -21,30 +22,81 @@ interface Entry {
 }
 
 /**
+ * What a lookup depends on. A Mesh lookup depends on every Mesh of that name (the owner's definition and the
+ * views that name it decide together which one `get` answers), so it shares the `hasMesh` dependency.
+ */
+const meshDep = (name: string) => `m\u0000${name}`;
+const routesDep = (mesh: string, router: string) => `r\u0000${mesh}\u0000${router}`;
+const getDep = (kind: Kind, mesh: string, name: string, parent = '') =>
+  kind === 'Mesh' ? meshDep(name) : `g\u0000${kind}\u0000${mesh}\u0000${parent}\u0000${name}`;
+
+/** The dependencies whose answer a resource's arrival or departure can change. */
+function touches(r: SpecResource, into: Set<string>): void {
+  into.add(getDep(r.kind, r.mesh, r.name, parentOf(r)));
+  if (r.kind === 'Mesh') into.add(meshDep(r.name));
+  if (r.kind === 'Route' && r.virtualRouter !== undefined) into.add(routesDep(r.mesh, r.virtualRouter));
+}
+
+/**
  * Per-resource findings of the previous validations, for a stream of revisions of one tree. A resource's rules
  * read only the resource itself and what they look up in the index, so its findings are reused while the
- * resource is the same object (its file was not re-parsed) and every lookup its rules made answers the same
- * (the same neighbour objects, the same route counts). A commit that edits one file re-checks that file's
- * resources and whatever looked them up; the output is the same as a full validation's. Entries are weak:
- * memory follows the current tree.
+ * resource is the same object (its file was not re-parsed) and every lookup its rules made answers the same.
+ *
+ * The cost follows the change, not the tree: begin() compares the resources with the previous call's (by
+ * identity) and collects the dependencies the added and removed ones touch (their kind/mesh/parent/name, their
+ * router's route count, their mesh). An index answer can only change where a resource came or went, provided
+ * the resources that stayed kept their order (the first of two duplicates is the one found); so a kept
+ * resource is reused unless one of its lookups is among those dependencies. When the kept resources changed
+ * order, or on the first call, every lookup is asked again instead, as it is for a resource that comes back
+ * (its entry predates the previous call). Either way the output
+ * is the same as a full validation's. Entries are weak: memory follows the current tree.
  */
 export class ValidationMemo {
   private readonly entries = new WeakMap<SpecResource, Entry>();
+  /** The previous call's resources, with their positions. */
+  private order = new Map<SpecResource, number>();
+  /** Dependencies touched since the previous call; undefined: ask every lookup again. */
+  private dirty: Set<string> | undefined;
+  /** Resources absent from the previous call: an entry they have is older, so its lookups are asked again. */
+  private arrived = new Set<SpecResource>();
   /** Resources whose rules ran in the latest validation (the rest were reused). */
   checked = 0;
   reused = 0;
+
+  /** Starts a validation of `resources`: resets the counters and works out what changed since the last one. */
+  begin(resources: readonly SpecResource[]): void {
+    this.checked = 0;
+    this.reused = 0;
+    const previous = this.order;
+    const next = new Map<SpecResource, number>();
+    const dirty = new Set<string>();
+    const arrived = new Set<SpecResource>();
+    let ordered = previous.size > 0;
+    let last = -1;
+    for (const [i, r] of resources.entries()) {
+      if (next.has(r)) ordered = false;
+      next.set(r, i);
+      const was = previous.get(r);
+      if (was === undefined) {
+        touches(r, dirty);
+        arrived.add(r);
+      } else if (was < last) ordered = false;
+      else last = was;
+    }
+    for (const r of previous.keys()) if (!next.has(r)) touches(r, dirty);
+    this.order = next;
+    this.dirty = ordered ? dirty : undefined;
+    this.arrived = arrived;
+  }
 
   /** The cached findings of `r`, if still valid against `index`. */
   reuse(r: SpecResource, index: ResourceIndex, partial: boolean): Diagnostic[] | undefined {
     const e = this.entries.get(r);
     if (!e || e.partial !== partial) return undefined;
-    for (const l of e.lookups) {
-      if (l.at === 'get') {
-        if (index.get(l.kind, l.mesh, l.name, l.parent) !== l.found) return undefined;
-      } else if (l.at === 'routeCount') {
-        if (index.routeCount(l.mesh, l.router) !== l.count) return undefined;
-      } else if (index.hasMesh(l.name) !== l.found) return undefined;
-    }
+    const dirty = this.dirty;
+    if (dirty && !this.arrived.has(r)) {
+      if (dirty.size > 0) for (const l of e.lookups) if (dirty.has(l.dep)) return undefined;
+    } else if (!answersSame(e.lookups, index)) return undefined;
     this.reused++;
     return e.out;
   }
@@ -58,17 +110,17 @@ export class ValidationMemo {
         duplicates: index.duplicates,
         get: (kind, mesh, name, parent) => {
           const found = index.get(kind, mesh, name, parent);
-          lookups.push({ at: 'get', kind, mesh, name, parent, found });
+          lookups.push({ at: 'get', dep: getDep(kind, mesh, name, parent), kind, mesh, name, parent, found });
           return found;
         },
         routeCount: (mesh, router) => {
           const count = index.routeCount(mesh, router);
-          lookups.push({ at: 'routeCount', mesh, router, count });
+          lookups.push({ at: 'routeCount', dep: routesDep(mesh, router), mesh, router, count });
           return count;
         },
         hasMesh: (name) => {
           const found = index.hasMesh(name);
-          lookups.push({ at: 'hasMesh', name, found });
+          lookups.push({ at: 'hasMesh', dep: meshDep(name), name, found });
           return found;
         },
       },
@@ -79,10 +131,16 @@ export class ValidationMemo {
     this.checked++;
     this.entries.set(r, { partial, out, lookups });
   }
+}
 
-  /** Resets the counters before a validation. */
-  begin(): void {
-    this.checked = 0;
-    this.reused = 0;
+/** Whether every lookup answers as it did when it was recorded. */
+function answersSame(lookups: readonly Lookup[], index: ResourceIndex): boolean {
+  for (const l of lookups) {
+    if (l.at === 'get') {
+      if (index.get(l.kind, l.mesh, l.name, l.parent) !== l.found) return false;
+    } else if (l.at === 'routeCount') {
+      if (index.routeCount(l.mesh, l.router) !== l.count) return false;
+    } else if (index.hasMesh(l.name) !== l.found) return false;
   }
+  return true;
 }

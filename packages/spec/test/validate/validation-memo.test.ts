@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { loadFiles, type SourceFile, ValidationMemo, validateResources } from '../../src/index.ts';
+import { resource, validMesh } from './helpers.ts';
 
 const node = (name: string, backend: string) => `apiVersion: plexus/v1
 kind: VirtualNode
@@ -67,5 +68,45 @@ describe('ValidationMemo', () => {
     const memo = new ValidationMemo();
     expect(validateResources(rs, { memo, partial: true })).toEqual(validateResources(rs, { partial: true }));
     expect(validateResources(rs, { memo })).toEqual(validateResources(rs));
+  });
+
+  test('an unchanged tree re-checks nothing; kept resources that changed order are asked again', () => {
+    // Two routers of one name: the first is the one found, so the route's findings follow the order.
+    const http = resource('VirtualRouter', 'color', {
+      listeners: [{ portMapping: { port: 8080, protocol: 'http' } }],
+    });
+    const tcp = resource(
+      'VirtualRouter',
+      'color',
+      { listeners: [{ portMapping: { port: 8080, protocol: 'tcp' } }] },
+      { file: 'second-router.yaml' },
+    );
+    const base = validMesh().filter((r) => r.kind !== 'VirtualRouter');
+    const memo = new ValidationMemo();
+    const first = [...base, http, tcp];
+    expect(validateResources(first, { memo })).toEqual(validateResources(first));
+    expect(validateResources(first, { memo })).toEqual(validateResources(first));
+    expect(memo.checked).toBe(0);
+    const swapped = [...base, tcp, http];
+    const got = validateResources(swapped, { memo });
+    expect(got).toEqual(validateResources(swapped));
+    expect(got.some((d) => d.kind === 'Route' && d.message.includes('listens with tcp'))).toBe(true);
+  });
+
+  test('a resource that comes back after a revision without it has its lookups asked again', () => {
+    const rs = loadFiles(tree(4)).resources;
+    const memo = new ValidationMemo();
+    validateResources(rs, { memo });
+    const isS2 = (r: (typeof rs)[number]) => r.kind === 'VirtualService' && r.name === 's2.shop.local';
+    const isN2 = (r: (typeof rs)[number]) => r.kind === 'VirtualNode' && r.name === 'n2';
+    // s2 and its provider n2 go; then s2 (the same object) comes back alone: its provider is still missing.
+    validateResources(
+      rs.filter((r) => !isS2(r) && !isN2(r)),
+      { memo },
+    );
+    const back = rs.filter((r) => !isN2(r));
+    const got = validateResources(back, { memo });
+    expect(got).toEqual(validateResources(back));
+    expect(got.some((d) => d.file === 's2.yaml' && d.severity === 'error')).toBe(true);
   });
 });

@@ -17,6 +17,7 @@ import { buildClientStatus } from './csds.ts';
 import { DeltaStream } from './delta-stream.ts';
 import { CONFIG_KEYS, type ConfigKey, envoyRoot, TypeUrl } from './protos.ts';
 import { ResourceCache, type ResourceEntry } from './resource-cache.ts';
+import { SotwBodies } from './sotw-bodies.ts';
 import { SotwStream } from './sotw-stream.ts';
 import type { AdsStream, StreamContext } from './stream-base.ts';
 import { listenTcp, parseHostPort, type TcpListener } from './tcp-listener.ts';
@@ -155,6 +156,7 @@ export class XdsServer extends EventEmitter {
       snapshot: (k, locality) => this.snapshotFor(k, locality),
       events: this,
       maxQueued: Math.max(1, options.maxQueuedPerStream ?? 2),
+      bodies: new SotwBodies(),
     };
     this.server = new Server({
       'grpc.keepalive_time_ms': options.keepalive?.timeMs ?? 30_000,

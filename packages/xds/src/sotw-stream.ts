@@ -3,7 +3,7 @@ import type { ResourceEntry } from './resource-cache.ts';
 import { AdsStream, entriesForClient, type TypeState } from './stream-base.ts';
 import type { ProxySnapshot } from './types.ts';
 import { versionOf, versionOfAll } from './versions.ts';
-import { encodeSotwResponse } from './wire.ts';
+import { encodeSotwResponseAround } from './wire.ts';
 
 export interface SotwRequest {
   version_info: string;
@@ -155,14 +155,8 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
         continue;
       }
       const nonce = this.nextNonce();
-      this.write(
-        encodeSotwResponse(
-          version,
-          typeUrl,
-          nonce,
-          [...entries.values()].map((e) => e.any),
-        ),
-      );
+      const body = this.ctx.bodies.body(typeUrl, version, entries);
+      this.write(encodeSotwResponseAround(version, typeUrl, nonce, body));
       st.inFlightAdds = [...entries.keys()].some((n) => !st.sentEntries.has(n));
       st.sentVersion = version;
       st.sentNonce = nonce;

@@ -3,6 +3,7 @@ import { status as GrpcStatus, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { StreamIdentity } from './authorize.ts';
 import { PUSH_ORDER, TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
+import type { SotwBodies } from './sotw-bodies.ts';
 import type { AckEvent, NackEvent, NackRecord, ProxySnapshot, ProxyStatus, XdsNode } from './types.ts';
 import { nonceSource } from './versions.ts';
 
@@ -12,6 +13,8 @@ export interface StreamContext {
   events: EventEmitter;
   /** Responses written to the transport and not yet flushed; beyond this the stream waits (obligation 15). */
   maxQueued: number;
+  /** SotW resource bodies shared between streams sent the same set. */
+  bodies: SotwBodies;
 }
 
 /** What the per-type state of either variant holds at least. */

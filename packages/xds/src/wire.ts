@@ -46,6 +46,29 @@ export function encodeSotwResponse(
   return asBuffer(w.finish());
 }
 
+/** The repeated `resources` field (2) of a DiscoveryResponse: what SotwBodies shares between streams. */
+export function encodeSotwResources(anys: readonly Uint8Array[]): Buffer {
+  const w = protobuf.Writer.create();
+  for (const a of anys) w.uint32((2 << 3) | 2).bytes(a);
+  return asBuffer(w.finish());
+}
+
+/** encodeSotwResponse around resources encoded once (the same bytes: fields in the same order). */
+export function encodeSotwResponseAround(
+  versionInfo: string,
+  typeUrl: string,
+  nonce: string,
+  resources: Buffer,
+): Buffer {
+  const head = protobuf.Writer.create();
+  head.uint32((1 << 3) | 2).string(versionInfo);
+  const tail = protobuf.Writer.create();
+  tail.uint32((4 << 3) | 2).string(typeUrl);
+  tail.uint32((5 << 3) | 2).string(nonce);
+  tail.uint32((6 << 3) | 2).bytes(CONTROL_PLANE);
+  return Buffer.concat([asBuffer(head.finish()), resources, asBuffer(tail.finish())]);
+}
+
 /**
  * DeltaDiscoveryResponse { system_version_info = 1; resources = 2; type_url = 4; nonce = 5;
  * removed_resources = 6; control_plane = 7 }

@@ -3,7 +3,7 @@ import type { ResourceEntry } from './resource-cache.ts';
 import { AdsStream, entriesForClient, type TypeState } from './stream-base.ts';
 import type { ProxySnapshot } from './types.ts';
 import { versionOf, versionOfAll } from './versions.ts';
-import { encodeSotwResponseAround } from './wire.ts';
+import { encodeSotwResponse, encodeSotwResponseAround } from './wire.ts';
 
 export interface SotwRequest {
   version_info: string;
@@ -156,7 +156,16 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
       }
       const nonce = this.nextNonce();
       const body = this.ctx.bodies.body(typeUrl, version, entries);
-      this.write(encodeSotwResponseAround(version, typeUrl, nonce, body));
+      this.write(
+        body
+          ? encodeSotwResponseAround(version, typeUrl, nonce, body)
+          : encodeSotwResponse(
+              version,
+              typeUrl,
+              nonce,
+              [...entries.values()].map((e) => e.any),
+            ),
+      );
       st.inFlightAdds = [...entries.keys()].some((n) => !st.sentEntries.has(n));
       st.sentVersion = version;
       st.sentNonce = nonce;

@@ -35,10 +35,14 @@ it('one body per (type, version), shared by every stream; a changed resource is 
   const changed = entries(cache, [cluster('a', 250), cluster('b', 750)]);
   const v1 = versionOf(one.values());
   expect(versionOf(same.values())).toBe(v1);
+  // the first stream to ask encodes its response whole; from the second on the body is shared
+  expect(bodies.body(TypeUrl.Cluster, v1, one)).toBeUndefined();
   const first = bodies.body(TypeUrl.Cluster, v1, one);
+  expect(first).toBeDefined();
   expect(bodies.body(TypeUrl.Cluster, v1, same)).toBe(first);
   const v2 = versionOf(changed.values());
-  const second = bodies.body(TypeUrl.Cluster, v2, changed);
+  expect(bodies.body(TypeUrl.Cluster, v2, changed)).toBeUndefined();
+  const second = bodies.body(TypeUrl.Cluster, v2, changed)!;
   expect(second).not.toBe(first);
   expect(second.equals(encodeSotwResources([...changed.values()].map((e) => e.any)))).toBe(true);
 });
@@ -50,6 +54,7 @@ it('stays within its byte budget, dropping the least recently used body first', 
   const bodies = new SotwBodies(Math.max(...sizes) * 2);
   expect(Math.min(...sizes) * 3).toBeGreaterThan(Math.max(...sizes) * 2);
   const [a, b, c] = sets.map((s) => ({ s, v: versionOf(s.values()) }));
+  for (const x of [a, b, c]) expect(bodies.body(TypeUrl.Cluster, x!.v, x!.s)).toBeUndefined();
   const bodyA = bodies.body(TypeUrl.Cluster, a!.v, a!.s);
   bodies.body(TypeUrl.Cluster, b!.v, b!.s);
   bodies.body(TypeUrl.Cluster, a!.v, a!.s); // a is now the most recent

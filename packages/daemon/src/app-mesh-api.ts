@@ -17,8 +17,9 @@ import {
 import { locateLocalRepo } from '@plexus/source';
 import git from 'isomorphic-git';
 import type { Logger } from 'pino';
+import { RevisionOutcomes } from './revision-outcomes.ts';
 import type { HttpMount } from './http.ts';
-import type { Channels, ValidRevision } from './messages.ts';
+import type { Channels } from './messages.ts';
 import type { DaemonOptions } from './options.ts';
 
 /** `api:` settings (config file section `api`, `plexus run --api-keys`). */
@@ -85,20 +86,12 @@ export async function createApiMount(deps: {
   const candidates = spec.createSpecLoader({ readers });
   const history = spec.createSpecLoader({ readers });
 
-  const valid = new Map<string, ValidRevision>();
   let applied: AppliedState | undefined;
   const waiters = new Set<{ commit: string; done: (s: ApplyState) => void }>();
-  const unsubscribe = [
-    channels.valid.subscribe((v) => {
-      valid.set(v.revision, v);
-      while (valid.size > 16) valid.delete(valid.keys().next().value!);
-    }),
-    channels.outcomes.subscribe((outcome) => {
-      const v = valid.get(outcome.revision);
-      if (outcome.ok && v) applied = { revision: v.revision, resources: v.resources };
-      for (const w of waiters) if (w.commit === outcome.revision) w.done(outcome.ok ? 'applied' : 'failed');
-    }),
-  ];
+  const valid = new RevisionOutcomes(channels, (outcome, v) => {
+    if (outcome.ok && v) applied = { revision: v.revision, resources: v.resources };
+    for (const w of waiters) if (w.commit === outcome.revision) w.done(outcome.ok ? 'applied' : 'failed');
+  });
 
   const target = await repoTarget(options);
   const metadata: MetadataSource =
@@ -154,7 +147,7 @@ export async function createApiMount(deps: {
     writer,
     ...(typeof target === 'string' ? {} : { target }),
     stop() {
-      for (const u of unsubscribe) u();
+      valid.stop();
       for (const w of [...waiters]) w.done('pending');
     },
   };

@@ -5,11 +5,11 @@
 import * as fs from 'node:fs';
 import type { RepoTarget, RepoWriter } from '@plexus/api';
 import { RolloutController } from '@plexus/rollout';
-import type { SpecResource } from '@plexus/spec';
 import { routeTargetWindow, type Telemetry } from '@plexus/telemetry';
 import git from 'isomorphic-git';
 import type { Logger } from 'pino';
-import type { Channels, ValidRevision } from './messages.ts';
+import { RevisionOutcomes } from './revision-outcomes.ts';
+import type { Channels } from './messages.ts';
 
 const HISTORY_DEPTH = 200;
 
@@ -73,23 +73,15 @@ export function startRollouts(deps: {
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m) },
     tickMs: deps.tickMs,
   });
-  const valid = new Map<string, ValidRevision>();
-  const unsubscribe = [
-    channels.valid.subscribe((v) => {
-      valid.set(v.revision, v);
-      while (valid.size > 16) valid.delete(valid.keys().next().value!);
-    }),
-    channels.outcomes.subscribe((outcome) => {
-      const v = valid.get(outcome.revision);
-      if (outcome.ok && v) controller.update(v.resources as SpecResource[]);
-    }),
-  ];
+  const outcomes = new RevisionOutcomes(channels, (outcome, v) => {
+    if (outcome.ok && v) controller.update(v.resources);
+  });
   controller.start();
   return {
     controller,
     stop() {
       controller.stop();
-      for (const u of unsubscribe) u();
+      outcomes.stop();
     },
   };
 }

@@ -17,10 +17,10 @@ import {
 import { locateLocalRepo } from '@plexus/source';
 import git from 'isomorphic-git';
 import type { Logger } from 'pino';
-import { RevisionOutcomes } from './revision-outcomes.ts';
 import type { HttpMount } from './http.ts';
 import type { Channels } from './messages.ts';
 import type { DaemonOptions } from './options.ts';
+import { RevisionOutcomes } from './revision-outcomes.ts';
 
 /** `api:` settings (config file section `api`, `plexus run --api-keys`). */
 export interface ApiOptions {

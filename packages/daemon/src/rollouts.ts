@@ -8,8 +8,8 @@ import { RolloutController } from '@plexus/rollout';
 import { routeTargetWindow, type Telemetry } from '@plexus/telemetry';
 import git from 'isomorphic-git';
 import type { Logger } from 'pino';
-import { RevisionOutcomes } from './revision-outcomes.ts';
 import type { Channels } from './messages.ts';
+import { RevisionOutcomes } from './revision-outcomes.ts';
 
 const HISTORY_DEPTH = 200;
 

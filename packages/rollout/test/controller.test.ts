@@ -75,10 +75,6 @@ function setup() {
   return { controller, apply, log };
 }
 
-const weights = () =>
-  /weightedTargets: \[.*\]|weightedTargets:[\s\S]*?(?=\n\S|\n---|$)/.exec(
-    readFileSync(join(dir, 'mesh.yaml'), 'utf8'),
-  )?.[0];
 const subjects = (log: () => Array<{ message: string }>) => log().map((c) => c.message.split('\n')[0]);
 
 beforeEach(() => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiError, type ApplyState, type Plan } from '@plexus/api';
+import { ApiError, type ApplyState, type Plan, stableJson } from '@plexus/api';
 import { durationSeconds, type RolloutSpec, type SpecResource } from '@plexus/spec';
 import type { RouteTargetRef, RouteTargetWindow } from '@plexus/telemetry';
 import { DEFAULT_GATE_WINDOW_SECONDS, judge, type Verdict } from './gates.ts';
@@ -53,17 +53,6 @@ interface Run {
 
 export function specHash(spec: RolloutSpec): string {
   return createHash('sha256').update(stableJson(spec)).digest('hex').slice(0, 12);
-}
-
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableJson(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
 }
 
 const keyOf = (r: Rollout) => `${r.mesh}/${r.name}`;

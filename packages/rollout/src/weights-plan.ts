@@ -1,4 +1,4 @@
-import { ApiError, editResourceFile, type Plan } from '@plexus/api';
+import { ApiError, editInHead, type Plan } from '@plexus/api';
 import { ROUTE_TYPES, type RouteSpec, type SpecResource } from '@plexus/spec';
 
 export interface WeightChange {
@@ -60,13 +60,7 @@ export function weightsPlan(c: WeightChange): Plan {
         `Route ${c.mesh}/${c.virtualRouter}/${c.route} is not in the branch head`,
       );
     if (hasWeights(r.spec, c.stable, c.canary, c.canaryWeight)) throw new AlreadyThere();
-    const content = head.files.get(r.position.file);
-    if (content === undefined)
-      throw new ApiError('ConflictException', `${r.position.file} is not in the branch head; retry`);
     const spec = withWeights(r.spec, c.stable, c.canary, c.canaryWeight);
-    return {
-      changes: [{ path: r.position.file, content: editResourceFile(content, r, { spec }) }],
-      message: c.message,
-    };
+    return { changes: [editInHead(head, r, { spec })], message: c.message };
   };
 }

@@ -35,7 +35,8 @@ function existing(head: Head, key: ResourceKey): SpecResource {
   return r;
 }
 
-function edit(head: Head, r: SpecResource, change: ResourceChange) {
+/** The change to `r`'s file on `head`, in the file's own format (ConflictException when the file is gone). */
+export function editInHead(head: Head, r: SpecResource, change: ResourceChange) {
   const content = head.files.get(r.position.file);
   if (content === undefined) {
     throw new ApiError(
@@ -70,7 +71,7 @@ export function createPlan(key: ResourceKey, spec: unknown, tags: Tags | undefin
 
 export function updatePlan(key: ResourceKey, spec: unknown): Plan {
   return (head) => ({
-    changes: [edit(head, existing(head, key), { spec })],
+    changes: [editInHead(head, existing(head, key), { spec })],
     message: `${subject(`Update${key.kind}`, key)}\n\nwritten through the App Mesh API`,
   });
 }
@@ -103,7 +104,7 @@ export function deletePlan(key: ResourceKey): Plan {
       );
     }
     return {
-      changes: [edit(head, r, { delete: true })],
+      changes: [editInHead(head, r, { delete: true })],
       message: `${subject(`Delete${key.kind}`, key)}\n\nwritten through the App Mesh API`,
       refusal: 'ResourceInUseException',
     };
@@ -117,7 +118,7 @@ export function tagPlan(key: ResourceKey, add: Tags): Plan {
     for (const t of add) tags.set(t.key, t.value);
     const list = [...tags].map(([k, value]) => ({ key: k, value }));
     return {
-      changes: [edit(head, r, { tags: list })],
+      changes: [editInHead(head, r, { tags: list })],
       message: `${subject('TagResource', key)}\n\ntags ${add.map((t) => t.key).join(', ')} through the App Mesh API`,
     };
   };
@@ -128,7 +129,7 @@ export function untagPlan(key: ResourceKey, remove: string[]): Plan {
     const r = existing(head, key);
     const list = (r.tags ?? []).filter((t) => !remove.includes(t.key));
     return {
-      changes: [edit(head, r, { tags: list })],
+      changes: [editInHead(head, r, { tags: list })],
       message: `${subject('UntagResource', key)}\n\nremoved tags ${remove.join(', ')} through the App Mesh API`,
     };
   };

@@ -19,6 +19,7 @@ import { CONFIG_KEYS, type ConfigKey, envoyRoot, TypeUrl } from './protos.ts';
 import { ResourceCache, type ResourceEntry } from './resource-cache.ts';
 import { SotwBodies } from './sotw-bodies.ts';
 import { SotwStream } from './sotw-stream.ts';
+import { SotwSubscriptions } from './sotw-subscriptions.ts';
 import type { AdsStream, StreamContext } from './stream-base.ts';
 import { listenTcp, parseHostPort, type TcpListener } from './tcp-listener.ts';
 import type { ProxyConfig, ProxySnapshot, ProxyStatus, RejectEvent, XdsLogger, XdsNode } from './types.ts';
@@ -157,6 +158,7 @@ export class XdsServer extends EventEmitter {
       events: this,
       maxQueued: Math.max(1, options.maxQueuedPerStream ?? 2),
       bodies: new SotwBodies(),
+      subscriptions: new SotwSubscriptions(),
     };
     this.server = new Server({
       'grpc.keepalive_time_ms': options.keepalive?.timeMs ?? 30_000,

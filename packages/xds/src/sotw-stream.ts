@@ -1,5 +1,6 @@
 import { FULL_STATE_TYPES, TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
+import type { Selection } from './sotw-subscriptions.ts';
 import { AdsStream, entriesForClient, type TypeState } from './stream-base.ts';
 import type { ProxySnapshot } from './types.ts';
 import { versionOf, versionOfAll } from './versions.ts';
@@ -17,7 +18,8 @@ interface SotwTypeState extends TypeState {
   /** Explicit "*" or the legacy empty first request (obligation 19). */
   wildcard: boolean;
   legacyWildcard: boolean;
-  names: Set<string>;
+  /** Interned (SotwSubscriptions): streams naming the same resources share it, and its selections. */
+  names: ReadonlySet<string>;
   sentVersion?: string;
   sentNonce?: string;
   /** What the last response held: for LDS/CDS, everything the client has. */
@@ -28,13 +30,15 @@ interface SotwTypeState extends TypeState {
   /** Answer the next pass even if nothing changed (obligation 13). */
   force: boolean;
   /** The last desired() without stale entries, while the snapshot's map and the subscription are the same. */
-  memo?: { all: ReadonlyMap<string, ResourceEntry>; names: Set<string>; wildcard: boolean; result: Desired };
+  memo?: {
+    all: ReadonlyMap<string, ResourceEntry>;
+    names: ReadonlySet<string>;
+    wildcard: boolean;
+    result: Desired;
+  };
 }
 
-interface Desired {
-  entries: ReadonlyMap<string, ResourceEntry>;
-  version: string;
-}
+type Desired = Selection;
 
 /** State-of-the-world ADS: one response per type holds the whole (LDS/CDS) or named (RDS/EDS) set. */
 export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
@@ -46,7 +50,7 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
     const state = this.stateFor(typeUrl, 'DiscoveryRequest', () => ({
       wildcard: false,
       legacyWildcard: false,
-      names: new Set(),
+      names: this.ctx.subscriptions.names([]),
       sentEntries: new Map(),
       inFlight: false,
       inFlightAdds: false,
@@ -84,7 +88,7 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
       st.legacyWildcard = false;
     }
     if (explicit.length !== st.names.size || explicit.some((n) => !st.names.has(n)))
-      st.names = new Set(explicit);
+      st.names = this.ctx.subscriptions.names(explicit);
   }
 
   protected addingInFlight(typeUrl: string): boolean {
@@ -102,8 +106,9 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
 
   /**
    * What the client should have of a type now, and its version. Called on every flush and every ACK of every
-   * stream, so the common answers are not rebuilt: a plain wildcard gets the snapshot's own map, and a result
-   * without stale entries is kept until the snapshot or the subscription changes.
+   * stream, so the common answers are not rebuilt: a plain wildcard gets the snapshot's own map, a selection
+   * without stale entries is shared by every stream of the same subscription, and each stream keeps its answer
+   * until the snapshot or the subscription changes.
    */
   private desired(snap: ProxySnapshot, typeUrl: string, st: SotwTypeState, keepStale: boolean): Desired {
     const all = entriesForClient(snap, typeUrl, this.node);
@@ -113,7 +118,7 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
       const result =
         st.wildcard && st.names.size === 0
           ? { entries: all, version: versionOfAll(all) }
-          : this.select(all, st, false);
+          : this.ctx.subscriptions.selection(all, st.names, st.wildcard, () => this.select(all, st, false));
       st.memo = { all, names: st.names, wildcard: st.wildcard, result };
       return result;
     }

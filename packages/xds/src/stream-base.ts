@@ -4,6 +4,7 @@ import type { StreamIdentity } from './authorize.ts';
 import { PUSH_ORDER, TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
 import type { SotwBodies } from './sotw-bodies.ts';
+import type { SotwSubscriptions } from './sotw-subscriptions.ts';
 import type { AckEvent, NackEvent, NackRecord, ProxySnapshot, ProxyStatus, XdsNode } from './types.ts';
 import { nonceSource } from './versions.ts';
 
@@ -15,6 +16,8 @@ export interface StreamContext {
   maxQueued: number;
   /** SotW resource bodies shared between streams sent the same set. */
   bodies: SotwBodies;
+  /** SotW subscription name sets and their selections, shared between streams. */
+  subscriptions: SotwSubscriptions;
 }
 
 /** What the per-type state of either variant holds at least. */

@@ -5,6 +5,7 @@ import { type DeltaRequest, DeltaStream } from '../src/delta-stream.ts';
 import { envoyType, TypeUrl } from '../src/protos.ts';
 import { ResourceCache } from '../src/resource-cache.ts';
 import { SotwBodies } from '../src/sotw-bodies.ts';
+import { SotwSubscriptions } from '../src/sotw-subscriptions.ts';
 import type { ProxySnapshot } from '../src/types.ts';
 
 const EDS = TypeUrl.ClusterLoadAssignment;
@@ -32,7 +33,13 @@ function streamOnFakeTransport(snap: () => ProxySnapshot) {
       return true;
     },
   });
-  const ctx = { snapshot: snap, events: new EventEmitter(), maxQueued: 1, bodies: new SotwBodies() };
+  const ctx = {
+    snapshot: snap,
+    events: new EventEmitter(),
+    maxQueued: 1,
+    bodies: new SotwBodies(),
+    subscriptions: new SotwSubscriptions(),
+  };
   const stream = new DeltaStream('delta', { id: 'mesh/n', cluster: '' }, 'k', ctx, call as never);
   const request = (r: Partial<DeltaRequest>) =>
     stream.onRequest({

@@ -5,6 +5,7 @@ import git from 'isomorphic-git';
 import { SourceError } from '../errors.ts';
 import { isSpecFile } from '../spec-files.ts';
 import type { CommitInfo, SourceFile } from '../types.ts';
+import { GitObjects, type TreeEntry } from './git-objects.ts';
 
 const decoder = new TextDecoder('utf-8');
 
@@ -21,8 +22,6 @@ interface TreeFiles {
   subtrees: string[];
 }
 
-type TreeEntries = Awaited<ReturnType<typeof git.readTree>>['tree'];
-
 /**
  * Reads the spec files of successive commits of one git directory, reusing what did not change: a tree
  * whose oid was seen at the previous read is not walked again, and a blob whose oid was seen is not read
@@ -33,6 +32,7 @@ type TreeEntries = Awaited<ReturnType<typeof git.readTree>>['tree'];
  */
 export class GitTreeReader {
   private gitCache: object;
+  private readonly objects: GitObjects;
   private packs = new Set<string>();
   private trees = new Map<string, TreeFiles>();
   private blobs = new Map<string, string>();
@@ -45,6 +45,7 @@ export class GitTreeReader {
   constructor(gitdir: string, cache: object = {}) {
     this.gitdir = gitdir;
     this.gitCache = cache;
+    this.objects = new GitObjects(gitdir, cache);
   }
 
   /**
@@ -58,6 +59,7 @@ export class GitTreeReader {
     for (const old of this.packs) {
       if (!packs.has(old)) {
         this.gitCache = {};
+        this.objects.cache = this.gitCache;
         break;
       }
     }
@@ -74,7 +76,7 @@ export class GitTreeReader {
   private async commit(oid: string): Promise<{ tree: string; info: CommitInfo } | undefined> {
     if (this.lastCommit?.oid === oid) return this.lastCommit;
     try {
-      const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid, cache: this.gitCache });
+      const commit = await this.objects.commit(oid);
       const a = commit.author;
       const info = {
         author: `${a.name} <${a.email}>`,
@@ -105,11 +107,13 @@ export class GitTreeReader {
   async read(oid: string, subdir: string): Promise<SourceFile[]> {
     const { gitdir } = this;
     const cache = this.gitCache;
-    let root: Awaited<ReturnType<typeof git.readTree>>;
+    let root: { oid: string; tree: TreeEntry[] };
     try {
       // a commit's tree straight away (its commit object is then read once per check); other oids as given
       const tree = (await this.commit(oid))?.tree ?? oid;
-      root = await git.readTree({ fs, gitdir, oid: tree, filepath: subdir || undefined, cache });
+      root = subdir
+        ? ((await git.readTree({ fs, gitdir, oid: tree, filepath: subdir, cache })) as typeof root)
+        : { oid: tree, tree: await this.objects.tree(tree) };
     } catch (err) {
       if ((err as { code?: string }).code === 'NotFoundError' && subdir) {
         throw new SourceError('not-found', `path "${subdir}" does not exist at commit ${oid}`);
@@ -128,14 +132,14 @@ export class GitTreeReader {
         if (child && !trees.has(sub)) keep(sub, child);
       }
     };
-    const walk = async (treeOid: string, given?: TreeEntries): Promise<TreeFiles> => {
+    const walk = async (treeOid: string, given?: TreeEntry[]): Promise<TreeFiles> => {
       const done = trees.get(treeOid) ?? oldTrees.get(treeOid);
       if (done) {
         keep(treeOid, done);
         return done;
       }
       if (!given) counts.trees++;
-      const entries = given ?? (await git.readTree({ fs, gitdir, oid: treeOid, cache })).tree;
+      const entries = given ?? (await this.objects.tree(treeOid));
       const found: TreeFiles = { files: [], subtrees: [] };
       for (const entry of entries) {
         if (entry.type === 'tree') {
@@ -148,7 +152,7 @@ export class GitTreeReader {
           let content = oldBlobs.get(entry.oid);
           if (content === undefined) {
             counts.blobs++;
-            content = await this.readBlob(entry.oid, cache);
+            content = decoder.decode(await this.objects.blob(entry.oid));
           }
           found.files.push({ path: entry.path, oid: entry.oid, content });
         }
@@ -169,10 +173,5 @@ export class GitTreeReader {
     this.readCounts = counts;
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return files;
-  }
-
-  private async readBlob(oid: string, cache: object): Promise<string> {
-    const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid, cache });
-    return decoder.decode(blob);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { commitAll, git, initRepo } from '@plexus/testkit';
@@ -10,11 +10,21 @@ export interface MeshRepo {
   mesh: GeneratedMesh;
   /** Node name → the virtual services it names as backends. */
   backends: Map<string, string[]>;
-  /** Rewrites a file through `edit` and commits it; returns the time just before `git commit` ran. */
+  /**
+   * Rewrites a file through `edit` and commits it; returns when the commit landed: the moment git moved the
+   * branch ref (its file's mtime), which is when any reader of the repository can first see the commit.
+   */
   commitEdit(path: string, edit: (content: string) => string, message: string): number;
-  /** Commit SHA → the time just before `git commit` ran, for every commitEdit. */
-  commits: Map<string, number>;
+  /** Commit SHA → when `git commit` started and when it moved the branch ref, for every commitEdit. */
+  commits: Map<string, CommitTimes>;
   remove(): void;
+}
+
+export interface CommitTimes {
+  /** Just before `git commit` ran (it hashes the index and writes the tree and commit objects first). */
+  startedAt: number;
+  /** The branch ref's mtime after the commit: when the commit became visible. */
+  landedAt: number;
 }
 
 export function createMeshRepo(shape: MeshShape): MeshRepo {
@@ -34,7 +44,8 @@ export function createMeshRepo(shape: MeshShape): MeshRepo {
       );
   }
   commitAll(dir, 'generated mesh');
-  const commits = new Map<string, number>();
+  const commits = new Map<string, CommitTimes>();
+  const refFile = join(dir, '.git', git(dir, ['symbolic-ref', 'HEAD']));
   return {
     dir,
     mesh,
@@ -47,10 +58,12 @@ export function createMeshRepo(shape: MeshShape): MeshRepo {
       if (after === before) throw new Error(`commitEdit: ${path} unchanged`);
       writeFileSync(p, after);
       git(dir, ['add', path]);
-      const t0 = Date.now();
+      const startedAt = Date.now();
       git(dir, ['commit', '-q', '-m', message]);
-      commits.set(git(dir, ['rev-parse', 'HEAD']), t0);
-      return t0;
+      // the kernel's coarse file clock can only put this a tick early, which makes latencies look longer
+      const landedAt = statSync(refFile).mtimeMs;
+      commits.set(git(dir, ['rev-parse', 'HEAD']), { startedAt, landedAt });
+      return landedAt;
     },
     remove() {
       rmSync(dir, { recursive: true, force: true });

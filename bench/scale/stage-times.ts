@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { CommitTimes } from './repo.ts';
 import { spread } from './report.ts';
 
 export interface StageTimes {
-  /** commit → the source read the new tree ('revision seen'). */
+  /** `git commit` itself, up to the moment it moved the branch ref (the harness's cost, not the daemon's). */
+  gitCommitMs: number[];
+  /** ref moved → the source read the new tree ('revision seen'). */
   gitMs: number[];
   /** 'revision seen' → 'revision valid' (spec load and validation). */
   specMs: number[];
@@ -13,8 +16,8 @@ export interface StageTimes {
 }
 
 /** Per-commit stage durations from the daemon's own log (pino JSON lines), for the commits the harness made. */
-export function stageTimes(logFile: string, commits: Map<string, number>): StageTimes {
-  const out: StageTimes = { gitMs: [], specMs: [], applyMs: [], ackMs: [] };
+export function stageTimes(logFile: string, commits: Map<string, CommitTimes>): StageTimes {
+  const out: StageTimes = { gitCommitMs: [], gitMs: [], specMs: [], applyMs: [], ackMs: [] };
   if (!existsSync(logFile)) return out;
   const at = new Map<string, Record<string, number>>();
   for (const line of readFileSync(logFile, 'utf8').split('\n')) {
@@ -28,10 +31,11 @@ export function stageTimes(logFile: string, commits: Map<string, number>): Stage
     else if (e.msg === 'revision applied' && e.cause === 'revision') r.applied = e.time;
     else if (e.msg === 'revision converged') r.converged ??= e.time;
   }
-  for (const [sha, t0] of commits) {
+  for (const [sha, { startedAt, landedAt }] of commits) {
     const r = at.get(sha);
     if (!r?.seen || !r.valid || !r.applied) continue;
-    out.gitMs.push(r.seen - t0);
+    out.gitCommitMs.push(Math.round(landedAt - startedAt));
+    out.gitMs.push(Math.round(r.seen - landedAt));
     out.specMs.push(r.valid - r.seen);
     out.applyMs.push(r.applied - r.valid);
     if (r.converged) out.ackMs.push(r.converged - r.applied);
@@ -44,5 +48,5 @@ export function describeStages(s: StageTimes): string {
     const x = spread(xs);
     return `${x.min}/${x.median}/${x.max}`;
   };
-  return `git ${f(s.gitMs)} ms, spec ${f(s.specMs)} ms, graph→xDS ${f(s.applyMs)} ms, push→ACK ${f(s.ackMs)} ms (min/median/max)`;
+  return `git commit ${f(s.gitCommitMs)} ms, ref → tree read ${f(s.gitMs)} ms, spec ${f(s.specMs)} ms, graph→xDS ${f(s.applyMs)} ms, push→ACK ${f(s.ackMs)} ms (min/median/max)`;
 }

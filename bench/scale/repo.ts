@@ -61,7 +61,7 @@ export function createMeshRepo(shape: MeshShape): MeshRepo {
       const startedAt = Date.now();
       git(dir, ['commit', '-q', '-m', message]);
       // the kernel's coarse file clock can only put this a tick early, which makes latencies look longer
-      const landedAt = statSync(refFile).mtimeMs;
+      const landedAt = Math.floor(statSync(refFile).mtimeMs);
       commits.set(git(dir, ['rev-parse', 'HEAD']), { startedAt, landedAt });
       return landedAt;
     },

@@ -1,6 +1,6 @@
 import { TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
-import { AdsStream, entriesForClient, type TypeState } from './stream-base.ts';
+import { AdsStream, entriesForClient } from './stream-base.ts';
 import type { ProxySnapshot } from './types.ts';
 import { versionOf } from './versions.ts';
 import { encodeDeltaResponse } from './wire.ts';
@@ -18,21 +18,25 @@ export interface DeltaRequest {
 const ABSENT = '';
 const MAX_OUTSTANDING = 16;
 
-interface DeltaTypeState extends TypeState {
+/**
+ * What the client has of one name: the entry we last sent it, or a version it said it has
+ * (initial_resource_versions), or ABSENT. One map serves as both, since a stream per proxy multiplies its size.
+ */
+type Held = ResourceEntry | string;
+const versionHeld = (h: Held | undefined) => (h === undefined || typeof h === 'string' ? h : h.version);
+
+interface DeltaTypeState {
   wildcard: boolean;
   names: Set<string>;
-  /** What the client has: name → resource version (from our sends or initial_resource_versions). */
-  clientHas: Map<string, string>;
+  clientHas: Map<string, Held>;
   /** Counts changes to `wildcard`, `names` and `clientHas`, which are changed in place; keys `inSync`. */
   changes: number;
   /** Whether diff() found nothing to send or remove, for this entries map and `changes` (see settled()). */
   inSync?: { all: ReadonlyMap<string, ResourceEntry>; changes: number; value: boolean };
-  /** Last entry sent per name (for CSDS). */
-  sentEntries: Map<string, ResourceEntry>;
   /** nonce → system version and names of responses not yet ACKed/NACKed, and whether they add names. */
   outstanding: Map<string, { version: string; names: string[]; adds: boolean }>;
-  /** Names in the last NACKed response not since replaced by an ACKed one. */
-  rejected: Set<string>;
+  /** Names in the last NACKed response not since replaced by an ACKed one (none: undefined). */
+  rejected?: Set<string>;
   needInitial: boolean;
 }
 
@@ -46,9 +50,7 @@ export class DeltaStream extends AdsStream<DeltaRequest, DeltaTypeState> {
       names: new Set(),
       clientHas: new Map(Object.entries(req.initial_resource_versions ?? {})),
       changes: 0,
-      sentEntries: new Map(),
       outstanding: new Map(),
-      rejected: new Set(),
       needInitial: true,
     }));
     if (!state) return;
@@ -56,10 +58,12 @@ export class DeltaStream extends AdsStream<DeltaRequest, DeltaTypeState> {
     const unsubscribe = req.resource_names_unsubscribe ?? [];
     if (subscribe.length > 0 || unsubscribe.length > 0) st.changes++;
     // subscription changes apply whatever the nonce says (obligation 21)
+    const known = subscribe.length > 0 ? this.known(typeUrl) : undefined;
     for (const n of subscribe) {
       if (n === '*') st.wildcard = true;
       else {
-        st.names.add(n);
+        // the snapshot's own string for the name, not a decoded copy per stream
+        st.names.add(known?.get(n)?.name ?? n);
         if (!first) st.clientHas.delete(n); // a re-subscribe gets the resource again (obligation 23)
       }
     }
@@ -79,11 +83,22 @@ export class DeltaStream extends AdsStream<DeltaRequest, DeltaTypeState> {
         st.rejected = new Set(answered.names);
         this.recordNack(typeUrl, answered.version, req.error_detail.message ?? '');
       } else {
-        for (const n of answered.names) st.rejected.delete(n);
-        this.recordAck(typeUrl, answered.version, st.rejected.size === 0);
+        for (const n of answered.names) st.rejected?.delete(n);
+        if (st.rejected?.size === 0) st.rejected = undefined;
+        this.recordAck(typeUrl, answered.version, st.rejected === undefined);
       }
     }
     this.scheduleFlush();
+  }
+
+  private known(typeUrl: string): ReadonlyMap<string, ResourceEntry> | undefined {
+    const snap = this.ctx.snapshot(this.proxyKey, this.localityKey);
+    return snap && entriesForClient(snap, typeUrl, this.node);
+  }
+
+  /** The entries the client holds from us (for CSDS and the system version). */
+  *sentEntries(typeUrl: string): Iterable<ResourceEntry> {
+    for (const h of this.types.get(typeUrl)?.clientHas.values() ?? []) if (typeof h !== 'string') yield h;
   }
 
   protected addingInFlight(typeUrl: string): boolean {
@@ -120,7 +135,7 @@ export class DeltaStream extends AdsStream<DeltaRequest, DeltaTypeState> {
     const send: ResourceEntry[] = [];
     const removed: string[] = [];
     const consider = (n: string, e: ResourceEntry | undefined) => {
-      const has = st.clientHas.get(n);
+      const has = versionHeld(st.clientHas.get(n));
       if (e) {
         if (has !== e.version) send.push(e);
       } else if (has === undefined ? st.names.has(n) : has !== ABSENT && !keepStale) {
@@ -143,18 +158,14 @@ export class DeltaStream extends AdsStream<DeltaRequest, DeltaTypeState> {
       const keepStale = typeUrl === TypeUrl.Cluster && !this.listenersAndRoutesSettled();
       const { send, removed } = this.diff(snap, typeUrl, st, keepStale);
       if (send.length === 0 && removed.length === 0 && !st.needInitial) continue;
-      const adds = send.some((e) => (st.clientHas.get(e.name) ?? ABSENT) === ABSENT);
-      for (const e of send) {
-        st.clientHas.set(e.name, e.version);
-        st.sentEntries.set(e.name, e);
-      }
+      const adds = send.some((e) => (versionHeld(st.clientHas.get(e.name)) ?? ABSENT) === ABSENT);
+      for (const e of send) st.clientHas.set(e.name, e);
       for (const n of removed) {
         if (st.names.has(n)) st.clientHas.set(n, ABSENT);
         else st.clientHas.delete(n);
-        st.sentEntries.delete(n);
       }
       st.changes++;
-      const systemVersion = versionOf(st.sentEntries.values());
+      const systemVersion = versionOf(this.sentEntries(typeUrl));
       const nonce = this.nextNonce();
       this.write(
         encodeDeltaResponse(

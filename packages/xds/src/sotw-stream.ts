@@ -1,7 +1,7 @@
 import { FULL_STATE_TYPES, TypeUrl } from './protos.ts';
 import type { ResourceEntry } from './resource-cache.ts';
 import type { Selection } from './sotw-subscriptions.ts';
-import { AdsStream, entriesForClient, type TypeState } from './stream-base.ts';
+import { AdsStream, entriesForClient } from './stream-base.ts';
 import type { ProxySnapshot } from './types.ts';
 import { versionOf, versionOfAll } from './versions.ts';
 import { encodeSotwResponse, encodeSotwResponseAround } from './wire.ts';
@@ -14,7 +14,7 @@ export interface SotwRequest {
   error_detail?: { code?: number; message?: string } | null;
 }
 
-interface SotwTypeState extends TypeState {
+interface SotwTypeState {
   /** Explicit "*" or the legacy empty first request (obligation 19). */
   wildcard: boolean;
   legacyWildcard: boolean;
@@ -89,6 +89,10 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
     }
     if (explicit.length !== st.names.size || explicit.some((n) => !st.names.has(n)))
       st.names = this.ctx.subscriptions.names(explicit);
+  }
+
+  sentEntries(typeUrl: string): Iterable<ResourceEntry> {
+    return this.types.get(typeUrl)?.sentEntries.values() ?? [];
   }
 
   protected addingInFlight(typeUrl: string): boolean {

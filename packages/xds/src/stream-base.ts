@@ -20,12 +20,6 @@ export interface StreamContext {
   subscriptions: SotwSubscriptions;
 }
 
-/** What the per-type state of either variant holds at least. */
-export interface TypeState {
-  /** The resources the client was last sent (for CSDS). */
-  sentEntries: ReadonlyMap<string, ResourceEntry>;
-}
-
 let nextStreamId = 1;
 
 /**
@@ -33,7 +27,7 @@ let nextStreamId = 1;
  * more than `maxQueued` responses. Pending changes are not queued as messages: each flush recomputes what
  * the client lacks from the current snapshot, so a slow client costs one bounded set of buffers.
  */
-export abstract class AdsStream<Req, S extends TypeState = TypeState> {
+export abstract class AdsStream<Req, S extends object = object> {
   readonly id = nextStreamId++;
   readonly connectedAt = Date.now();
   connected = true;
@@ -84,9 +78,7 @@ export abstract class AdsStream<Req, S extends TypeState = TypeState> {
   }
 
   /** The resources the client was last sent of a type (for CSDS). */
-  sentEntries(typeUrl: string): Iterable<ResourceEntry> {
-    return this.types.get(typeUrl)?.sentEntries.values() ?? [];
-  }
+  abstract sentEntries(typeUrl: string): Iterable<ResourceEntry>;
 
   /**
    * The state of a request's type, made by `create` on the type's first request. A request without a type

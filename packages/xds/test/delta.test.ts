@@ -39,6 +39,35 @@ describe('incremental (delta)', () => {
     expect(r3.removed).toEqual(['ghost']);
   });
 
+  it('CSDS shows what a delta client holds from us: sent entries, not names it said it had nor ones it dropped', async () => {
+    const h = await startHarness();
+    h.server.setProxyConfig(NODE, sampleConfig({ clusters: ['a', 'b', 'c'] }));
+    const c = h.client();
+    const d = c.delta({ id: NODE });
+    d.request({
+      typeUrl: XdsTypes.endpoint,
+      subscribe: ['a', 'b', 'c'],
+      initialVersions: { c: 'v-from-before' },
+    });
+    const r1 = await d.next();
+    expect(names(r1)).toEqual(['a', 'b', 'c']);
+    d.ack(r1);
+    const held = async () => {
+      const st = (await c.fetchClientStatus({})) as {
+        config: { generic_xds_configs: { name: string; type_url: string }[] }[];
+      };
+      return st.config[0].generic_xds_configs
+        .filter((g) => g.type_url === XdsTypes.endpoint)
+        .map((g) => g.name)
+        .sort();
+    };
+    expect(await held()).toEqual(['a', 'b', 'c']);
+    d.request({ typeUrl: XdsTypes.endpoint, unsubscribe: ['b'] });
+    await waitFor(async () => (await held()).join() === 'a,c', {
+      what: 'CSDS to drop the unsubscribed name',
+    });
+  });
+
   it('obligation 23: a re-subscribed resource is sent again', async () => {
     const h = await startHarness();
     h.server.setProxyConfig(NODE, sampleConfig({ clusters: ['a'] }));

@@ -42,12 +42,6 @@ export function planTargets(
 ): PlannedTarget[] {
   const byKey = new Map<string, DiscoveryPlugin>();
   for (const p of plugins) for (const k of p.keys) if (!byKey.has(k)) byKey.set(k, p);
-  const meshIpPreference = new Map<string, string>();
-  for (const r of resources) {
-    if (r.kind !== 'Mesh' || !isRecord(r.spec) || !isRecord(r.spec.serviceDiscovery)) continue;
-    const pref = r.spec.serviceDiscovery.ipPreference;
-    if (typeof pref === 'string') meshIpPreference.set(r.name, pref);
-  }
   const out: PlannedTarget[] = [];
   for (const r of resources) {
     if (r.kind !== 'VirtualNode') continue;

@@ -16,9 +16,9 @@ describe.each(['sotw', 'delta'] as const)('real Envoy with node tokens over TLS 
   let dir: string;
   const envoys: EnvoyUnderTest[] = [];
 
-  const tokenFile = async (name: string, node: string, ttlMs?: number) => {
+  const tokenFile = async (name: string, node: string, ttlMs?: number, trailer = '') => {
     const file = join(dir, name);
-    writeFileSync(file, (await issueNodeToken(keys, { node, ttlMs })).token);
+    writeFileSync(file, (await issueNodeToken(keys, { node, ttlMs })).token + trailer);
     return file;
   };
   const envoy = async (node: string, o: { tokenFile?: string; token?: string }) => {
@@ -47,8 +47,9 @@ describe.each(['sotw', 'delta'] as const)('real Envoy with node tokens over TLS 
     await t?.close();
   });
 
-  it('a token file (Google gRPC, file-based call credentials) gets the config and carries traffic', async () => {
-    const e = await envoy(nodeA, { tokenFile: await tokenFile('a.jwt', nodeA) });
+  it('a token file (read by the Lua filter on xds_cluster) gets the config and carries traffic, even with a trailing newline', async () => {
+    // `echo "$TOKEN" > file` writes one; the filter sends the token without it
+    const e = await envoy(nodeA, { tokenFile: await tokenFile('a.jwt', nodeA, undefined, '\n') });
     await waitFor(async () => (await get(t.listenPort)).status === 200, {
       timeoutMs: 30_000,
       what: 'traffic',

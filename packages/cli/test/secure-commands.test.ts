@@ -110,7 +110,7 @@ describe('plexus run security flags, token, bootstrap credentials', () => {
     expect(mixed.stderr).toMatch(/drop --xds-ca/);
   });
 
-  it('bootstrap: --xds-ca with a token file gives Google gRPC with file-based call credentials', async () => {
+  it('bootstrap: --xds-ca with a token file reads the file in a Lua filter on xds_cluster', async () => {
     const r = await runMain([
       'bootstrap',
       '--node',
@@ -123,8 +123,8 @@ describe('plexus run security flags, token, bootstrap credentials', () => {
       '/run/token',
     ]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('envoy.grpc_credentials.file_based_metadata');
-    expect(r.stdout).toContain('filename: /run/token');
+    expect(r.stdout).toContain('envoy.filters.http.lua');
+    expect(r.stdout).toContain('local TOKEN_FILE = "/run/token"');
     const noTls = await runMain([
       'bootstrap',
       '--node',

@@ -1,9 +1,10 @@
 /**
- * How a proxy's bearer token rides on `xds_cluster`, so every stream Envoy opens there (its egress access logs,
- * and ADS when it uses Envoy's own gRPC client) proves who the proxy is, not ADS alone. The cluster's upstream
- * HTTP filters attach `authorization: Bearer <token>` to each gRPC stream:
- * - a token file: a Lua filter reads the file at every stream start, as Google gRPC's file-based call
- *   credentials do for ADS, so a refreshed token needs no restart and the bootstrap stays one document;
+ * How a proxy's bearer token rides on `xds_cluster`, so every stream Envoy opens there (ADS and its egress
+ * access logs) proves who the proxy is. The cluster's upstream HTTP filters attach
+ * `authorization: Bearer <token>` to each gRPC stream:
+ * - a token file: a Lua filter reads the file at every stream start (and drops the whitespace around the
+ *   token, such as a trailing newline), so a refreshed token needs no restart and the bootstrap stays one
+ *   document;
  * - an embedded token: the credential injector with the token as a static generic secret, which Envoy
  *   redacts in /config_dump (initial_metadata would not be).
  */

@@ -29,13 +29,13 @@ export interface BootstrapOptions {
   clientCertFile?: string;
   clientKeyFile?: string;
   /**
-   * A file holding the proxy's bearer token (node token, Kubernetes service-account token). Envoy re-reads it
-   * at every stream start (GoogleGrpc file-based call credentials), so a refreshed token needs no restart.
+   * A file holding the proxy's bearer token (node token, Kubernetes service-account token). A Lua filter on
+   * `xds_cluster` reads it at every stream start, so a refreshed token needs no restart.
    */
   tokenFile?: string;
   /**
    * A token embedded in the bootstrap instead (Envoy's own gRPC client; a static secret that `xds_cluster`'s
-   * credential injector attaches): no Google gRPC needed, but a new token means a new bootstrap and a restart.
+   * credential injector attaches): a new token means a new bootstrap and a restart.
    */
   token?: string;
   /** Incremental xDS (`DELTA_GRPC`) instead of state of the world. */
@@ -96,8 +96,8 @@ function checkCredentialFlags(o: BootstrapOptions): void {
 const dataSource = (filename: string) => ({ filename });
 
 /**
- * Envoy's own gRPC client to the static `xds_cluster` (over TLS when a CA is given); an embedded token is
- * attached by the cluster's filters, not here.
+ * Envoy's own gRPC client to the static `xds_cluster` (over TLS when a CA is given); a token, from a file or
+ * embedded, is attached by the cluster's filters, not here.
  */
 function envoyGrpcService() {
   return [{ envoy_grpc: { cluster_name: 'xds_cluster' } }];
@@ -134,49 +134,6 @@ function xdsTransportSocket(o: BootstrapOptions, host: string) {
   };
 }
 
-/**
- * Google's gRPC client for ADS, for a token file: the file-based metadata plugin reads the file at each
- * stream start and sends `authorization: Bearer <contents>`.
- */
-function googleGrpcService(o: BootstrapOptions) {
-  const target = xdsTarget(o.xdsAddress);
-  const host = 'path' in target ? undefined : target.host;
-  const name = o.serverName ?? host;
-  return [
-    {
-      google_grpc: {
-        target_uri: o.xdsAddress,
-        stat_prefix: 'xds',
-        channel_credentials: {
-          ssl_credentials: {
-            root_certs: dataSource(o.xdsCaFile!),
-            ...(o.clientCertFile
-              ? { cert_chain: dataSource(o.clientCertFile), private_key: dataSource(o.clientKeyFile!) }
-              : {}),
-          },
-        },
-        call_credentials: [
-          {
-            from_plugin: {
-              name: 'envoy.grpc_credentials.file_based_metadata',
-              typed_config: {
-                '@type': 'type.googleapis.com/envoy.config.grpc_credential.v3.FileBasedMetadataConfig',
-                secret_data: dataSource(o.tokenFile!),
-                header_key: 'authorization',
-                header_prefix: 'Bearer ',
-              },
-            },
-          },
-        ],
-        credentials_factory_name: 'envoy.grpc_credentials.file_based_metadata',
-        ...(name && name !== host
-          ? { channel_args: { args: { 'grpc.ssl_target_name_override': { string_value: name } } } }
-          : {}),
-      },
-    },
-  ];
-}
-
 export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
   checkCredentialFlags(o);
   const target = xdsTarget(o.xdsAddress);
@@ -211,7 +168,7 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
       ads_config: {
         api_type: o.delta ? 'DELTA_GRPC' : 'GRPC',
         transport_api_version: 'V3',
-        grpc_services: o.tokenFile ? googleGrpcService(o) : envoyGrpcService(),
+        grpc_services: envoyGrpcService(),
         set_node_on_first_message_only: true,
       },
       lds_config: adsSource,
@@ -219,8 +176,8 @@ export function envoyBootstrap(o: BootstrapOptions): Record<string, unknown> {
     },
     static_resources: {
       ...(secrets ? { secrets } : {}),
-      // Also without ADS on it (token files use Google gRPC): the access log service reaches the daemon here,
-      // with the proxy's token attached by the cluster's filters, so it proves who the proxy is as ADS does.
+      // ADS and the access log service both reach the daemon here, with the proxy's token (if any) attached by
+      // the cluster's filters, so every stream proves who the proxy is.
       clusters: [
         {
           name: 'xds_cluster',

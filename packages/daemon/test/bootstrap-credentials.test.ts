@@ -22,7 +22,7 @@ describe('bootstraps with credentials', () => {
   const tokenFile = join(ca.dir, 'token');
   writeFileSync(tokenFile, 'x.y.z');
 
-  it('Envoy accepts each shape: mTLS, token file (Google gRPC, file-based metadata), embedded token, unix socket', () => {
+  it('Envoy accepts each shape: mTLS, token file, embedded token, unix socket; ADS always uses Envoy gRPC to xds_cluster', () => {
     const shapes: BootstrapOptions[] = [
       {
         node: NODE,
@@ -39,7 +39,10 @@ describe('bootstraps with credentials', () => {
     const b = JSON.stringify(envoyBootstrap(shapes[0]));
     expect(b).toContain('"sni":"plexus.internal"');
     expect(b).toContain('"san_type":"DNS"');
-    expect(JSON.stringify(envoyBootstrap(shapes[1]))).toContain('envoy.grpc_credentials.file_based_metadata');
+    for (const o of shapes)
+      expect(
+        JSON.parse(JSON.stringify(envoyBootstrap(o))).dynamic_resources.ads_config.grpc_services,
+      ).toEqual([{ envoy_grpc: { cluster_name: 'xds_cluster' } }]);
   });
 
   it('a token rides on xds_cluster too (access logs use it, not the ADS client): Lua reads the file, the injector sends an embedded one', () => {

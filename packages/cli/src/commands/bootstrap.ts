@@ -22,10 +22,10 @@ appmesh.virtual_node / appmesh.virtual_gateway, listener protocol and port, rout
 --xds-ca makes the client speak TLS and verify the daemon's certificate (SAN = --server-name, default the
 host of --xds-address). The proxy proves who it is with --client-cert/--client-key (mTLS) or --token-file
 (a node token or service-account token, sent as "authorization: Bearer"; Envoy re-reads the file at every
-stream start, so a refreshed token needs no restart). For --grpc: TLS channel credentials per gRFC A65 and
-jwt_token_file call credentials per gRFC A97. --embed-token copies the file's token into the bootstrap
-(Envoy's own gRPC client; a static secret, redacted in Envoy's /config_dump) instead: a new token then needs
-a new bootstrap.
+stream start, so a refreshed token needs no restart, and a trailing newline is dropped). For --grpc: TLS
+channel credentials per gRFC A65 and jwt_token_file call credentials per gRFC A97. --embed-token copies the
+file's token into the bootstrap (a static secret, redacted in Envoy's /config_dump) instead: a new token then
+needs a new bootstrap.
 --google-default (with --grpc): google_default channel credentials for @grpc/grpc-js-xds, which has no A65
 support: run the app with GRPC_DEFAULT_SSL_ROOTS_FILE_PATH=<the daemon's CA> and GOOGLE_APPLICATION_CREDENTIALS=
 <a key file from plexus token create --google-credentials FILE>.`;

@@ -1,13 +1,15 @@
 /**
- * Load clients in a child process: lightweight raw ADS clients that subscribe like Envoy — wildcard LDS and CDS,
- * then RDS by the route names the listeners name and EDS by the EDS clusters' names — and ACK every response.
+ * Load clients in a child process: lightweight raw ADS clients (RawAdsStream: gRPC framing over node:http2)
+ * that subscribe like Envoy — wildcard LDS and CDS, then RDS by the route names the listeners name and EDS by
+ * the EDS clusters' names — and ACK every response.
  * IPC in: { start: LoadInit }, { reconnect: true }, { report: true }. IPC out: batched { events: AckEvent[] },
  * { names: ClientNames[] } on request.
  */
-import { AdsClient, type DeltaAdsStream, type SotwAdsStream, XdsTypes } from '@plexus/testkit';
+import { XdsTypes } from '@plexus/testkit';
 import { envoyType } from '@plexus/xds';
+import { RawAdsStream, type Variant } from './raw-ads.ts';
 
-export type Variant = 'sotw' | 'delta';
+export type { Variant };
 
 export interface LoadInit {
   address: string;
@@ -77,8 +79,7 @@ const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].
 
 /** One simulated proxy. */
 class LoadProxy {
-  private client!: AdsClient;
-  private stream: SotwAdsStream | DeltaAdsStream | undefined;
+  private stream: RawAdsStream | undefined;
   private eds = new Set<string>();
   private rds = new Set<string>();
   /** Delta: per resource what it implies (cluster → EDS?, listener → route names). */
@@ -87,7 +88,7 @@ class LoadProxy {
   private acked = new Set<string>();
   private pending = new Set<string>();
   private converged = false;
-  /** Streams that ended without being closed by us (refused, reset): each is reopened, as Envoy would. */
+  /** Streams that ended without being closed by us (refused, reset, no response in 10 s): each is reopened. */
   ends = 0;
   private closing = false;
   private generation = 0;
@@ -110,8 +111,7 @@ class LoadProxy {
   open(): void {
     this.closing = false;
     const generation = ++this.generation;
-    // One connection per proxy, as a fleet of Envoys has.
-    this.client = new AdsClient(this.address, { 'grpc.use_local_subchannel_pool': 1 }, { decode: false });
+    // One connection per proxy, as a fleet of Envoys has (RawAdsStream opens its own).
     this.eds = new Set();
     this.rds = new Set();
     this.clusterEds.clear();
@@ -124,7 +124,7 @@ class LoadProxy {
     // No first response within 10 s: the stream is as good as dead, e.g. its connection got a SYN cookie while
     // the server's accept queue was full and was never accepted (TCP would retry for minutes); start over.
     const watchdog = setTimeout(() => {
-      if (!this.closing && generation === this.generation && this.acked.size === 0) this.stream?.close();
+      if (!this.closing && generation === this.generation && !this.stream?.answered) this.stream?.close();
     }, 10_000);
     void this.stream?.ended().then(() => {
       clearTimeout(watchdog);
@@ -132,7 +132,6 @@ class LoadProxy {
       // Refused or reset (a SYN queue overflow in a connection storm, say): retry after a jittered 0.25–1 s.
       this.ends++;
       this.stream?.close();
-      this.client.close();
       setTimeout(
         () => {
           if (!this.closing && generation === this.generation) this.open();
@@ -145,7 +144,6 @@ class LoadProxy {
   close(): void {
     this.closing = true;
     this.stream?.close();
-    this.client.close();
   }
 
   private noteAck(type: string, bytes: number) {
@@ -164,7 +162,7 @@ class LoadProxy {
   }
 
   private openSotw(): void {
-    const s: SotwAdsStream = this.client.sotw({ id: this.node });
+    const s = new RawAdsStream(this.address, 'sotw', this.node);
     this.stream = s;
     const subscribe = (type: string, names: Set<string>) => {
       this.pending.add(SHORT[type]);
@@ -202,14 +200,14 @@ class LoadProxy {
   }
 
   private openDelta(): void {
-    const s: DeltaAdsStream = this.client.delta({ id: this.node });
+    const s = new RawAdsStream(this.address, 'delta', this.node);
     this.stream = s;
     const resubscribe = (type: string, prev: Set<string>, next: Set<string>) => {
       const subscribe = [...next].filter((n) => !prev.has(n));
       const unsubscribe = [...prev].filter((n) => !next.has(n));
       if (subscribe.length === 0 && unsubscribe.length === 0) return;
       if (subscribe.length > 0) this.pending.add(SHORT[type]);
-      s.request({ typeUrl: type, subscribe, unsubscribe });
+      s.deltaRequest({ typeUrl: type, subscribe, unsubscribe });
     };
     s.onResponse((r) => {
       let bytes = 0;
@@ -235,8 +233,8 @@ class LoadProxy {
       }
       this.noteAck(r.typeUrl, bytes);
     });
-    s.request({ typeUrl: XdsTypes.listener, subscribe: ['*'] });
-    s.request({ typeUrl: XdsTypes.cluster, subscribe: ['*'] });
+    s.deltaRequest({ typeUrl: XdsTypes.listener, subscribe: ['*'] });
+    s.deltaRequest({ typeUrl: XdsTypes.cluster, subscribe: ['*'] });
   }
 }
 

@@ -44,6 +44,8 @@ type Desired = Selection;
 export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
   /** A cluster response went out; the endpoint request that follows gets an answer (obligation 13). */
   private edsOwed = false;
+  /** The last cluster pass kept clusters the snapshot dropped until listeners and routes settle. */
+  private staleClustersHeld = false;
 
   onRequest(req: SotwRequest): void {
     const typeUrl = req.type_url;
@@ -59,7 +61,9 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
     if (!state) return;
     const { st, first } = state;
     if (!first && req.response_nonce && req.response_nonce !== st.sentNonce) return; // stale (obligation 17)
+    let unblocks = first;
     if (!first && req.response_nonce && st.sentVersion !== undefined) {
+      unblocks = this.answerUnblocks(typeUrl, st);
       st.inFlight = false;
       if (req.error_detail) {
         this.recordNack(typeUrl, st.sentVersion, req.error_detail.message ?? '');
@@ -67,12 +71,28 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
         this.recordAck(typeUrl, st.sentVersion);
       }
     }
+    const { names, wildcard, legacyWildcard } = st;
     this.applyNames(st, req.resource_names ?? [], first);
     if (typeUrl === TypeUrl.ClusterLoadAssignment && this.edsOwed) {
       st.force = true;
       this.edsOwed = false;
     }
-    this.scheduleFlush();
+    const resubscribed =
+      st.names !== names || st.wildcard !== wildcard || st.legacyWildcard !== legacyWildcard;
+    // A plain ACK changes nothing a pass reads unless it ends a wait; the snapshot's changes schedule their own.
+    if (unblocks || resubscribed || st.force || !req.response_nonce) this.scheduleFlush();
+  }
+
+  /**
+   * Whether answering this type's response in flight lets a pass send more: listeners and routes wait while a
+   * cluster or endpoint response adding names is out (heldBack), and stale clusters wait for listeners and routes
+   * to settle (listenersAndRoutesSettled).
+   */
+  private answerUnblocks(typeUrl: string, st: SotwTypeState): boolean {
+    if (typeUrl === TypeUrl.Cluster || typeUrl === TypeUrl.ClusterLoadAssignment)
+      return st.inFlight && st.inFlightAdds;
+    if (typeUrl === TypeUrl.Listener || typeUrl === TypeUrl.RouteConfiguration) return this.staleClustersHeld;
+    return false;
   }
 
   private applyNames(st: SotwTypeState, names: string[], first: boolean): void {
@@ -157,6 +177,8 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
       const st = this.types.get(typeUrl)!;
       const keepStale = typeUrl === TypeUrl.Cluster && !this.listenersAndRoutesSettled();
       const { entries, version } = this.desired(snap, typeUrl, st, keepStale);
+      if (typeUrl === TypeUrl.Cluster)
+        this.staleClustersHeld = keepStale && version !== this.desired(snap, typeUrl, st, false).version;
       if (version === st.sentVersion && !st.force) continue;
       if (!FULL_STATE_TYPES.has(typeUrl) && entries.size === 0 && st.sentVersion !== undefined && !st.force) {
         // partial types: nothing to add; an empty RDS/EDS response would tell the client nothing

@@ -197,7 +197,7 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
               [...entries.values()].map((e) => e.any),
             ),
       );
-      st.inFlightAdds = [...entries.keys()].some((n) => !st.sentEntries.has(n));
+      st.inFlightAdds = addsNames(entries, st.sentEntries);
       st.sentVersion = version;
       st.sentNonce = nonce;
       st.sentEntries = entries;
@@ -209,4 +209,14 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
       if (typeUrl === TypeUrl.ClusterLoadAssignment) this.edsOwed = false;
     }
   }
+}
+
+/** `next` holds a name `prev` does not. */
+function addsNames(
+  next: ReadonlyMap<string, ResourceEntry>,
+  prev: ReadonlyMap<string, ResourceEntry>,
+): boolean {
+  if (next === prev) return false;
+  for (const n of next.keys()) if (!prev.has(n)) return true;
+  return false;
 }

@@ -46,8 +46,10 @@ export abstract class AdsStream<Req, S extends object = object> {
   private flushPending = false;
   /** A flush stopped at the write budget: the next write completion owes the stream a pass. */
   private starved = false;
-  /** Per type the client has asked for, in the order it first asked. */
+  /** Per type the client has asked for, in the order it first asked (types are added, never removed). */
   protected readonly types = new Map<string, S>();
+  /** orderedTypes() as of `count` types asked for. */
+  private ordered: { count: number; types: readonly string[] } | undefined;
 
   readonly variant: 'sotw' | 'delta';
   readonly node: XdsNode;
@@ -137,9 +139,15 @@ export abstract class AdsStream<Req, S extends object = object> {
   };
 
   /** Types in push order: known ones first (obligation 12), then any other type the client asked for. */
-  protected orderedTypes(): string[] {
+  protected orderedTypes(): readonly string[] {
+    if (this.ordered?.count === this.types.size) return this.ordered.types;
     const asked = this.requestedTypes();
-    return [...PUSH_ORDER.filter((t) => asked.includes(t)), ...asked.filter((t) => !PUSH_ORDER.includes(t))];
+    const types = [
+      ...PUSH_ORDER.filter((t) => asked.includes(t)),
+      ...asked.filter((t) => !PUSH_ORDER.includes(t)),
+    ];
+    this.ordered = { count: this.types.size, types };
+    return types;
   }
 
   /**
@@ -170,6 +178,8 @@ export abstract class AdsStream<Req, S extends object = object> {
     this.acked[typeUrl] = version;
     if (clearsNack && this.nacked[typeUrl] && this.nacked[typeUrl].version !== version)
       delete this.nacked[typeUrl];
+    // thousands of streams ACK each push: the event is built only for someone listening
+    if (this.ctx.events.listenerCount('ack') === 0) return;
     const ev: AckEvent = this.event(typeUrl, version);
     this.ctx.events.emit('ack', ev);
   }

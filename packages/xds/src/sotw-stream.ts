@@ -46,6 +46,12 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
   private edsOwed = false;
   /** The last cluster pass kept clusters the snapshot dropped until listeners and routes settle. */
   private staleClustersHeld = false;
+  /** sentDropped() for this sent set and snapshot map. */
+  private readonly dropped: {
+    all?: ReadonlyMap<string, ResourceEntry>;
+    sent?: ReadonlyMap<string, ResourceEntry>;
+    value: boolean;
+  } = { value: false };
 
   onRequest(req: SotwRequest): void {
     const typeUrl = req.type_url;
@@ -170,12 +176,34 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
     return { entries: out, version };
   }
 
+  /**
+   * The client holds a cluster the snapshot no longer has: only then can keeping stale clusters change the
+   * answer, so a push that drops none shares the common answer instead of building its own map per stream.
+   * Kept while the sent set and the snapshot's map are the same.
+   */
+  private sentDropped(snap: ProxySnapshot, st: SotwTypeState): boolean {
+    const all = entriesForClient(snap, TypeUrl.Cluster, this.node);
+    if (this.dropped.all === all && this.dropped.sent === st.sentEntries) return this.dropped.value;
+    let value = false;
+    for (const n of st.sentEntries.keys()) {
+      if (!all.has(n)) {
+        value = true;
+        break;
+      }
+    }
+    this.dropped.all = all;
+    this.dropped.sent = st.sentEntries;
+    this.dropped.value = value;
+    return value;
+  }
+
   protected flushNow(snap: ProxySnapshot): void {
     for (const typeUrl of this.orderedTypes()) {
       if (!this.canWrite()) return;
       if (this.heldBack(typeUrl)) continue;
       const st = this.types.get(typeUrl)!;
-      const keepStale = typeUrl === TypeUrl.Cluster && !this.listenersAndRoutesSettled();
+      const keepStale =
+        typeUrl === TypeUrl.Cluster && this.sentDropped(snap, st) && !this.listenersAndRoutesSettled();
       const { entries, version } = this.desired(snap, typeUrl, st, keepStale);
       if (typeUrl === TypeUrl.Cluster)
         this.staleClustersHeld = keepStale && version !== this.desired(snap, typeUrl, st, false).version;

@@ -4,8 +4,11 @@
  *   plexus: the real XdsServer, every node resolved to one proxy key.
  *   floor:  a bare grpc-js ADS loop (SotW only) writing pre-encoded responses — the cost of the bytes alone.
  * IPC out: { ready: port }, { set: path }.
+ * PUSH_PROFILE=prefix: a CPU profile of the pushes alone (every set after the first), written on SIGTERM to
+ * prefix-<mode>.cpuprofile (summarize with bench/scale/profile-summary.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
 import { TypeUrl, XdsServer } from '@plexus/xds';
 import { ResourceCache } from '../../packages/xds/src/resource-cache.ts';
@@ -112,6 +115,12 @@ async function floor(): Promise<Serving> {
   };
 }
 
+const pushProfile = process.env.PUSH_PROFILE;
+const session = pushProfile ? new Session() : undefined;
+session?.connect();
+session?.post('Profiler.enable');
+let sets = 0;
+
 const mode = process.argv[2];
 const srv = mode === 'floor' ? await floor() : await plexus();
 process.on('message', (m: { set?: string; prepare?: string }) => {
@@ -120,6 +129,7 @@ process.on('message', (m: { set?: string; prepare?: string }) => {
     process.send?.({ prepared: m.prepare });
   }
   if (m.set) {
+    if (session && ++sets === 2) session.post('Profiler.start');
     srv.set(m.set);
     process.send?.({ set: m.set });
   }
@@ -127,4 +137,10 @@ process.on('message', (m: { set?: string; prepare?: string }) => {
 process.on('disconnect', () => process.exit(0));
 process.send?.({ ready: srv.port });
 // a clean exit on SIGTERM, so --cpu-prof writes its profile
-process.on('SIGTERM', () => process.exit(0));
+process.on('SIGTERM', () => {
+  if (!session || sets < 2) process.exit(0);
+  session.post('Profiler.stop', (_e, r) => {
+    writeFileSync(`${pushProfile}-${mode}.cpuprofile`, JSON.stringify(r.profile));
+    process.exit(0);
+  });
+});

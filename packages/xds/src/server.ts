@@ -15,7 +15,7 @@ import type { Authorize, AuthorizeAdmin, AuthorizeResult, Recheck, StreamAuthCon
 import { callAuthContext } from './call-context.ts';
 import { buildClientStatus } from './csds.ts';
 import { DeltaStream } from './delta-stream.ts';
-import { CONFIG_KEYS, type ConfigKey, envoyRoot, TypeUrl } from './protos.ts';
+import { CONFIG_KEYS, type ConfigKey, envoyRoot, PUSH_ORDER, TypeUrl } from './protos.ts';
 import { ResourceCache, type ResourceEntry } from './resource-cache.ts';
 import { SotwBodies } from './sotw-bodies.ts';
 import { SotwStream } from './sotw-stream.ts';
@@ -41,7 +41,10 @@ export interface XdsServerOptions {
   listenBacklog?: number;
   /** HTTP/2 keepalive for long-lived streams (defaults 30 s ping, 10 s timeout). */
   keepalive?: { timeMs?: number; timeoutMs?: number };
-  /** Responses per stream handed to the transport and not yet flushed (default 2, obligation 15). */
+  /**
+   * Responses per stream handed to the transport and not yet flushed (obligation 15). Default 5, one per type of
+   * a full push (secrets, clusters, endpoints, listeners, routes): a push goes out in one write round, not two.
+   */
   maxQueuedPerStream?: number;
   /**
    * Who may read which proxy's config: called once per stream after `resolveProxy`, before any response.
@@ -156,7 +159,7 @@ export class XdsServer extends EventEmitter {
     this.ctx = {
       snapshot: (k, locality) => this.snapshotFor(k, locality),
       events: this,
-      maxQueued: Math.max(1, options.maxQueuedPerStream ?? 2),
+      maxQueued: Math.max(1, options.maxQueuedPerStream ?? PUSH_ORDER.length),
       bodies: new SotwBodies(),
       subscriptions: new SotwSubscriptions(),
     };

@@ -18,6 +18,11 @@ export class SotwBodies {
   readonly #seen = new Set<string>();
   readonly #maxBytes: number;
   #bytes = 0;
+  /**
+   * Per type, the body last handed out: a push asks for one (type, version) from every stream in turn, and those
+   * asks skip the key and the LRU update. Holds at most one body per type beyond the budget.
+   */
+  readonly #last = new Map<string, { version: string; body: Buffer }>();
 
   constructor(maxBytes = DEFAULT_MAX_BYTES) {
     this.#maxBytes = maxBytes;
@@ -29,11 +34,14 @@ export class SotwBodies {
 
   /** The shared body for this set, or undefined the first time it is asked for (encode the response whole). */
   body(typeUrl: string, version: string, entries: ReadonlyMap<string, ResourceEntry>): Buffer | undefined {
+    const last = this.#last.get(typeUrl);
+    if (last?.version === version) return last.body;
     const key = `${typeUrl}\u0000${version}`;
     const hit = this.#bodies.get(key);
     if (hit) {
       this.#bodies.delete(key);
       this.#bodies.set(key, hit);
+      this.#last.set(typeUrl, { version, body: hit });
       return hit;
     }
     if (!this.#seen.delete(key)) {
@@ -45,6 +53,7 @@ export class SotwBodies {
     if (body.length > this.#maxBytes) return body;
     this.#bodies.set(key, body);
     this.#bytes += body.length;
+    this.#last.set(typeUrl, { version, body });
     for (const [k, b] of this.#bodies) {
       if (this.#bytes <= this.#maxBytes) break;
       this.#bodies.delete(k);

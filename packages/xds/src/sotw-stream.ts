@@ -44,6 +44,14 @@ type Desired = Selection;
 export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
   /** A cluster response went out; the endpoint request that follows gets an answer (obligation 13). */
   private edsOwed = false;
+  /** The last cluster pass kept clusters the snapshot dropped until listeners and routes settle. */
+  private staleClustersHeld = false;
+  /** sentDropped() for this sent set and snapshot map. */
+  private readonly dropped: {
+    all?: ReadonlyMap<string, ResourceEntry>;
+    sent?: ReadonlyMap<string, ResourceEntry>;
+    value: boolean;
+  } = { value: false };
 
   onRequest(req: SotwRequest): void {
     const typeUrl = req.type_url;
@@ -59,7 +67,9 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
     if (!state) return;
     const { st, first } = state;
     if (!first && req.response_nonce && req.response_nonce !== st.sentNonce) return; // stale (obligation 17)
+    let unblocks = first;
     if (!first && req.response_nonce && st.sentVersion !== undefined) {
+      unblocks = this.answerUnblocks(typeUrl, st);
       st.inFlight = false;
       if (req.error_detail) {
         this.recordNack(typeUrl, st.sentVersion, req.error_detail.message ?? '');
@@ -67,12 +77,28 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
         this.recordAck(typeUrl, st.sentVersion);
       }
     }
+    const { names, wildcard, legacyWildcard } = st;
     this.applyNames(st, req.resource_names ?? [], first);
     if (typeUrl === TypeUrl.ClusterLoadAssignment && this.edsOwed) {
       st.force = true;
       this.edsOwed = false;
     }
-    this.scheduleFlush();
+    const resubscribed =
+      st.names !== names || st.wildcard !== wildcard || st.legacyWildcard !== legacyWildcard;
+    // A plain ACK changes nothing a pass reads unless it ends a wait; the snapshot's changes schedule their own.
+    if (unblocks || resubscribed || st.force || !req.response_nonce) this.scheduleFlush();
+  }
+
+  /**
+   * Whether answering this type's response in flight lets a pass send more: listeners and routes wait while a
+   * cluster or endpoint response adding names is out (heldBack), and stale clusters wait for listeners and routes
+   * to settle (listenersAndRoutesSettled).
+   */
+  private answerUnblocks(typeUrl: string, st: SotwTypeState): boolean {
+    if (typeUrl === TypeUrl.Cluster || typeUrl === TypeUrl.ClusterLoadAssignment)
+      return st.inFlight && st.inFlightAdds;
+    if (typeUrl === TypeUrl.Listener || typeUrl === TypeUrl.RouteConfiguration) return this.staleClustersHeld;
+    return false;
   }
 
   private applyNames(st: SotwTypeState, names: string[], first: boolean): void {
@@ -150,13 +176,37 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
     return { entries: out, version };
   }
 
+  /**
+   * The client holds a cluster the snapshot no longer has: only then can keeping stale clusters change the
+   * answer, so a push that drops none shares the common answer instead of building its own map per stream.
+   * Kept while the sent set and the snapshot's map are the same.
+   */
+  private sentDropped(snap: ProxySnapshot, st: SotwTypeState): boolean {
+    const all = entriesForClient(snap, TypeUrl.Cluster, this.node);
+    if (this.dropped.all === all && this.dropped.sent === st.sentEntries) return this.dropped.value;
+    let value = false;
+    for (const n of st.sentEntries.keys()) {
+      if (!all.has(n)) {
+        value = true;
+        break;
+      }
+    }
+    this.dropped.all = all;
+    this.dropped.sent = st.sentEntries;
+    this.dropped.value = value;
+    return value;
+  }
+
   protected flushNow(snap: ProxySnapshot): void {
     for (const typeUrl of this.orderedTypes()) {
       if (!this.canWrite()) return;
       if (this.heldBack(typeUrl)) continue;
       const st = this.types.get(typeUrl)!;
-      const keepStale = typeUrl === TypeUrl.Cluster && !this.listenersAndRoutesSettled();
+      const keepStale =
+        typeUrl === TypeUrl.Cluster && this.sentDropped(snap, st) && !this.listenersAndRoutesSettled();
       const { entries, version } = this.desired(snap, typeUrl, st, keepStale);
+      if (typeUrl === TypeUrl.Cluster)
+        this.staleClustersHeld = keepStale && version !== this.desired(snap, typeUrl, st, false).version;
       if (version === st.sentVersion && !st.force) continue;
       if (!FULL_STATE_TYPES.has(typeUrl) && entries.size === 0 && st.sentVersion !== undefined && !st.force) {
         // partial types: nothing to add; an empty RDS/EDS response would tell the client nothing
@@ -175,7 +225,7 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
               [...entries.values()].map((e) => e.any),
             ),
       );
-      st.inFlightAdds = [...entries.keys()].some((n) => !st.sentEntries.has(n));
+      st.inFlightAdds = addsNames(entries, st.sentEntries);
       st.sentVersion = version;
       st.sentNonce = nonce;
       st.sentEntries = entries;
@@ -187,4 +237,14 @@ export class SotwStream extends AdsStream<SotwRequest, SotwTypeState> {
       if (typeUrl === TypeUrl.ClusterLoadAssignment) this.edsOwed = false;
     }
   }
+}
+
+/** `next` holds a name `prev` does not. */
+function addsNames(
+  next: ReadonlyMap<string, ResourceEntry>,
+  prev: ReadonlyMap<string, ResourceEntry>,
+): boolean {
+  if (next === prev) return false;
+  for (const n of next.keys()) if (!prev.has(n)) return true;
+  return false;
 }

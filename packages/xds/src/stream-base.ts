@@ -44,8 +44,12 @@ export abstract class AdsStream<Req, S extends object = object> {
   private writesInFlight = 0;
   private responses = 0;
   private flushPending = false;
-  /** Per type the client has asked for, in the order it first asked. */
+  /** A flush stopped at the write budget: the next write completion owes the stream a pass. */
+  private starved = false;
+  /** Per type the client has asked for, in the order it first asked (types are added, never removed). */
   protected readonly types = new Map<string, S>();
+  /** orderedTypes() as of `count` types asked for. */
+  private ordered: { count: number; types: readonly string[] } | undefined;
 
   readonly variant: 'sotw' | 'delta';
   readonly node: XdsNode;
@@ -104,31 +108,46 @@ export abstract class AdsStream<Req, S extends object = object> {
   scheduleFlush(): void {
     if (this.flushPending || !this.connected) return;
     this.flushPending = true;
-    setImmediate(() => {
-      this.flushPending = false;
-      if (!this.connected) return;
-      const snap = this.ctx.snapshot(this.proxyKey, this.localityKey);
-      if (snap) this.flushNow(snap);
-    });
+    setImmediate(this.runFlush);
   }
 
+  private readonly runFlush = (): void => {
+    this.flushPending = false;
+    if (!this.connected) return;
+    this.starved = false;
+    const snap = this.ctx.snapshot(this.proxyKey, this.localityKey);
+    if (snap) this.flushNow(snap);
+  };
+
+  /** False once the stream has `maxQueued` responses in the transport; the pass resumes when one completes. */
   protected canWrite(): boolean {
-    return this.connected && this.writesInFlight < this.ctx.maxQueued;
+    if (this.connected && this.writesInFlight < this.ctx.maxQueued) return true;
+    this.starved = true;
+    return false;
   }
 
   protected write(buf: Buffer): void {
     this.writesInFlight++;
     this.responses++;
-    this.call.write(buf, () => {
-      this.writesInFlight--;
-      this.scheduleFlush();
-    });
+    this.call.write(buf, this.written);
   }
 
+  /** A write completed: only a pass the budget stopped has more to send (every other change schedules its own). */
+  private readonly written = (): void => {
+    this.writesInFlight--;
+    if (this.starved) this.scheduleFlush();
+  };
+
   /** Types in push order: known ones first (obligation 12), then any other type the client asked for. */
-  protected orderedTypes(): string[] {
+  protected orderedTypes(): readonly string[] {
+    if (this.ordered?.count === this.types.size) return this.ordered.types;
     const asked = this.requestedTypes();
-    return [...PUSH_ORDER.filter((t) => asked.includes(t)), ...asked.filter((t) => !PUSH_ORDER.includes(t))];
+    const types = [
+      ...PUSH_ORDER.filter((t) => asked.includes(t)),
+      ...asked.filter((t) => !PUSH_ORDER.includes(t)),
+    ];
+    this.ordered = { count: this.types.size, types };
+    return types;
   }
 
   /**
@@ -159,6 +178,8 @@ export abstract class AdsStream<Req, S extends object = object> {
     this.acked[typeUrl] = version;
     if (clearsNack && this.nacked[typeUrl] && this.nacked[typeUrl].version !== version)
       delete this.nacked[typeUrl];
+    // thousands of streams ACK each push: the event is built only for someone listening
+    if (this.ctx.events.listenerCount('ack') === 0) return;
     const ev: AckEvent = this.event(typeUrl, version);
     this.ctx.events.emit('ack', ev);
   }

@@ -53,20 +53,58 @@ export function encodeSotwResources(anys: readonly Uint8Array[]): Buffer {
   return asBuffer(w.finish());
 }
 
-/** encodeSotwResponse around resources encoded once (the same bytes: fields in the same order). */
+/** Bytes of a varint. */
+function varintSize(v: number): number {
+  let n = 1;
+  while (v > 127) {
+    v >>>= 7;
+    n++;
+  }
+  return n;
+}
+
+function putVarint(buf: Buffer, pos: number, v: number): number {
+  while (v > 127) {
+    buf[pos++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+/** A length-delimited field (tag < 16) holding `len` bytes: its size with tag and length. */
+const fieldSize = (len: number) => 1 + varintSize(len) + len;
+
+function putString(buf: Buffer, pos: number, field: number, s: string, len: number): number {
+  buf[pos++] = (field << 3) | 2;
+  pos = putVarint(buf, pos, len);
+  return pos + buf.write(s, pos, len, 'utf8');
+}
+
+/**
+ * encodeSotwResponse around resources encoded once (the same bytes: fields in the same order), written into one
+ * buffer: each of thousands of streams pays one allocation and one copy of the shared body per response.
+ */
 export function encodeSotwResponseAround(
   versionInfo: string,
   typeUrl: string,
   nonce: string,
   resources: Buffer,
 ): Buffer {
-  const head = protobuf.Writer.create();
-  head.uint32((1 << 3) | 2).string(versionInfo);
-  const tail = protobuf.Writer.create();
-  tail.uint32((4 << 3) | 2).string(typeUrl);
-  tail.uint32((5 << 3) | 2).string(nonce);
-  tail.uint32((6 << 3) | 2).bytes(CONTROL_PLANE);
-  return Buffer.concat([asBuffer(head.finish()), resources, asBuffer(tail.finish())]);
+  const vLen = Buffer.byteLength(versionInfo);
+  const tLen = Buffer.byteLength(typeUrl);
+  const nLen = Buffer.byteLength(nonce);
+  const buf = Buffer.allocUnsafe(
+    fieldSize(vLen) + resources.length + fieldSize(tLen) + fieldSize(nLen) + fieldSize(CONTROL_PLANE.length),
+  );
+  let pos = putString(buf, 0, 1, versionInfo, vLen);
+  pos += resources.copy(buf, pos);
+  pos = putString(buf, pos, 4, typeUrl, tLen);
+  pos = putString(buf, pos, 5, nonce, nLen);
+  buf[pos++] = (6 << 3) | 2;
+  pos = putVarint(buf, pos, CONTROL_PLANE.length);
+  buf.set(CONTROL_PLANE, pos);
+  return buf;
 }
 
 /**

@@ -25,6 +25,10 @@ it('a response around a shared body is byte for byte the response encoded whole'
   expect(around.equals(whole)).toBe(true);
   const empty = encodeSotwResponseAround('v1', TypeUrl.Cluster, 'n-1', encodeSotwResources([]));
   expect(empty.equals(encodeSotwResponse('v1', TypeUrl.Cluster, 'n-1', []))).toBe(true);
+  // lengths past one varint byte, and text that is not ASCII
+  const long = 'v'.repeat(300);
+  const wide = encodeSotwResponseAround(long, TypeUrl.Cluster, 'né-1', encodeSotwResources(anys));
+  expect(wide.equals(encodeSotwResponse(long, TypeUrl.Cluster, 'né-1', anys))).toBe(true);
 });
 
 it('one body per (type, version), shared by every stream; a changed resource is a new body', () => {

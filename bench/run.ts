@@ -440,7 +440,7 @@ async function main(): Promise<number> {
       figures,
       `${shape.nodes} nodes, ${shape.services} services, ${shape.services * shape.routesPerRouter} routes, ` +
         `${shape.nodes * shape.endpoints} endpoints, ${p.proxies} proxies (¾ SotW, ¼ delta end to end; SotW serving alone), ` +
-        `${p.runs} runs; load average ${load0} → ${load1} (machine shared). A route commit is timed from the moment git moved the branch ref (the commit became visible); \`git commit\`'s own work before that is its own row. Raw: bench/results/${resultsName}.json. Absolute figures were taken on a shared, loaded machine; ratios compare servers measured in the same run.`,
+        `${p.runs} runs; load average ${load0} → ${load1} (machine shared). A route commit is timed from the moment git moved the branch ref (the commit became visible); \`git commit\`'s own work before that is its own row. Serving alone, each server gets one untimed warm-up push after convergence. Raw: bench/results/${resultsName}.json. Absolute figures were taken on a shared, loaded machine; ratios compare servers measured in the same run.`,
     );
     console.log(`\nwrote ${path} and BENCHMARKS.md`);
   }

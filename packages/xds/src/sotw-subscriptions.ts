@@ -25,7 +25,8 @@ export class SotwSubscriptions {
 
   /** The interned Set of these names (order and repeats do not matter). */
   names(list: readonly string[]): ReadonlySet<string> {
-    const sorted = [...new Set(list)].sort();
+    // clients name resources in the order they got them, which is usually sorted already
+    const sorted = ascending(list) ? list : [...new Set(list)].sort();
     const key = sorted.join('\n');
     const known = this.#sets.get(key)?.deref();
     if (known) return known;
@@ -63,4 +64,10 @@ export class SotwSubscriptions {
     }
     return s;
   }
+}
+
+/** Strictly ascending: sorted, without repeats. */
+function ascending(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if (!(list[i - 1] < list[i])) return false;
+  return true;
 }

@@ -24,6 +24,10 @@ import { percentile } from './report.ts';
 import { WORK } from './servers.ts';
 import { describeStages, type StageTimes, stageTimes } from './stage-times.ts';
 
+/** Extra Node/V8 flags for the daemon child only, space-separated (e.g. `--trace-gc`), to study one run. */
+const extraDaemonFlags = (): string[] =>
+  process.env.PLEXUS_BENCH_DAEMON_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+
 export interface E2eOptions {
   shape: Required<Pick<MeshShape, 'nodes' | 'services' | 'routesPerRouter' | 'endpoints'>>;
   proxies: number;
@@ -161,8 +165,12 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
   mkdirSync(WORK, { recursive: true });
   const logFile = `${WORK}/daemon-${process.pid}.log`;
   const daemon: ChildProcess = fork(CHILD, [repo.dir, logFile, portsArg, ...(o.profile ? ['--heap'] : [])], {
-    // As `plexus run` starts it: Node's own type stripping, the daemon's V8 flags.
-    execArgv: [...DAEMON_NODE_FLAGS, ...(o.daemonHeapMb ? [`--max-old-space-size=${o.daemonHeapMb}`] : [])],
+    // As `plexus run` starts it: Node's own type stripping, the daemon's V8 flags (plus PLEXUS_BENCH_DAEMON_FLAGS).
+    execArgv: [
+      ...DAEMON_NODE_FLAGS,
+      ...extraDaemonFlags(),
+      ...(o.daemonHeapMb ? [`--max-old-space-size=${o.daemonHeapMb}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let fleet: Fleet | undefined;

@@ -22,7 +22,7 @@ import { cpuSeconds, peakRssMb, rssMb } from './proc-stats.ts';
 import { createMeshRepo, flipFirstRouteWeights, type MeshRepo } from './repo.ts';
 import { percentile } from './report.ts';
 import { WORK } from './servers.ts';
-import { describeStages, type StageTimes, stageTimes } from './stage-times.ts';
+import { describeCommits, describeStages, type StageTimes, stageTimes } from './stage-times.ts';
 
 /** Extra Node/V8 flags for the daemon child only, space-separated (e.g. `--trace-gc`), to study one run. */
 const extraDaemonFlags = (): string[] =>
@@ -443,6 +443,9 @@ export async function runE2e(o: E2eOptions, log: (s: string) => void): Promise<E
     if (result) {
       result.stages = stageTimes(logFile, repo.commits);
       log(`  route commits by stage: ${describeStages(result.stages)}`);
+      log(
+        `  route commits in order, ref → tree read + spec + graph→xDS (ms): ${describeCommits(result.stages)}`,
+      );
     }
     repo.remove();
     if (!o.profile && errors.length === 0) rmSync(logFile, { force: true });

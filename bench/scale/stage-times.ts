@@ -50,3 +50,8 @@ export function describeStages(s: StageTimes): string {
   };
   return `git commit ${f(s.gitCommitMs)} ms, ref → tree read ${f(s.gitMs)} ms, spec ${f(s.specMs)} ms, graph→xDS ${f(s.applyMs)} ms, push→ACK ${f(s.ackMs)} ms (min/median/max)`;
 }
+
+/** Each commit's source + spec + apply stages in commit order (the first one runs code the start never ran). */
+export function describeCommits(s: StageTimes): string {
+  return s.gitMs.map((g, i) => `${g}+${s.specMs[i]}+${s.applyMs[i]}`).join(', ');
+}

@@ -39,14 +39,13 @@ export class ConvergenceTracker {
 
   /** A revision applied: a newer one supersedes any still converging. */
   applied(revision: string, seenAt: number, full: string[], endpointOnly: string[]): void {
+    const connected = this.#connectedStreams();
     const byKey = new Map<string, XdsStreamStatus[]>();
-    for (const st of this.xds.status()) {
-      if (!st.connected || !st.proxyKey) continue;
-      const list = byKey.get(st.proxyKey);
-      if (list) list.push(st);
-      else byKey.set(st.proxyKey, [st]);
+    for (const key of [...full, ...endpointOnly]) {
+      const streams = connected(key);
+      if (streams.length > 0) byKey.set(key, streams);
     }
-    const proxies = [...full, ...endpointOnly].filter((k) => byKey.has(k));
+    const proxies = [...byKey.keys()];
     const p: Pending = { revision, seenAt, full: new Set(full), proxies, remaining: new Set(proxies) };
     this.#pending = p;
     for (const key of proxies) if (this.#ok(key, byKey.get(key)!, p)) p.remaining.delete(key);
@@ -60,13 +59,23 @@ export class ConvergenceTracker {
     const ok =
       !disconnected && this.xds.converged
         ? this.xds.converged(proxyKey)
-        : this.#ok(
-            proxyKey,
-            this.xds.status().filter((s) => s.proxyKey === proxyKey && s.connected),
-            p,
-          );
+        : this.#ok(proxyKey, this.#connectedStreams()(proxyKey), p);
     if (ok) p.remaining.delete(proxyKey);
     this.#finishIfDone();
+  }
+
+  /** Connected streams by proxy key: the server's own per-proxy lookup, or one scan of every stream. */
+  #connectedStreams(): (key: string) => XdsStreamStatus[] {
+    const { xds } = this;
+    if (xds.statusOf) return (key) => xds.statusOf!(key).filter((s) => s.connected);
+    const byKey = new Map<string, XdsStreamStatus[]>();
+    for (const st of xds.status()) {
+      if (!st.connected || !st.proxyKey) continue;
+      const list = byKey.get(st.proxyKey);
+      if (list) list.push(st);
+      else byKey.set(st.proxyKey, [st]);
+    }
+    return (key) => byKey.get(key) ?? [];
   }
 
   #ok(key: string, connected: XdsStreamStatus[], p: Pending): boolean {

@@ -74,6 +74,8 @@ export interface XdsServer
   recheck?: RealXds['recheck'];
   /** True when every stream of the proxy (at least one) ACKed all it was sent of the current snapshot. */
   converged?: RealXds['converged'];
+  /** status() of one proxy's streams, without a scan of every stream. */
+  statusOf?: RealXds['statusOf'];
   /** Endpoints for the proxy's streams in one zone (see @plexus/xds XdsServer.setLocalizedEndpoints). */
   setLocalizedEndpoints?: RealXds['setLocalizedEndpoints'];
   removeLocalizedEndpoints?: RealXds['removeLocalizedEndpoints'];

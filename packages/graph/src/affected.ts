@@ -1,3 +1,4 @@
+import { viewsHoldingInput } from './build-graph.ts';
 import type { MeshGraph } from './model.ts';
 
 /** Ids of every proxy (`mesh/<m>/<kind>/<n>`) in the graph. */
@@ -36,9 +37,14 @@ function usersOf(graph: MeshGraph): Map<string, string[]> {
 }
 
 /**
- * Proxies holding a cluster of virtual node `mesh/node`: the ones to push when its endpoints change. The index is
- * built once per graph, so each call after the first costs O(result).
+ * Proxies holding a cluster of virtual node `mesh/node`: the ones to push when its endpoints change. On the
+ * latest graph this reads the build's input index (every upstream node is an input of the views using it), so
+ * it costs O(result); on an older graph the node → proxies index is built once per graph.
  */
 export function proxiesUsingNode(graph: MeshGraph, mesh: string, node: string): string[] {
-  return [...(usersOf(graph).get(`${mesh}/${node}`) ?? [])];
+  const holders = viewsHoldingInput(graph, `VirtualNode/${mesh}/${node}`);
+  if (!holders) return [...(usersOf(graph).get(`${mesh}/${node}`) ?? [])];
+  const out: string[] = [];
+  for (const id of holders) if (graph.proxies.get(id)?.upstreamNodes.includes(node)) out.push(id);
+  return out.sort();
 }

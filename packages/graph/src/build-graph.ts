@@ -50,6 +50,16 @@ interface BuildMemo {
 const memos = new WeakMap<MeshGraph, BuildMemo>();
 
 /**
+ * The proxies whose view holds input `id` (a resource id), from the index the latest build keeps for the next
+ * one; undefined once a newer build has taken that index over (then the caller scans the graph instead).
+ */
+export function viewsHoldingInput(graph: MeshGraph, id: string): ReadonlySet<string> | undefined {
+  const users = memos.get(graph)?.users;
+  if (!users) return undefined;
+  return users.get(id) ?? new Set();
+}
+
+/**
  * The ids whose resource is another object than in `before`, or undefined when ids were added or removed
  * (then references may resolve differently and every view is rebuilt).
  */

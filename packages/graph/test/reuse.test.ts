@@ -1,7 +1,7 @@
 import type { SpecResource } from '@plexus/spec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { affectedProxies, buildGraph } from '../src/index.ts';
+import { affectedProxies, buildGraph, proxiesUsingNode } from '../src/index.ts';
 import { res, smallMesh } from './helpers.ts';
 
 /** One edit: a resource replaced by a new object with another spec (as a re-parsed file gives). */
@@ -58,6 +58,22 @@ const EDITS: Array<(rs: SpecResource[]) => SpecResource[]> = [
   (rs) => rs.map((r) => ({ ...r })),
 ];
 
+/** Every `mesh/node` → the proxies holding its cluster, by scanning the views (what proxiesUsingNode must answer). */
+const scanUsers = (g: ReturnType<typeof buildGraph>) => {
+  const out = new Map<string, string[]>();
+  for (const n of g.virtualNodes.values()) {
+    const users = [...g.proxies.values()].filter(
+      (v) => v.ref.mesh === n.mesh && v.upstreamNodes.includes(n.name),
+    );
+    out.set(`${n.mesh}/${n.name}`, users.map((v) => v.id).sort());
+  }
+  return out;
+};
+const askUsers = (g: ReturnType<typeof buildGraph>) =>
+  new Map(
+    [...g.virtualNodes.values()].map((n) => [`${n.mesh}/${n.name}`, proxiesUsingNode(g, n.mesh, n.name)]),
+  );
+
 /** What translate and the change analysis read of a graph. */
 const view = (g: ReturnType<typeof buildGraph>) => ({
   proxies: [...g.proxies.values()],
@@ -110,6 +126,10 @@ describe('buildGraph with the previous graph', () => {
           const fresh = buildGraph(next);
           expect(view(patched)).toEqual(view(fresh));
           expect(affectedProxies(g, patched)).toEqual(affectedProxies(g, fresh));
+          // endpoint changes: the latest graph answers from its build index, an older one (whose index the
+          // next build took) by scanning; both must name exactly the views holding the node
+          expect(askUsers(patched)).toEqual(scanUsers(patched));
+          expect(askUsers(g)).toEqual(scanUsers(g));
           rs = next;
           g = patched;
         }

@@ -657,6 +657,11 @@ export class XdsServer extends EventEmitter {
     return [...this.streams.keys()].map((s) => s.status());
   }
 
+  /** status() of one proxy's streams only: O(its streams), not O(all streams). */
+  statusOf(proxyKey: string): ProxyStatus[] {
+    return [...(this.streamsByKey.get(proxyKey) ?? [])].map((s) => s.status());
+  }
+
   /** True when every stream of the proxy (at least one) has ACKed everything it was sent of the snapshot. */
   converged(proxyKey: string): boolean {
     const set = this.streamsByKey.get(proxyKey);

@@ -46,10 +46,11 @@ function touches(r: SpecResource, into: Set<string>): void {
  * identity) and collects the dependencies the added and removed ones touch (their kind/mesh/parent/name, their
  * router's route count, their mesh). An index answer can only change where a resource came or went, provided
  * the resources that stayed kept their order (the first of two duplicates is the one found); so a kept
- * resource is reused unless one of its lookups is among those dependencies. When the kept resources changed
- * order, or on the first call, every lookup is asked again instead, as it is for a resource that comes back
- * (its entry predates the previous call). Either way the output
- * is the same as a full validation's. Entries are weak: memory follows the current tree.
+ * resource is reused unless one of its lookups is among those dependencies. Those resources are found through
+ * a dependency → resources index kept from call to call, so reuse() is a set lookup and a commit never walks
+ * (nor hashes) every resource's lookups. When the kept resources changed order, or on the first call, every
+ * lookup is asked again instead. A resource that leaves is forgotten, so one that comes back is checked anew.
+ * Either way the output is the same as a full validation's. Memory follows the current tree.
  */
 export class ValidationMemo {
   private readonly entries = new WeakMap<SpecResource, Entry>();
@@ -57,8 +58,12 @@ export class ValidationMemo {
   private order = new Map<SpecResource, number>();
   /** Dependencies touched since the previous call; undefined: ask every lookup again. */
   private dirty: Set<string> | undefined;
-  /** Resources absent from the previous call: an entry they have is older, so its lookups are asked again. */
+  /** Resources absent from the previous call. */
   private arrived = new Set<SpecResource>();
+  /** Dependency → the current resources whose findings rest on it (one of their lookups has that dep). */
+  private readonly dependents = new Map<string, Set<SpecResource>>();
+  /** Kept resources with a lookup among the dirty dependencies: checked again. */
+  private stale = new Set<SpecResource>();
   /** Resources whose rules ran in the latest validation (the rest were reused). */
   checked = 0;
   reused = 0;
@@ -83,19 +88,25 @@ export class ValidationMemo {
       } else if (was < last) ordered = false;
       else last = was;
     }
-    for (const r of previous.keys()) if (!next.has(r)) touches(r, dirty);
+    for (const r of previous.keys()) {
+      if (next.has(r)) continue;
+      touches(r, dirty);
+      this.forget(r);
+    }
+    const stale = new Set<SpecResource>();
+    if (ordered) for (const dep of dirty) for (const r of this.dependents.get(dep) ?? []) stale.add(r);
     this.order = next;
     this.dirty = ordered ? dirty : undefined;
     this.arrived = arrived;
+    this.stale = stale;
   }
 
   /** The cached findings of `r`, if still valid against `index`. */
   reuse(r: SpecResource, index: ResourceIndex, partial: boolean): Diagnostic[] | undefined {
     const e = this.entries.get(r);
     if (!e || e.partial !== partial) return undefined;
-    const dirty = this.dirty;
-    if (dirty && !this.arrived.has(r)) {
-      if (dirty.size > 0) for (const l of e.lookups) if (dirty.has(l.dep)) return undefined;
+    if (this.dirty && !this.arrived.has(r)) {
+      if (this.stale.has(r)) return undefined;
     } else if (!answersSame(e.lookups, index)) return undefined;
     this.reused++;
     return e.out;
@@ -129,7 +140,30 @@ export class ValidationMemo {
 
   remember(r: SpecResource, partial: boolean, out: Diagnostic[], lookups: Lookup[]): void {
     this.checked++;
+    this.unlink(r);
     this.entries.set(r, { partial, out, lookups });
+    for (const l of lookups) {
+      const users = this.dependents.get(l.dep);
+      if (users) users.add(r);
+      else this.dependents.set(l.dep, new Set([r]));
+    }
+  }
+
+  private forget(r: SpecResource): void {
+    this.unlink(r);
+    this.entries.delete(r);
+  }
+
+  /** Takes `r` out of the dependency index (its entry's lookups). */
+  private unlink(r: SpecResource): void {
+    const e = this.entries.get(r);
+    if (!e) return;
+    for (const l of e.lookups) {
+      const users = this.dependents.get(l.dep);
+      if (!users) continue;
+      users.delete(r);
+      if (users.size === 0) this.dependents.delete(l.dep);
+    }
   }
 }
 

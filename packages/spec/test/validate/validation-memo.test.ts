@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { loadFiles, type SourceFile, ValidationMemo, validateResources } from '../../src/index.ts';
 import { resource, validMesh } from './helpers.ts';
@@ -108,5 +109,55 @@ describe('ValidationMemo', () => {
     const got = validateResources(back, { memo });
     expect(got).toEqual(validateResources(back));
     expect(got.some((d) => d.file === 's2.yaml' && d.severity === 'error')).toBe(true);
+  });
+
+  test('property: any sequence of edits, removals, returns and reorders gives the full validation output', () => {
+    const files = tree(6);
+    const all = loadFiles(files).resources;
+    const parse = (path: string, content: string) => loadFiles([{ path, content }]).resources[0];
+    const step = fc.oneof(
+      // a service re-parsed with another provider (maybe a missing one)
+      fc.record({ op: fc.constant('provider' as const), i: fc.nat(5), to: fc.nat(7) }),
+      // a node re-parsed with another backend
+      fc.record({ op: fc.constant('backend' as const), i: fc.nat(5), to: fc.nat(7) }),
+      // a resource leaves, or an earlier object of the tree comes back
+      fc.record({ op: fc.constant('drop' as const), i: fc.nat(12) }),
+      fc.record({ op: fc.constant('return' as const), i: fc.nat(12) }),
+      // two resources swap places, or a second definition of a name appears
+      fc.record({ op: fc.constant('swap' as const), i: fc.nat(12), j: fc.nat(12) }),
+      fc.record({ op: fc.constant('duplicate' as const), i: fc.nat(5) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
+        const memo = new ValidationMemo();
+        let rs = [...all];
+        validateResources(rs, { memo });
+        for (const s of steps) {
+          if (s.op === 'provider')
+            rs = rs.map((r) =>
+              r.kind === 'VirtualService' && r.name === `s${s.i}.shop.local`
+                ? parse(`s${s.i}.yaml`, service(`s${s.i}.shop.local`, `n${s.to}`))
+                : r,
+            );
+          else if (s.op === 'backend')
+            rs = rs.map((r) =>
+              r.kind === 'VirtualNode' && r.name === `n${s.i}`
+                ? parse(`n${s.i}.yaml`, node(`n${s.i}`, `s${s.to}.shop.local`))
+                : r,
+            );
+          else if (s.op === 'drop') rs = rs.filter((r) => r !== all[s.i % all.length]);
+          else if (s.op === 'return') {
+            const back = all[s.i % all.length];
+            if (!rs.includes(back)) rs = [...rs, back];
+          } else if (s.op === 'swap') {
+            const [a, b] = [s.i % rs.length, s.j % rs.length];
+            rs = [...rs];
+            [rs[a], rs[b]] = [rs[b], rs[a]];
+          } else rs = [...rs, parse(`dup${s.i}.yaml`, service(`s${s.i}.shop.local`, 'n0'))];
+          expect(validateResources(rs, { memo })).toEqual(validateResources(rs));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
